@@ -1,0 +1,36 @@
+namespace ActorNet.Framing;
+
+/// <summary>
+/// A framing failure, kept as numbers so that a decoder never allocates; <see cref="Describe"/> builds the
+/// sentence only when a frame is actually quarantined.
+/// </summary>
+/// <param name="Kind">What went wrong.</param>
+/// <param name="Length">The offending length (bytes seen or declared by the length field).</param>
+/// <param name="Limit">The limit it was checked against (max-frame-length, header length, ...).</param>
+public readonly record struct FrameError(FrameErrorKind Kind, long Length, long Limit)
+{
+    public static FrameError None => default;
+
+    public string Describe() => Kind switch
+    {
+        FrameErrorKind.FrameTooLong => $"frame length {Length} exceeds max-frame-length {Limit}",
+        FrameErrorKind.NegativeLength => $"length field gives a negative frame length {Length}",
+        FrameErrorKind.LengthShorterThanHeader =>
+            $"length field gives a frame length {Length} that is shorter than the {Limit} header bytes it must include",
+        FrameErrorKind.Resynchronised =>
+            $"skipped {Length} bytes to the next frame boundary after the connection lost a partial frame of {Limit} bytes",
+        FrameErrorKind.Truncated => $"connection closed after {Length} bytes of an incomplete frame",
+        _ => "no error",
+    };
+
+    /// <summary>A short, bounded label for metrics (never a per-frame value).</summary>
+    public string Reason => Kind switch
+    {
+        FrameErrorKind.FrameTooLong => "frame-too-long",
+        FrameErrorKind.NegativeLength => "negative-length",
+        FrameErrorKind.LengthShorterThanHeader => "length-shorter-than-header",
+        FrameErrorKind.Resynchronised => "resynchronised",
+        FrameErrorKind.Truncated => "truncated",
+        _ => "none",
+    };
+}

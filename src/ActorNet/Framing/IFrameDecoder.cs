@@ -1,0 +1,29 @@
+using System.Buffers;
+
+namespace ActorNet.Framing;
+
+/// <summary>
+/// Finds frame boundaries in a byte stream that arrives in arbitrary chunks. Implementations are pure: no
+/// actors, sockets or loggers, and no allocation per frame. A decoder instance belongs to one connection;
+/// it may keep small state between calls (e.g. "discarding a too-long frame").
+/// </summary>
+public interface IFrameDecoder
+{
+    /// <summary>
+    /// Looks at the start of <paramref name="buffer"/>. See <see cref="DecodeStatus"/> for what each outcome
+    /// means for <paramref name="buffer"/>, <paramref name="frame"/> and <paramref name="error"/>. The caller
+    /// calls again until <see cref="DecodeStatus.NeedMoreData"/> (or <see cref="DecodeStatus.Fatal"/>).
+    /// </summary>
+    DecodeStatus Decode(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, out FrameError error);
+
+    /// <summary>
+    /// Called when <paramref name="lostBytes"/> (&gt; 0) bytes at the start of a frame were lost, e.g. because
+    /// the connection actor restarted while holding them. Returns false when this framing has no way to find
+    /// the next boundary (length-field): the caller must then close the peer. Otherwise the decoder skips to
+    /// the next boundary and reports the skipped bytes as <see cref="FrameErrorKind.Resynchronised"/>.
+    /// </summary>
+    bool TryResynchronise(int lostBytes);
+
+    /// <summary>The largest payload a frame may carry (max-frame-length).</summary>
+    int MaxFrameLength { get; }
+}
