@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace ActorNet.Host.Commands;
+
+/// <summary>The command tree; <c>run</c> is also what the bare <c>actornet</c> does.</summary>
+public static class ActorNetCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("ActorNet: a supervised, actor-per-connection TCP ingestion server");
+        var rootConfig = RunCommand.ConfigOption();
+        root.Options.Add(rootConfig);
+        root.SetAction((result, token) => RunCommand.RunAsync(result.GetValue(rootConfig), token));
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CheckConfigCommand.Create());
+        return root;
+    }
+}

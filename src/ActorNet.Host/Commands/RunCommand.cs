@@ -1,0 +1,82 @@
+using System.CommandLine;
+using ActorNet.Configuration;
+using ActorNet.Hosting;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Events;
+
+namespace ActorNet.Host.Commands;
+
+/// <summary><c>actornet run [--config FILE]</c>: runs until SIGTERM / Ctrl-C, then drains and exits 0.</summary>
+public static class RunCommand
+{
+    public static Option<FileInfo?> ConfigOption() =>
+        new("--config", "-c") { Description = "HOCON file overlaid on the embedded defaults" };
+
+    public static Command Create()
+    {
+        var config = ConfigOption();
+        var command = new Command("run", "Run ActorNet (the default command)");
+        command.Options.Add(config);
+        command.SetAction((result, token) => RunAsync(result.GetValue(config), token));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(FileInfo? configFile, CancellationToken token)
+    {
+        ActorNetSettings settings;
+        try
+        {
+            settings = ActorNetSettings.Create(ConfigLoader.Load(configFile));
+        }
+        catch (InvalidConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {SourceContext} {Message:lj}{NewLine}{Exception}",
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
+
+        try
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Services.AddSerilog();
+            // The host must wait for the drain it triggers: give it the configured bound plus a margin to exit.
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
+            builder.Services.AddAkka("actornet", akka =>
+            {
+                akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                });
+                akka.WithActorNet(settings);
+            });
+            using var host = builder.Build();
+            await host.RunAsync(token);
+            return 0;
+        }
+        catch (InvalidConfigurationException e)
+        {
+            Log.Fatal("{Error}", e.Message);
+            return 1;
+        }
+        catch (Exception e)
+        {
+            Log.Fatal(e, "ActorNet stopped on an unexpected error");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace ActorNet.Configuration;
+
+/// <summary>One entry of <c>actornet.sinks</c>.</summary>
+/// <param name="Name">The sink's name, as sources refer to it.</param>
+/// <param name="Type">jsonl, console, blackhole, or a type registered by the embedding application.</param>
+/// <param name="Path">jsonl: the file to append to.</param>
+/// <param name="BufferSize">Bytes buffered before a write.</param>
+/// <param name="FlushInterval">How often buffered output is flushed.</param>
+public sealed record SinkSettings(string Name, string Type, string Path, int BufferSize, TimeSpan FlushInterval);

@@ -1,0 +1,270 @@
+using ActorNet.Configuration;
+using ActorNet.Metrics;
+using ActorNet.Pipeline;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Connections;
+
+/// <summary>
+/// One TCP peer. Reads through its <see cref="SocketTransport"/>, cuts frames with a <see cref="FrameCutter"/>,
+/// sends one batch per read to its parser, and stops reading while too many frames are unacknowledged by the
+/// sinks (back-pressure: the peer's TCP window fills instead of a queue growing here).
+///
+/// <code>
+///   Reading --credits exhausted--> (paused, still Reading) --acks--> Reading
+///   Reading --Drain--> Draining --pending read handed in--> stopped
+///   Reading --EOF | error | idle | Close | fatal frame--> stopped
+///   any --unexpected exception--> restarted by the listener: same socket, partial frame quarantined,
+///                                 decoder resynchronised (or the peer closed if the framing cannot)
+/// </code>
+/// </summary>
+internal sealed class ConnectionActor : UntypedActor, IWithTimers
+{
+    private readonly ConnectionState _state;
+    private readonly SourceSettings _settings;
+    private readonly IActorRef _parser;
+    private readonly FrameCutter _cutter;
+    private readonly KeyValuePair<string, object?> _sourceTag;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _paused;
+    private bool _waitingForRestartBackoff;
+    private bool _stopping;
+    private bool _dataAvailable;
+
+    public ConnectionActor(ConnectionState state, SourceSettings settings, IActorRef parser)
+    {
+        _state = state;
+        _settings = settings;
+        _parser = parser;
+        _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit);
+        _sourceTag = ActorNetMetrics.Source(settings.Name);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    internal static Props Props(ConnectionState state, SourceSettings settings, IActorRef parser) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(state, settings, parser));
+
+    private ConnectionInfo Info => _state.Info;
+
+    protected override void PreStart()
+    {
+        ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
+        ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
+        _log.Info("Connection {ConnectionId} from {Peer} opened on source {Source}", Info.Id, Info.Peer, Info.Source);
+        SetIdleTimeout();
+        ContinueReading();
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // Keep the socket (no base call: it would run PostStop and close it). The partial frame is handed to
+        // the next incarnation to quarantine, since the state that produced it is no longer trusted.
+        var (prefix, length) = _cutter.TakePartial();
+        _state.LostPartial = prefix;
+        _state.LostPartialLength = length;
+        _cutter.Dispose();
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        ActorNetMetrics.ConnectionRestarts.Add(1, _sourceTag);
+        _log.Warning(reason, "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes",
+            Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
+        SetIdleTimeout();
+
+        if (_state.LostPartialLength > 0)
+        {
+            var lost = _state.LostPartialLength;
+            Send(LostPartialBatch(reason));
+            if (!_cutter.TryResynchronise(lost))
+            {
+                Stop($"{_settings.Framing.Type} framing cannot find the next frame after losing a partial frame in a restart");
+                return;
+            }
+        }
+
+        _waitingForRestartBackoff = true;
+        Timers.StartSingleTimer(nameof(ConnectionProtocol.ResumeAfterRestart), ConnectionProtocol.ResumeAfterRestart.Instance,
+            _settings.Restart.Backoff);
+    }
+
+    protected override void PostStop()
+    {
+        _state.Transport.Dispose();
+        _cutter.Dispose();
+        ActorNetMetrics.ConnectionsActive.Add(-1, _sourceTag);
+        ActorNetMetrics.InflightFrames.Add(-_state.ReportedInflight, _sourceTag);
+        _state.ReportedInflight = 0;
+    }
+
+    protected override void OnReceive(object message) => Reading(message);
+
+    private void Reading(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.ReadCompleted read:
+                _state.Transport.ReadHandled();
+                if (read.Count == 0)
+                {
+                    DeliverTruncated();
+                    Stop("the peer closed the connection");
+                    return;
+                }
+                Process(read);
+                ContinueReading();
+                break;
+            case ConnectionProtocol.DataAvailable:
+                _state.Transport.ReadHandled();
+                _dataAvailable = true;
+                ContinueReading();
+                break;
+            case FramesAcknowledged ack:
+                Acknowledge(ack);
+                if (_paused && _state.Inflight <= _settings.MaxInflightFrames / 2) ContinueReading();
+                break;
+            case ConnectionProtocol.ResumeAfterRestart:
+                _waitingForRestartBackoff = false;
+                ContinueReading();
+                break;
+            case ConnectionProtocol.ReadFailed failed:
+                _state.Transport.ReadHandled();
+                DeliverTruncated();
+                Stop($"read failed: {failed.Cause.Message}");
+                break;
+            case ReceiveTimeout when _paused:
+                // Silence is ours, not the peer's: we stopped reading while the sinks catch up.
+                break;
+            case ReceiveTimeout:
+                DeliverTruncated();
+                Stop($"idle for {_settings.IdleTimeout}");
+                break;
+            case ConnectionProtocol.Close close:
+                DeliverTruncated();
+                Stop(close.Reason);
+                break;
+            case ConnectionProtocol.Drain:
+                Become(Draining);
+                if (_state.Transport.ReadPending) _state.Transport.ShutdownReceive();
+                else FinishDrain();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Draining(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.ReadCompleted read:
+                _state.Transport.ReadHandled();
+                if (read.Count > 0) Process(read);
+                FinishDrain();
+                break;
+            case ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
+                _state.Transport.ReadHandled();
+                FinishDrain();
+                break;
+            case FramesAcknowledged ack:
+                Acknowledge(ack);
+                break;
+            default:
+                // Reads are over: idle timeouts, closes and resumes have nothing left to act on.
+                break;
+        }
+    }
+
+    private void FinishDrain()
+    {
+        DeliverTruncated();
+        Stop("ActorNet is stopping");
+    }
+
+    private void ContinueReading()
+    {
+        if (_stopping || _waitingForRestartBackoff || _state.Transport.ReadPending || _state.Transport.IsDisposed) return;
+        if (_state.Inflight >= _settings.MaxInflightFrames)
+        {
+            _paused = true;
+            return;
+        }
+        _paused = false;
+        if (!_cutter.HoldsBuffer && !_dataAvailable)
+        {
+            _state.Transport.BeginWaitForData(Self);
+            return;
+        }
+        _dataAvailable = false;
+        var (buffer, offset, count) = _cutter.PrepareReceive();
+        _state.Transport.BeginReceive(buffer, offset, count, Self);
+    }
+
+    private void Process(ConnectionProtocol.ReadCompleted read)
+    {
+        ActorNetMetrics.BytesReceived.Add(read.Count, _sourceTag);
+        var nextSeq = _state.NextSeq;
+        var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
+        _state.NextSeq = nextSeq;
+        if (batch is not null) Send(batch);
+        if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
+    }
+
+    private void Send(FrameBatch batch)
+    {
+        ActorNetMetrics.FramesReceived.Add(batch.Count, _sourceTag);
+        _parser.Tell(new ParseFrames(batch, Self));
+        ReportInflight();
+    }
+
+    private void Acknowledge(FramesAcknowledged ack)
+    {
+        if (ack.UpToSeq > _state.AckedUpTo[ack.AckSlot]) _state.AckedUpTo[ack.AckSlot] = ack.UpToSeq;
+        ReportInflight();
+    }
+
+    private void ReportInflight()
+    {
+        var inflight = _state.Inflight;
+        if (inflight == _state.ReportedInflight) return;
+        ActorNetMetrics.InflightFrames.Add(inflight - _state.ReportedInflight, _sourceTag);
+        _state.ReportedInflight = inflight;
+    }
+
+    private void DeliverTruncated()
+    {
+        var nextSeq = _state.NextSeq;
+        var batch = _cutter.Truncate(Info, ref nextSeq, DateTime.UtcNow);
+        _state.NextSeq = nextSeq;
+        if (batch is not null) Send(batch);
+    }
+
+    private FrameBatch LostPartialBatch(Exception reason)
+    {
+        var rejected = new RejectedFrame("restart",
+            $"partial frame of {_state.LostPartialLength} bytes discarded because the connection actor restarted after {reason.GetType().Name}: {reason.Message}",
+            _state.LostPartial ?? [], _state.LostPartialLength);
+        _state.LostPartial = null;
+        _state.LostPartialLength = 0;
+        var batch = new FrameBatch(Info, _state.NextSeq, DateTime.UtcNow, [], [default], 1, [rejected]);
+        _state.NextSeq++;
+        return batch;
+    }
+
+    private void SetIdleTimeout()
+    {
+        if (_settings.IdleTimeout is { } idle) Context.SetReceiveTimeout(idle);
+    }
+
+    private void Stop(string reason)
+    {
+        if (_stopping) return;
+        _stopping = true;
+        _log.Info("Connection {ConnectionId} from {Peer} on source {Source} closed: {Reason} ({Frames} frames)",
+            Info.Id, Info.Peer, Info.Source, reason, _state.NextSeq - 1);
+        Context.Stop(Self);
+    }
+}

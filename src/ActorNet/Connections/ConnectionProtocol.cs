@@ -1,0 +1,49 @@
+using Akka.Actor;
+
+namespace ActorNet.Connections;
+
+/// <summary>Messages of the connection actor family (listener and connections).</summary>
+public static class ConnectionProtocol
+{
+    /// <summary>Stop reading, deliver what was read, close: part of a graceful stop.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+        private Drain() { }
+    }
+
+    /// <summary>Reply to <see cref="Drain"/> from a listener once all its connections are closed.</summary>
+    public sealed class Drained
+    {
+        public static readonly Drained Instance = new();
+        private Drained() { }
+    }
+
+    /// <summary>Close this peer now (operator action or test); frames already read are still delivered.</summary>
+    public sealed record Close(string Reason);
+
+    /// <summary>The listener accepted a socket.</summary>
+    internal sealed record Accepted(System.Net.Sockets.Socket Socket);
+
+    /// <summary>The accept loop ended (the listening socket was closed or failed).</summary>
+    internal sealed record AcceptFailed(Exception Cause);
+
+    /// <summary>A zero-byte receive completed: data is waiting in the kernel.</summary>
+    internal sealed class DataAvailable
+    {
+        public static readonly DataAvailable Instance = new();
+        private DataAvailable() { }
+    }
+
+    /// <summary>A receive completed with <see cref="Count"/> bytes at <see cref="Offset"/> (0 = the peer closed).</summary>
+    internal sealed record ReadCompleted(byte[] Buffer, int Offset, int Count);
+
+    internal sealed record ReadFailed(Exception Cause);
+
+    /// <summary>The restart backoff is over: start reading again.</summary>
+    internal sealed class ResumeAfterRestart
+    {
+        public static readonly ResumeAfterRestart Instance = new();
+        private ResumeAfterRestart() { }
+    }
+}

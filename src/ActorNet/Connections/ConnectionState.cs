@@ -1,0 +1,47 @@
+using ActorNet.Pipeline;
+
+namespace ActorNet.Connections;
+
+/// <summary>
+/// What outlives a connection actor's restarts: the socket, the identity, the sequence counter and the
+/// acknowledgement bookkeeping. The decoder and its partial frame are deliberately not here: a restart
+/// discards them, since the failure may have left them inconsistent. Only the current incarnation touches
+/// this object (Akka runs one incarnation at a time), so it needs no locking.
+/// </summary>
+internal sealed class ConnectionState
+{
+    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots)
+    {
+        Info = info;
+        Transport = transport;
+        AckedUpTo = new long[sinkSlots];
+    }
+
+    public ConnectionInfo Info { get; }
+    public SocketTransport Transport { get; }
+
+    /// <summary>The seq the next frame gets; frames are numbered 1, 2, 3, ... for the connection's lifetime.</summary>
+    public long NextSeq { get; set; } = 1;
+
+    /// <summary>Per sink slot, the highest seq that sink has acknowledged.</summary>
+    public long[] AckedUpTo { get; }
+
+    /// <summary>Frames read but not yet acknowledged by every sink.</summary>
+    public long Inflight
+    {
+        get
+        {
+            var lowest = long.MaxValue;
+            foreach (var acked in AckedUpTo) lowest = Math.Min(lowest, acked);
+            return NextSeq - 1 - (AckedUpTo.Length == 0 ? NextSeq - 1 : lowest);
+        }
+    }
+
+    /// <summary>The in-flight count last added to the metric, so that the metric can be corrected by the difference.</summary>
+    public long ReportedInflight { get; set; }
+
+    /// <summary>Set by a failing incarnation: the first bytes and the length of the partial frame it held.</summary>
+    public byte[]? LostPartial { get; set; }
+
+    public int LostPartialLength { get; set; }
+}

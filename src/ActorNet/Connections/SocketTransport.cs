@@ -1,0 +1,102 @@
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace ActorNet.Connections;
+
+/// <summary>
+/// The socket behind one connection actor: the only place that touches it. Each read is started by the actor
+/// and its completion comes back to the actor as a message, so the actor never blocks and never shares state
+/// with a callback. At most one read is outstanding; the flag lives here so that it survives actor restarts.
+/// </summary>
+internal sealed class SocketTransport : IDisposable
+{
+    private readonly Socket _socket;
+    private int _disposed;
+
+    public SocketTransport(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+    }
+
+    /// <summary>True from a Begin* call until the actor handles its completion message.</summary>
+    public bool ReadPending { get; private set; }
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>
+    /// Waits until data arrives without holding a buffer (a zero-byte receive), then tells
+    /// <paramref name="target"/> <see cref="ConnectionProtocol.DataAvailable"/>. Idle peers so cost no buffer.
+    /// </summary>
+    public void BeginWaitForData(IActorRef target)
+    {
+        ReadPending = true;
+        _ = WaitAsync(target);
+    }
+
+    /// <summary>Receives into <paramref name="buffer"/> from <paramref name="offset"/>; tells <see cref="ConnectionProtocol.ReadCompleted"/>.</summary>
+    public void BeginReceive(byte[] buffer, int offset, int count, IActorRef target)
+    {
+        ReadPending = true;
+        _ = ReceiveAsync(buffer, offset, count, target);
+    }
+
+    /// <summary>Called by the actor when it handles a completion.</summary>
+    public void ReadHandled() => ReadPending = false;
+
+    private async Task WaitAsync(IActorRef target)
+    {
+        try
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            target.Tell(ConnectionProtocol.DataAvailable.Instance);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            target.Tell(new ConnectionProtocol.ReadFailed(e));
+        }
+    }
+
+    private async Task ReceiveAsync(byte[] buffer, int offset, int count, IActorRef target)
+    {
+        try
+        {
+            var received = await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None).ConfigureAwait(false);
+            target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            target.Tell(new ConnectionProtocol.ReadFailed(e));
+        }
+    }
+
+    /// <summary>
+    /// Ends reading: a pending receive completes with 0 bytes (Linux wakes it on SHUT_RD), so the data the
+    /// actor already asked for is handed over rather than lost.
+    /// </summary>
+    public void ShutdownReceive()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer or by us: there is nothing left to stop.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // A reset peer makes shutdown fail; closing below still releases the socket.
+        }
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+using ActorNet.Configuration;
+using ActorNet.Pipeline;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorNet.Hosting;
+
+/// <summary>Adds ActorNet to an Akka.Hosting <see cref="AkkaConfigurationBuilder"/>.</summary>
+public static class ActorNetHostingExtensions
+{
+    /// <summary>
+    /// Starts ActorNet with the actor system and drains it in coordinated shutdown (which the host runs on
+    /// SIGTERM / Ctrl-C), bounded by <c>actornet.shutdown-timeout</c>. The running service is registered in
+    /// the <see cref="ActorRegistry"/> under <see cref="ActorNetService"/>'s guardian.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorNet(this AkkaConfigurationBuilder builder, ActorNetSettings settings,
+        Action<ActorNetOptions>? configure = null)
+    {
+        var options = new ActorNetOptions();
+        configure?.Invoke(options);
+        var timeout = (long)settings.ShutdownTimeout.TotalMilliseconds;
+
+        builder.AddHocon(ActorNetService.AkkaHocon, HoconAddMode.Prepend);
+        builder.AddHocon($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {timeout}ms", HoconAddMode.Prepend);
+        builder.WithActors((system, registry) =>
+        {
+            var service = ActorNetService.Start(system, settings, options);
+            registry.Register<ActorNetService>(service.Guardian);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actornet-drain", async () =>
+            {
+                await service.DrainAsync(settings.ShutdownTimeout).ConfigureAwait(false);
+                return Done.Instance;
+            });
+        });
+        return builder;
+    }
+}

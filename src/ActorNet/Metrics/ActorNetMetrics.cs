@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+
+namespace ActorNet.Metrics;
+
+/// <summary>
+/// The one <see cref="Meter"/> named <c>ActorNet</c> (seen by dotnet-counters and OpenTelemetry). Labels are
+/// source, sink and reason names only: never a per-connection value, whose cardinality has no bound.
+/// Instruments are updated once per batch, not per frame.
+/// </summary>
+public static class ActorNetMetrics
+{
+    public const string MeterName = "ActorNet";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    public static readonly UpDownCounter<long> ConnectionsActive =
+        Meter.CreateUpDownCounter<long>("actornet.connections.active", "{connection}", "Open connections");
+
+    public static readonly Counter<long> ConnectionsAccepted =
+        Meter.CreateCounter<long>("actornet.connections.accepted", "{connection}", "Connections accepted");
+
+    public static readonly Counter<long> ConnectionsRejected =
+        Meter.CreateCounter<long>("actornet.connections.rejected", "{connection}", "Connections refused (reason: max-connections)");
+
+    public static readonly Counter<long> ConnectionRestarts =
+        Meter.CreateCounter<long>("actornet.connection.restarts", "{restart}", "Connection actors restarted after a failure");
+
+    public static readonly Counter<long> FramesReceived =
+        Meter.CreateCounter<long>("actornet.frames.received", "{frame}", "Frames cut from the byte stream, rejected ones included");
+
+    public static readonly Counter<long> BytesReceived =
+        Meter.CreateCounter<long>("actornet.bytes.received", "By", "Bytes read from sockets");
+
+    public static readonly Counter<long> FramesQuarantined =
+        Meter.CreateCounter<long>("actornet.frames.quarantined", "{frame}", "Frames sent to quarantine, by reason");
+
+    public static readonly Counter<long> SinkFramesWritten =
+        Meter.CreateCounter<long>("actornet.sink.frames.written", "{frame}", "Records written by a sink");
+
+    public static readonly Counter<long> SinkWriteFailures =
+        Meter.CreateCounter<long>("actornet.sink.write.failures", "{failure}", "Sink writes that failed and will be retried");
+
+    public static readonly UpDownCounter<long> InflightFrames =
+        Meter.CreateUpDownCounter<long>("actornet.inflight.frames", "{frame}", "Frames read but not yet acknowledged by every sink");
+
+    public static KeyValuePair<string, object?> Source(string name) => new("source", name);
+    public static KeyValuePair<string, object?> Sink(string name) => new("sink", name);
+    public static KeyValuePair<string, object?> Reason(string reason) => new("reason", reason);
+}

@@ -1,0 +1,9 @@
+namespace ActorNet.Parsing;
+
+/// <summary>Accepts any bytes; sinks store them as base64.</summary>
+public sealed class BinaryParser : IFrameParser
+{
+    public PayloadFormat Format => PayloadFormat.Binary;
+
+    public ParseResult Parse(ReadOnlyMemory<byte> frame) => ParseResult.Accept(frame);
+}

@@ -1,0 +1,138 @@
+using System.Net.Sockets;
+using ActorNet.Configuration;
+using ActorNet.Connections;
+using ActorNet.Sinks;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Pipeline;
+
+/// <summary>
+/// The root of ActorNet's actors. Starts sinks first, then parsers, then listeners (so nothing is accepted
+/// before there is somewhere to deliver it), and stops them in the opposite order on <see cref="ConnectionProtocol.Drain"/>:
+/// <code>
+///   Running --Drain--> DrainingSources --all listeners drained--> DrainingParsers --parsers stopped-->
+///   DrainingSinks --sinks flushed and stopped--> Drained (reply)
+/// </code>
+/// Each stage is stopped with a PoisonPill, which queues behind the batches already sent to it, so every
+/// frame read before the drain reaches its sinks.
+/// </summary>
+internal sealed class ActorNetGuardian : UntypedActor
+{
+    private readonly ActorNetSettings _settings;
+    private readonly ActorNetOptions _options;
+    private readonly IReadOnlyDictionary<string, Socket> _boundSockets;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _listeners = [];
+    private readonly List<IActorRef> _parsers = [];
+    private readonly List<IActorRef> _sinks = [];
+    private readonly HashSet<IActorRef> _waitingFor = [];
+    private IActorRef? _drainRequester;
+
+    public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets)
+    {
+        _settings = settings;
+        _options = options;
+        _boundSockets = boundSockets;
+    }
+
+    internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets) =>
+        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets));
+
+    /// <summary>
+    /// Sinks and parsers hold no state worth keeping across a failure (sinks catch their own write errors and
+    /// retry), so any that throws is restarted; the listener keeps its connections across its own restart.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), e => e is ActorInitializationException ? Directive.Stop : Directive.Restart);
+
+    protected override void PreStart()
+    {
+        var sinkRefs = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct())
+        {
+            var sink = _settings.Sinks[name];
+            var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type]), $"sink-{name}");
+            sinkRefs[name] = actor;
+            _sinks.Add(actor);
+        }
+
+        foreach (var source in _settings.Sources)
+        {
+            var slots = source.AllSinks;
+            var route = new SourceRoute(
+                slots.Select(n => sinkRefs[n]).ToArray(),
+                slots.Select(n => source.Sinks.Contains(n)).ToArray(),
+                slots.Select(n => n == source.Quarantine).ToArray());
+            var parsers = Enumerable.Range(0, source.ParserParallelism)
+                .Select(i => Context.ActorOf(ParserActor.Props(source.Name, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),
+                    $"parser-{source.Name}-{i}"))
+                .ToArray();
+            _parsers.AddRange(parsers);
+            _listeners.Add(Context.ActorOf(ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count), $"source-{source.Name}"));
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.Drain:
+                _drainRequester = Sender;
+                _log.Info("Draining: stop accepting, stop reading, deliver what was read");
+                StopStage(_listeners, ConnectionProtocol.Drain.Instance, DrainingSources);
+                break;
+            case Terminated:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void DrainingSources(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.Drained:
+                _waitingFor.Remove(Sender);
+                if (_waitingFor.Count == 0) StopStage(_parsers, PoisonPill.Instance, DrainingParsers);
+                break;
+            case Terminated t:
+                // A listener that died while draining has nothing left to drain.
+                _waitingFor.Remove(t.ActorRef);
+                if (_waitingFor.Count == 0) StopStage(_parsers, PoisonPill.Instance, DrainingParsers);
+                break;
+        }
+    }
+
+    private void DrainingParsers(object message)
+    {
+        if (message is not Terminated t) return;
+        _waitingFor.Remove(t.ActorRef);
+        if (_waitingFor.Count == 0) StopStage(_sinks, PoisonPill.Instance, DrainingSinks);
+    }
+
+    private void DrainingSinks(object message)
+    {
+        if (message is not Terminated t) return;
+        _waitingFor.Remove(t.ActorRef);
+        if (_waitingFor.Count > 0) return;
+        _log.Info("Drained: every frame read was delivered and every sink flushed");
+        _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
+        Become(_ => { });
+    }
+
+    private void StopStage(List<IActorRef> stage, object stopMessage, UntypedReceive next)
+    {
+        _waitingFor.Clear();
+        Become(next);
+        foreach (var actor in stage)
+        {
+            _waitingFor.Add(actor);
+            Context.Watch(actor);
+            actor.Tell(stopMessage, Self);
+        }
+        if (stage.Count == 0) Self.Tell(new Terminated(ActorRefs.Nobody, true, true));
+    }
+}

@@ -1,0 +1,43 @@
+using ActorNet.Configuration;
+using ActorNet.Parsing;
+using ActorNet.Sinks;
+
+namespace ActorNet.Pipeline;
+
+/// <summary>
+/// What an embedding application plugs in: parsers for vendor formats and sink types for its own stores.
+/// Names registered here may be used in the configuration (<c>parser = my-format</c>, <c>type = my-store</c>).
+/// </summary>
+public sealed class ActorNetOptions
+{
+    private readonly Dictionary<string, Func<IFrameParser>> _parsers = new(StringComparer.Ordinal)
+    {
+        ["text"] = () => new TextParser(),
+        ["json"] = () => new JsonParser(),
+        ["binary"] = () => new BinaryParser(),
+    };
+
+    private readonly Dictionary<string, Func<SinkSettings, IFrameSink>> _sinkTypes = new(StringComparer.Ordinal)
+    {
+        ["jsonl"] = s => new JsonlSink(s),
+        ["console"] = _ => new ConsoleSink(),
+        ["blackhole"] = _ => new BlackholeSink(),
+    };
+
+    public IReadOnlyDictionary<string, Func<IFrameParser>> Parsers => _parsers;
+    public IReadOnlyDictionary<string, Func<SinkSettings, IFrameSink>> SinkTypes => _sinkTypes;
+
+    /// <summary>Registers a parser; <paramref name="factory"/> is called once per parser actor.</summary>
+    public ActorNetOptions AddParser(string name, Func<IFrameParser> factory)
+    {
+        _parsers[name] = factory;
+        return this;
+    }
+
+    /// <summary>Registers a sink type; <paramref name="factory"/> is called when the sink actor starts (and restarts).</summary>
+    public ActorNetOptions AddSinkType(string type, Func<SinkSettings, IFrameSink> factory)
+    {
+        _sinkTypes[type] = factory;
+        return this;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorNet.Configuration;
+using ActorNet.Connections;
+using Akka.Actor;
+
+namespace ActorNet.Pipeline;
+
+/// <summary>
+/// ActorNet running inside an <see cref="ActorSystem"/>: usable on its own from any .NET application, or
+/// through <c>WithActorNet</c> with Akka.Hosting. <see cref="Start"/> binds every listening socket first, so a
+/// port that is taken fails here, synchronously, naming the source and the address.
+/// </summary>
+public sealed class ActorNetService
+{
+    /// <summary>The Akka configuration ActorNet's actors need (its sink dispatcher).</summary>
+    public const string AkkaHocon = """
+        actornet-internal.sink-dispatcher {
+          # Sinks may block on files and databases: each gets its own thread, away from the socket actors.
+          type = PinnedDispatcher
+          executor = thread-pool-executor
+        }
+        """;
+
+    private ActorNetService(IActorRef guardian, ActorNetSettings settings)
+    {
+        Guardian = guardian;
+        Settings = settings;
+    }
+
+    public IActorRef Guardian { get; }
+    public ActorNetSettings Settings { get; }
+
+    /// <exception cref="InvalidConfigurationException">A parser or sink type is not registered, or a port cannot be bound.</exception>
+    public static ActorNetService Start(ActorSystem system, ActorNetSettings settings, ActorNetOptions? options = null,
+        string name = "actornet")
+    {
+        options ??= new ActorNetOptions();
+        var errors = new List<string>();
+        foreach (var source in settings.Sources.Where(s => !options.Parsers.ContainsKey(s.Parser)))
+            errors.Add($"actornet.sources.{source.Name}.parser: \"{source.Parser}\" is not registered; expected one of {string.Join(", ", options.Parsers.Keys)}");
+        foreach (var sink in settings.Sinks.Values.Where(s => !options.SinkTypes.ContainsKey(s.Type)))
+            errors.Add($"actornet.sinks.{sink.Name}.type: \"{sink.Type}\" is not registered; expected one of {string.Join(", ", options.SinkTypes.Keys)}");
+        if (errors.Count > 0) throw new InvalidConfigurationException(errors);
+
+        var sockets = BindAll(settings);
+        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets), name);
+        return new ActorNetService(guardian, settings);
+    }
+
+    /// <summary>
+    /// Stops accepting and reading, delivers every frame already read to its sinks, flushes them. Completes
+    /// when all of that is done; throws <see cref="TimeoutException"/> past <paramref name="timeout"/>.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Guardian.Ask<ConnectionProtocol.Drained>(ConnectionProtocol.Drain.Instance, timeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new TimeoutException($"ActorNet did not drain within {timeout} (actornet.shutdown-timeout)", e);
+        }
+    }
+
+    private static Dictionary<string, Socket> BindAll(ActorNetSettings settings)
+    {
+        var sockets = new Dictionary<string, Socket>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var source in settings.Sources.Where(s => s.Type == SourceType.TcpListen))
+                sockets[source.Name] = Bind(source);
+            return sockets;
+        }
+        catch
+        {
+            foreach (var socket in sockets.Values) socket.Dispose();
+            throw;
+        }
+    }
+
+    private static Socket Bind(SourceSettings source)
+    {
+        IPAddress address;
+        try
+        {
+            address = IPAddress.TryParse(source.Host, out var parsed) ? parsed : Dns.GetHostAddresses(source.Host)[0];
+        }
+        catch (Exception e) when (e is SocketException or IndexOutOfRangeException)
+        {
+            throw new InvalidConfigurationException([$"actornet.sources.{source.Name}.host: \"{source.Host}\" does not resolve to an address ({e.Message})"]);
+        }
+
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Lets a restarted ActorNet rebind while old connections sit in TIME_WAIT (Linux semantics:
+            // it does not allow two live listeners on one port).
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address, source.Port));
+            socket.Listen(Math.Min(source.MaxConnections, 4096));
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new InvalidConfigurationException([$"actornet.sources.{source.Name}: cannot listen on {address}:{source.Port}: {e.Message}"]);
+        }
+    }
+}

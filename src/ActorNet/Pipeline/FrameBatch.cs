@@ -1,0 +1,56 @@
+namespace ActorNet.Pipeline;
+
+/// <summary>
+/// Every frame cut from one socket read, as one owned buffer plus offsets: one message per read rather than
+/// one per frame. Immutable once sent. Entry <c>i</c> has sequence number <c>FirstSeq + i</c>; an entry that
+/// failed framing has a <see cref="RejectedFrame"/> in <see cref="Rejections"/> and no bytes of its own.
+/// </summary>
+public sealed class FrameBatch
+{
+    private readonly byte[] _buffer;
+    private readonly FrameSlice[] _slices;
+
+    public FrameBatch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSlice[] slices,
+        int count, RejectedFrame?[]? rejections)
+    {
+        Connection = connection;
+        FirstSeq = firstSeq;
+        ReceivedAt = receivedAt;
+        _buffer = buffer;
+        _slices = slices;
+        Count = count;
+        Rejections = rejections;
+    }
+
+    public ConnectionInfo Connection { get; }
+    public long FirstSeq { get; }
+    public long LastSeq => FirstSeq + Count - 1;
+
+    /// <summary>When the read that produced these frames completed (UTC).</summary>
+    public DateTime ReceivedAt { get; }
+
+    public int Count { get; }
+
+    /// <summary>Null when every frame was framed correctly (the common case: no per-batch allocation).</summary>
+    public RejectedFrame?[]? Rejections { get; }
+
+    public ReadOnlyMemory<byte> Frame(int index)
+    {
+        var slice = _slices[index];
+        return new ReadOnlyMemory<byte>(_buffer, slice.Offset, slice.Length);
+    }
+
+    /// <summary>Total payload bytes in the batch.</summary>
+    public long Bytes
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < Count; i++) total += _slices[i].Length;
+            return total;
+        }
+    }
+}
+
+/// <summary>Where one frame lies in a <see cref="FrameBatch"/>'s buffer.</summary>
+public readonly record struct FrameSlice(int Offset, int Length);

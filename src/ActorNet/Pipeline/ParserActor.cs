@@ -1,0 +1,106 @@
+using ActorNet.Metrics;
+using ActorNet.Parsing;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Pipeline;
+
+/// <summary>
+/// Parses every frame of a batch and hands the result to each sink of the source. A connection always uses
+/// the same parser actor, so its frames stay in order. A parser that rejects or throws only quarantines that
+/// frame: the frames around it are unaffected.
+/// </summary>
+public sealed class ParserActor : UntypedActor
+{
+    private readonly string _source;
+    private readonly IFrameParser _parser;
+    private readonly SourceRoute _route;
+    private readonly int _rawLimit;
+    private readonly KeyValuePair<string, object?> _sourceTag;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public ParserActor(string source, IFrameParser parser, SourceRoute route, int rawLimit)
+    {
+        _source = source;
+        _parser = parser;
+        _route = route;
+        _rawLimit = rawLimit;
+        _sourceTag = ActorNetMetrics.Source(source);
+    }
+
+    public static Props Props(string source, IFrameParser parser, SourceRoute route, int rawLimit) =>
+        Akka.Actor.Props.Create(() => new ParserActor(source, parser, route, rawLimit));
+
+    protected override void OnReceive(object message)
+    {
+        if (message is not ParseFrames parse)
+        {
+            Unhandled(message);
+            return;
+        }
+
+        var parsed = Parse(parse.Batch);
+        for (var slot = 0; slot < _route.Count; slot++)
+            _route.Sinks[slot].Tell(new SinkBatch(parsed, _route.WritesAccepted[slot], _route.WritesRejected[slot], slot, parse.AckTo));
+    }
+
+    private ParsedBatch Parse(FrameBatch batch)
+    {
+        var rejections = batch.Rejections;
+        var copiedRejections = false;
+        ReadOnlyMemory<byte>[]? payloads = null;
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch.Rejections?[i] is not null) continue;
+            var frame = batch.Frame(i);
+            ParseResult result;
+            try
+            {
+                result = _parser.Parse(frame);
+            }
+            catch (Exception e)
+            {
+                // A plugged-in parser's bug must not cost more than the frame it failed on.
+                result = ParseResult.Reject($"parser {_parser.GetType().Name} threw {e.GetType().Name}: {e.Message}", "parser-exception");
+            }
+
+            if (!result.IsAccepted)
+            {
+                if (!copiedRejections)
+                {
+                    rejections = rejections is null ? new RejectedFrame?[batch.Count] : (RejectedFrame?[])rejections.Clone();
+                    copiedRejections = true;
+                }
+                rejections![i] = new RejectedFrame(result.Reason, result.Error!, frame[..Math.Min(frame.Length, _rawLimit)], frame.Length);
+            }
+            else if (!result.Payload.Equals(frame))
+            {
+                payloads ??= NewPayloads(batch);
+                payloads[i] = result.Payload;
+            }
+        }
+
+        if (rejections is not null) CountAndLog(batch, rejections);
+        return new ParsedBatch(batch, _parser.Format, rejections, payloads);
+    }
+
+    private static ReadOnlyMemory<byte>[] NewPayloads(FrameBatch batch)
+    {
+        var payloads = new ReadOnlyMemory<byte>[batch.Count];
+        for (var i = 0; i < batch.Count; i++) payloads[i] = batch.Frame(i);
+        return payloads;
+    }
+
+    private void CountAndLog(FrameBatch batch, RejectedFrame?[] rejections)
+    {
+        for (var i = 0; i < rejections.Length; i++)
+        {
+            var rejected = rejections[i];
+            if (rejected is null) continue;
+            ActorNetMetrics.FramesQuarantined.Add(1, _sourceTag, ActorNetMetrics.Reason(rejected.Reason));
+            _log.Warning("Quarantined frame {Seq} of connection {ConnectionId} ({Peer}) from source {Source}: {Error}",
+                batch.FirstSeq + i, batch.Connection.Id, batch.Connection.Peer, _source, rejected.Error);
+        }
+    }
+}
