@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using ActorNet.Configuration;
+using ActorNet.Pipeline;
+using Akka.TestKit.Xunit2;
+
+namespace ActorNet.IntegrationTests.Actors;
+
+/// <summary>
+/// A TestKit with ActorNet started in its actor system on a free loopback port, records kept by
+/// <see cref="RecordingSink"/>s named <c>data</c> and <c>quarantine</c>.
+/// </summary>
+public abstract class ActorNetTestKit : TestKit
+{
+    protected ActorNetTestKit() : base(ActorNetService.AkkaHocon)
+    {
+    }
+
+    protected ConcurrentQueue<SeenRecord> Data { get; } = new();
+    protected ConcurrentQueue<SeenRecord> Quarantine { get; } = new();
+    protected int Port { get; } = FreePort();
+    protected string SourceName { get; } = "src" + Guid.NewGuid().ToString("N")[..8];
+
+    protected ActorNetService StartActorNet(string sourceBody, SemaphoreSlim? dataGate = null)
+    {
+        var options = new ActorNetOptions()
+            .AddSinkType("recording", _ => new RecordingSink(Data, dataGate))
+            .AddSinkType("recording-quarantine", _ => new RecordingSink(Quarantine));
+        var config = ActorNetSettings.ParseOverlay($$"""
+            actornet {
+              sources.{{SourceName}} {
+                type = tcp-listen, host = 127.0.0.1, port = {{Port}}
+                sinks = [ data ], quarantine = quarantine
+                {{sourceBody}}
+              }
+              sinks.data { type = recording }
+              sinks.quarantine { type = recording-quarantine }
+            }
+            """);
+        var settings = ActorNetSettings.Create(config, options.Parsers.Keys.ToArray(), options.SinkTypes.Keys.ToArray());
+        return ActorNetService.Start(Sys, settings, options, "actornet");
+    }
+
+    protected async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, Port);
+        return socket;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
