@@ -14,6 +14,20 @@ public static class ActorNetHostingExtensions
     /// SIGTERM / Ctrl-C), bounded by <c>actornet.shutdown-timeout</c>. The running service is registered in
     /// the <see cref="ActorRegistry"/> under <see cref="ActorNetService"/>'s guardian.
     /// </summary>
+    /// <summary>
+    /// Validates <paramref name="config"/> (the user's HOCON overlaid on <see cref="ActorNetSettings.Reference"/>)
+    /// with the parsers and sink types registered in <paramref name="configure"/>, then starts ActorNet.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">A key is unknown or has a bad value.</exception>
+    public static AkkaConfigurationBuilder WithActorNet(this AkkaConfigurationBuilder builder, Akka.Configuration.Config config,
+        Action<ActorNetOptions>? configure = null)
+    {
+        var options = new ActorNetOptions();
+        configure?.Invoke(options);
+        var settings = ActorNetSettings.Create(config, options.Parsers.Keys.ToArray(), options.SinkTypes.Keys.ToArray());
+        return builder.WithActorNet(settings, configure);
+    }
+
     public static AkkaConfigurationBuilder WithActorNet(this AkkaConfigurationBuilder builder, ActorNetSettings settings,
         Action<ActorNetOptions>? configure = null)
     {
