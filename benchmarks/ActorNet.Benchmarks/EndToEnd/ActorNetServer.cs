@@ -1,0 +1,179 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using ActorNet.Benchmarks.Common;
+using ActorNet.Configuration;
+using ActorNet.Hosting;
+using ActorNet.Metrics;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorNet.Benchmarks.EndToEnd;
+
+/// <summary>
+/// ActorNet in the same shape as the raw ceiling: one tcp-listen source on 127.0.0.1 framing as the workload
+/// does, a text parser, and a blackhole sink, so that what is measured is ActorNet's receive path and not a
+/// sink's I/O. Frames and connections are counted from ActorNet's own metrics (the "ActorNet" meter), as an
+/// operator would see them. This is the only file that knows ActorNet's API.
+/// </summary>
+public sealed class ActorNetServer : ICountingServer
+{
+    // Literals, not ActorNetMetrics.X.Name: the listener's callback runs while ActorNetMetrics' static constructor
+    // is creating its instruments, when the later fields are still null. A renamed instrument shows up as a
+    // phase whose count stays at zero.
+    private const string FramesWrittenInstrument = "actornet.sink.frames.written";
+    private const string ConnectionsActiveInstrument = "actornet.connections.active";
+    private const string FramesQuarantinedInstrument = "actornet.frames.quarantined";
+    private const string SourceName = "bench";
+    private const string SinkName = "blackhole";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly MeterListener _metrics = new();
+    private IHost? _host;
+    private long _frames;
+    private long _active;
+    private long _quarantined;
+
+    private ActorNetServer(IPEndPoint endPoint)
+    {
+        EndPoint = endPoint;
+        _metrics.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ActorNetMetrics.MeterName
+                && instrument.Name is FramesWrittenInstrument or ConnectionsActiveInstrument or FramesQuarantinedInstrument)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _metrics.SetMeasurementEventCallback<long>(OnMeasurement);
+        _metrics.Start();
+    }
+
+    public string Name => "actornet";
+
+    public IPEndPoint EndPoint { get; }
+
+    public long FramesReceived => Interlocked.Read(ref _frames);
+
+    public long ConnectionsActive => Interlocked.Read(ref _active);
+
+    /// <summary>
+    /// Frames quarantined. Blackhole is also the quarantine sink, so a rejected frame would still be counted as
+    /// written; this is what tells the two apart.
+    /// </summary>
+    public long Rejections => Interlocked.Read(ref _quarantined);
+
+    /// <summary>Starts ActorNet on a free loopback port and returns once that port accepts connections.</summary>
+    public static async Task<ActorNetServer> StartAsync(WireFraming framing, int maxPayloadLength, CancellationToken cancellationToken)
+    {
+        // ActorNet cannot bind port 0, so take a port the OS just handed out (see FreePort for the small race).
+        var server = new ActorNetServer(new IPEndPoint(IPAddress.Loopback, FreePort.Pick()));
+        try
+        {
+            ActorNetSettings settings = ActorNetSettings.Parse(Hocon(server.EndPoint.Port, framing, maxPayloadLength));
+
+            // As ActorNet.Host's run command composes it, minus Serilog: no config files, no console lifetime
+            // (this process handles Ctrl+C itself), warnings and errors only so that the figures stay readable.
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+            builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
+            builder.Services.AddAkka("actornet", akka =>
+            {
+                akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                });
+                akka.WithActorNet(settings);
+            });
+            server._host = builder.Build();
+            await server._host.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            // ActorNet binds synchronously in start-up, so the probe normally succeeds at once; it is kept because
+            // "started" is not a documented promise of bound. Its own connection is counted and closed: wait for it
+            // to leave the active count so that the idle measurement starts from zero.
+            await ListenerProbe.WaitUntilAcceptingAsync(server.EndPoint, StartTimeout, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < 500 && server.ConnectionsActive > 0; i++)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is { } host)
+        {
+            // Bounded by HostOptions.ShutdownTimeout (ActorNet's shutdown-timeout plus a margin), set above.
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            host.Dispose();
+            _host = null;
+        }
+
+        _metrics.Dispose();
+    }
+
+    /// <param name="port">The port to listen on.</param>
+    /// <param name="framing">The workload's framing.</param>
+    /// <param name="maxPayloadLength">Largest payload; ActorNet's length-field max-frame-length also counts the header.</param>
+    private static string Hocon(int port, WireFraming framing, int maxPayloadLength)
+    {
+        string framingBlock = framing switch
+        {
+            WireFraming.Lines => $$"""{ type = delimiter, delimiter = "\n", max-frame-length = {{maxPayloadLength}} }""",
+            WireFraming.LengthField =>
+                $$"""{ type = length-field, length-field-length = 4, max-frame-length = {{maxPayloadLength + 4}} }""",
+            _ => throw new ArgumentOutOfRangeException(nameof(framing), framing, null),
+        };
+        return $$"""
+            actornet {
+              sources.{{SourceName}} {
+                type = tcp-listen, host = "127.0.0.1", port = {{port}}, max-connections = 20000
+                # The idle measurement holds quiet peers; they must not be closed while it measures.
+                idle-timeout = off
+                framing {{framingBlock}}
+                parser = text, sinks = [ {{SinkName}} ], quarantine = {{SinkName}}
+              }
+              sinks.{{SinkName}} { type = blackhole }
+            }
+            """;
+    }
+
+    private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        if (instrument.Name == FramesWrittenInstrument)
+        {
+            if (HasTag(tags, "sink", SinkName))
+            {
+                Interlocked.Add(ref _frames, value);
+            }
+        }
+        else if (HasTag(tags, "source", SourceName))
+        {
+            Interlocked.Add(ref instrument.Name == ConnectionsActiveInstrument ? ref _active : ref _quarantined, value);
+        }
+    }
+
+    private static bool HasTag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key, string expected)
+    {
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            if (tag.Key == key)
+            {
+                return tag.Value as string == expected;
+            }
+        }
+
+        return false;
+    }
+}

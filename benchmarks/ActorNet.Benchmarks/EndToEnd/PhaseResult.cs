@@ -1,0 +1,29 @@
+namespace ActorNet.Benchmarks.EndToEnd;
+
+/// <summary>One server fed one workload once.</summary>
+/// <param name="Run">1-based run number.</param>
+/// <param name="Server">Server name ("raw", "actornet").</param>
+/// <param name="ExpectedFrames">Frames the load generator sends.</param>
+/// <param name="Frames">Frames the server counted when the phase ended.</param>
+/// <param name="Elapsed">From the first connect until the server had counted every frame (or the phase failed).</param>
+/// <param name="BytesPerFrame">Wire bytes per frame, for MiB/s.</param>
+/// <param name="StartWorkingSet">Resident set size when the phase started (the pre-built streams are in it).</param>
+/// <param name="PeakWorkingSet">Highest resident set size during the phase.</param>
+/// <param name="Failure">Why the phase did not complete, or null.</param>
+public sealed record PhaseResult(
+    int Run,
+    string Server,
+    long ExpectedFrames,
+    long Frames,
+    TimeSpan Elapsed,
+    int BytesPerFrame,
+    long StartWorkingSet,
+    long PeakWorkingSet,
+    string? Failure)
+{
+    public bool Succeeded => Failure is null;
+
+    public double FramesPerSecond => Frames / Elapsed.TotalSeconds;
+
+    public double MibPerSecond => Frames * (double)BytesPerFrame / Elapsed.TotalSeconds / (1024 * 1024);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using ActorNet.Benchmarks.Common;
+
+namespace ActorNet.Benchmarks.EndToEnd;
+
+/// <summary>Prints phase results as an aligned table, then ActorNet's throughput as a share of the raw ceiling.</summary>
+public static class ResultTable
+{
+    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "result"];
+
+    public static string Format(IReadOnlyList<PhaseResult> results)
+    {
+        var rows = new List<string[]> { Headers };
+        rows.AddRange(results.Select(r => new[]
+        {
+            r.Run.ToString(CultureInfo.InvariantCulture),
+            r.Server,
+            r.Frames.ToString("N0", CultureInfo.InvariantCulture),
+            r.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
+            r.FramesPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+            r.MibPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
+            ProcessMemory.Mib(r.PeakWorkingSet),
+            ProcessMemory.Mib(r.PeakWorkingSet - r.StartWorkingSet),
+            r.Failure is null ? "ok" : "FAILED",
+        }));
+
+        int[] widths = Enumerable.Range(0, Headers.Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (string[] row in rows)
+        {
+            for (int c = 0; c < row.Length; c++)
+            {
+                // Names left-aligned, numbers right-aligned, no trailing blanks.
+                string cell = c == row.Length - 1 ? row[c] : c == 1 ? row[c].PadRight(widths[c]) : row[c].PadLeft(widths[c]);
+                text.Append(cell).Append(c < row.Length - 1 ? "  " : "\n");
+            }
+        }
+
+        foreach (PhaseResult failed in results.Where(r => !r.Succeeded))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"run {failed.Run} {failed.Server} FAILED: {failed.Failure}\n");
+        }
+
+        text.Append(Medians(results));
+        text.Append(Ratios(results));
+        return text.ToString();
+    }
+
+    /// <summary>With several runs on a shared or noisy machine the median says more than any single run.</summary>
+    private static string Medians(IReadOnlyList<PhaseResult> results)
+    {
+        var text = new StringBuilder();
+        foreach (var server in results.Where(r => r.Succeeded).GroupBy(r => r.Server).Where(g => g.Count() > 1))
+        {
+            double[] rates = server.Select(r => r.FramesPerSecond).ToArray();
+            text.Append(CultureInfo.InvariantCulture,
+                $"{server.Key}: median {Median(rates):N0} frames/s over {rates.Length} runs (min {rates.Min():N0}, max {rates.Max():N0})\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Ratios(IReadOnlyList<PhaseResult> results)
+    {
+        var text = new StringBuilder();
+        var perRun = results.GroupBy(r => r.Run)
+            .Select(run => (Run: run.Key, Raw: run.FirstOrDefault(r => r.Server == "raw"), ActorNet: run.FirstOrDefault(r => r.Server == "actornet")))
+            .Where(run => run.Raw is not null && run.ActorNet is not null)
+            .ToList();
+        if (perRun.Count == 0)
+        {
+            return "ActorNet / raw: n/a (both servers must run)\n";
+        }
+
+        foreach (var (run, raw, actorNet) in perRun)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"run {run}: ActorNet / raw = {RatioText(raw!, actorNet!)}\n");
+        }
+
+        if (perRun.Count > 1 && perRun.All(r => r.Raw!.Succeeded && r.ActorNet!.Succeeded))
+        {
+            double rawMedian = Median(perRun.Select(r => r.Raw!.FramesPerSecond));
+            double actorNetMedian = Median(perRun.Select(r => r.ActorNet!.FramesPerSecond));
+            text.Append(CultureInfo.InvariantCulture, $"medians: ActorNet / raw = {actorNetMedian / rawMedian:P1}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string RatioText(PhaseResult raw, PhaseResult actorNet) =>
+        raw.Succeeded && actorNet.Succeeded
+            ? (actorNet.FramesPerSecond / raw.FramesPerSecond).ToString("P1", CultureInfo.InvariantCulture)
+            : "n/a (a phase failed)";
+
+    private static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
