@@ -64,7 +64,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         var (prefix, length) = _cutter.TakePartial();
         _state.LostPartial = prefix;
         _state.LostPartialLength = length;
-        _cutter.Dispose();
+        _cutter.Abandon();
     }
 
     protected override void PostRestart(Exception reason)
@@ -93,7 +93,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _state.Transport.Dispose();
-        _cutter.Dispose();
+        // Not Dispose: a receive may still be completing into the read buffer even after the socket closed.
+        _cutter.Abandon();
         ActorNetMetrics.ConnectionsActive.Add(-1, _sourceTag);
         ActorNetMetrics.InflightFrames.Add(-_state.ReportedInflight, _sourceTag);
         _state.ReportedInflight = 0;
@@ -206,16 +207,20 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void Process(ConnectionProtocol.ReadCompleted read)
     {
         ActorNetMetrics.BytesReceived.Add(read.Count, _sourceTag);
+        ActorNetMetrics.SocketReads.Add(1, _sourceTag);
         var nextSeq = _state.NextSeq;
         var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
         _state.NextSeq = nextSeq;
         if (batch is not null) Send(batch);
+        // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
+        _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
         if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
     }
 
     private void Send(FrameBatch batch)
     {
         ActorNetMetrics.FramesReceived.Add(batch.Count, _sourceTag);
+        _state.Unacknowledged.Enqueue(batch);
         _parser.Tell(new ParseFrames(batch, Self));
         ReportInflight();
     }
@@ -223,6 +228,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void Acknowledge(FramesAcknowledged ack)
     {
         if (ack.UpToSeq > _state.AckedUpTo[ack.AckSlot]) _state.AckedUpTo[ack.AckSlot] = ack.UpToSeq;
+        var acked = _state.AckedByAll;
+        while (_state.Unacknowledged.TryPeek(out var oldest) && oldest.LastSeq <= acked)
+            _state.Unacknowledged.Dequeue().Release();
         ReportInflight();
     }
 

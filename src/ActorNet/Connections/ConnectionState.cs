@@ -26,16 +26,23 @@ internal sealed class ConnectionState
     /// <summary>Per sink slot, the highest seq that sink has acknowledged.</summary>
     public long[] AckedUpTo { get; }
 
-    /// <summary>Frames read but not yet acknowledged by every sink.</summary>
-    public long Inflight
+    /// <summary>The highest seq every sink has acknowledged.</summary>
+    public long AckedByAll
     {
         get
         {
+            if (AckedUpTo.Length == 0) return NextSeq - 1;
             var lowest = long.MaxValue;
             foreach (var acked in AckedUpTo) lowest = Math.Min(lowest, acked);
-            return NextSeq - 1 - (AckedUpTo.Length == 0 ? NextSeq - 1 : lowest);
+            return lowest;
         }
     }
+
+    /// <summary>Frames read but not yet acknowledged by every sink.</summary>
+    public long Inflight => NextSeq - 1 - AckedByAll;
+
+    /// <summary>Batches sent and not yet acknowledged by every sink, oldest first; their buffers go back to the pool then.</summary>
+    public Queue<FrameBatch> Unacknowledged { get; } = new();
 
     /// <summary>The in-flight count last added to the metric, so that the metric can be corrected by the difference.</summary>
     public long ReportedInflight { get; set; }

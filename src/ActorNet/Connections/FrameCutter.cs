@@ -6,11 +6,11 @@ namespace ActorNet.Connections;
 
 /// <summary>
 /// Turns the bytes of socket reads into <see cref="FrameBatch"/>es: owns the read buffer and the partial
-/// frame at its front, runs the decoder, and copies the frames of each read into one owned buffer that may
-/// cross a mailbox. No actor inside: the connection actor is a thin shell around this.
+/// frame at its front and runs the decoder. When a read completes frames, the read buffer itself becomes the
+/// batch's buffer (no copy; nobody writes to it again) and only the partial frame at its end is copied to a
+/// fresh pooled buffer for the next read. No actor inside: the connection actor is a thin shell around this.
 ///
-/// The read buffer is rented only while a peer is sending and returned as soon as a short read leaves no
-/// partial frame, so an idle peer holds no buffer at all.
+/// A buffer is rented only when data is waiting, so an idle peer holds no buffer at all.
 /// </summary>
 internal sealed class FrameCutter : IDisposable
 {
@@ -20,8 +20,8 @@ internal sealed class FrameCutter : IDisposable
     private byte[]? _buffer;
     private int _filled;
 
-    // Entries of the read being cut; reused from read to read.
-    private FrameSlice[] _slices = new FrameSlice[64];
+    // Entries of the read being cut: a pooled array that the batch takes over.
+    private FrameSlice[]? _slices;
     private RejectedFrame?[]? _rejections;
     private int _count;
 
@@ -29,6 +29,9 @@ internal sealed class FrameCutter : IDisposable
     private byte[]? _discardPrefix;
     private int _discardPrefixLength;
     private long _discardedLength;
+
+    // Bytes lost in a restart while the decoder has not yet found the next boundary; 0 once it has.
+    private long _lostBeforeBoundary;
 
     public FrameCutter(IFrameDecoder decoder, int readBufferSize, int rawLimit)
     {
@@ -50,13 +53,13 @@ internal sealed class FrameCutter : IDisposable
     {
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(_readBufferSize);
+            _buffer = BatchBuffers.Bytes.Rent(_readBufferSize);
         }
         else if (_buffer.Length - _filled < _readBufferSize / 2)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(_filled + _readBufferSize);
+            var larger = BatchBuffers.Bytes.Rent(_filled + _readBufferSize);
             _buffer.AsSpan(0, _filled).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            BatchBuffers.Bytes.Return(_buffer);
             _buffer = larger;
         }
         return (_buffer, _filled, _buffer.Length - _filled);
@@ -78,9 +81,9 @@ internal sealed class FrameCutter : IDisposable
             if (room < count)
             {
                 // Only reachable when a foreign read was larger than our free space: grow to fit it.
-                var larger = ArrayPool<byte>.Shared.Rent(_filled + count);
+                var larger = BatchBuffers.Bytes.Rent(_filled + count);
                 own.AsSpan(0, _filled).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(own);
+                BatchBuffers.Bytes.Return(own);
                 _buffer = own = larger;
             }
             buffer.AsSpan(offset, count).CopyTo(own.AsSpan(ownOffset));
@@ -92,7 +95,6 @@ internal sealed class FrameCutter : IDisposable
         _rejections = null;
         fatal = false;
         var firstFrameStart = -1;
-        var lastFrameEnd = 0;
 
         while (!fatal)
         {
@@ -100,15 +102,16 @@ internal sealed class FrameCutter : IDisposable
             switch (status)
             {
                 case DecodeStatus.Frame:
+                    _lostBeforeBoundary = 0;
                     var start = frame.Start.GetInteger();
                     if (firstFrameStart < 0) firstFrameStart = start;
-                    lastFrameEnd = start + (int)frame.Length;
                     Add(new FrameSlice(start, (int)frame.Length), null);
                     continue;
                 case DecodeStatus.Discarding:
                     KeepDiscarded(frame);
                     continue;
                 case DecodeStatus.Rejected:
+                    _lostBeforeBoundary = 0;
                     KeepDiscarded(frame);
                     Add(default, TakeDiscarded(error, error.Length));
                     continue;
@@ -124,10 +127,24 @@ internal sealed class FrameCutter : IDisposable
         }
 
         var consumed = fatal ? total : (int)(total - sequence.Length);
-        var batch = _count == 0 ? null : BuildBatch(info, ref nextSeq, receivedAt, firstFrameStart, lastFrameEnd);
-        KeepPartial(consumed, total);
-        if (_filled == 0 && count < _buffer!.Length / 2) ReleaseBuffer();
-        return batch;
+        if (_count == 0)
+        {
+            KeepPartial(consumed, total);
+            return null;
+        }
+
+        // The batch takes the read buffer; the partial frame after its last frame moves to a new one.
+        var readBuffer = _buffer!;
+        _buffer = null;
+        _filled = total - consumed;
+        if (_filled > 0)
+        {
+            _buffer = BatchBuffers.Bytes.Rent(Math.Max(_readBufferSize, _filled + _readBufferSize / 2));
+            readBuffer.AsSpan(consumed, _filled).CopyTo(_buffer);
+        }
+        if (firstFrameStart >= 0) return BuildBatch(info, ref nextSeq, receivedAt, readBuffer, pooled: true);
+        BatchBuffers.Bytes.Return(readBuffer);
+        return BuildBatch(info, ref nextSeq, receivedAt, [], pooled: false);
     }
 
     /// <summary>The peer closed (or we stop) inside a frame: the bytes held become a truncated rejection.</summary>
@@ -141,13 +158,16 @@ internal sealed class FrameCutter : IDisposable
         Add(default, TakeDiscarded(new FrameError(FrameErrorKind.Truncated, length, 0), length));
         _filled = 0;
         ReleaseBuffer();
-        return BuildBatch(info, ref nextSeq, at, -1, 0);
+        return BuildBatch(info, ref nextSeq, at, [], pooled: false);
     }
 
     /// <summary>Hands the partial frame over (for quarantine by the next incarnation) and forgets it.</summary>
     public (byte[] Prefix, int Length) TakePartial()
     {
-        var length = _filled + (int)Math.Min(_discardedLength, int.MaxValue - _filled);
+        // A frame still being skipped after an earlier restart counts as lost too: the next incarnation must go
+        // on skipping it, and fixed framing needs the whole lost length to find the boundary.
+        var length = (int)Math.Min(int.MaxValue, _filled + _discardedLength + _lostBeforeBoundary);
+        _lostBeforeBoundary = 0;
         byte[] prefix;
         if (_filled > 0)
         {
@@ -162,14 +182,35 @@ internal sealed class FrameCutter : IDisposable
     }
 
     /// <summary>See <see cref="IFrameDecoder.TryResynchronise"/>.</summary>
-    public bool TryResynchronise(int lostBytes) => _decoder.TryResynchronise(lostBytes);
+    public bool TryResynchronise(int lostBytes)
+    {
+        if (!_decoder.TryResynchronise(lostBytes)) return false;
+        _lostBeforeBoundary = lostBytes;
+        return true;
+    }
 
-    public void Dispose() => ReleaseBuffer();
+    /// <summary>
+    /// Forgets the buffers without returning them to the pool: a read the socket may still be completing
+    /// writes into the current one, so it must never be handed to anyone else (the GC takes it instead).
+    /// </summary>
+    public void Abandon()
+    {
+        _buffer = null;
+        _slices = null;
+        _filled = 0;
+    }
+
+    public void Dispose()
+    {
+        ReleaseBuffer();
+        if (_slices is not null) BatchBuffers.Slices.Return(_slices);
+        _slices = null;
+    }
 
     private void ReleaseBuffer()
     {
         if (_buffer is null) return;
-        ArrayPool<byte>.Shared.Return(_buffer);
+        BatchBuffers.Bytes.Return(_buffer);
         _buffer = null;
         _filled = 0;
     }
@@ -182,7 +223,14 @@ internal sealed class FrameCutter : IDisposable
 
     private void Add(FrameSlice slice, RejectedFrame? rejection)
     {
-        if (_count == _slices.Length) Array.Resize(ref _slices, _slices.Length * 2);
+        _slices ??= BatchBuffers.Slices.Rent(256);
+        if (_count == _slices.Length)
+        {
+            var larger = BatchBuffers.Slices.Rent(_slices.Length * 2);
+            _slices.AsSpan().CopyTo(larger);
+            BatchBuffers.Slices.Return(_slices);
+            _slices = larger;
+        }
         if (rejection is not null)
         {
             _rejections ??= new RejectedFrame?[_slices.Length];
@@ -219,28 +267,8 @@ internal sealed class FrameCutter : IDisposable
         return rejected;
     }
 
-    private FrameBatch BuildBatch(ConnectionInfo info, ref long nextSeq, DateTime receivedAt, int firstFrameStart, int lastFrameEnd)
+    private FrameBatch BuildBatch(ConnectionInfo info, ref long nextSeq, DateTime receivedAt, byte[] buffer, bool pooled)
     {
-        // One copy of the span that holds every frame of this read (delimiters included: one memcpy beats
-        // hundreds of small ones), into a buffer that the batch owns from now on.
-        byte[] owned;
-        var slices = new FrameSlice[_count];
-        if (firstFrameStart < 0)
-        {
-            owned = [];
-            Array.Copy(_slices, slices, _count);
-        }
-        else
-        {
-            owned = GC.AllocateUninitializedArray<byte>(lastFrameEnd - firstFrameStart);
-            _buffer.AsSpan(firstFrameStart, owned.Length).CopyTo(owned);
-            for (var i = 0; i < _count; i++)
-            {
-                var s = _slices[i];
-                slices[i] = _rejections?[i] is null ? new FrameSlice(s.Offset - firstFrameStart, s.Length) : default;
-            }
-        }
-
         RejectedFrame?[]? rejections = null;
         if (_rejections is not null)
         {
@@ -249,7 +277,16 @@ internal sealed class FrameCutter : IDisposable
             Array.Clear(_rejections);
         }
 
-        var batch = new FrameBatch(info, nextSeq, receivedAt, owned, slices, _count, rejections);
+        var slices = _slices!;
+        _slices = null;
+        if (!pooled)
+        {
+            // Nothing but rejections (their bytes live in the rejections): no pooled buffer to hand back later.
+            var copy = slices.AsSpan(0, _count).ToArray();
+            BatchBuffers.Slices.Return(slices);
+            slices = copy;
+        }
+        var batch = new FrameBatch(info, nextSeq, receivedAt, buffer, slices, _count, rejections, pooled);
         nextSeq += _count;
         return batch;
     }

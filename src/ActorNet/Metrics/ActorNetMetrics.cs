@@ -31,6 +31,9 @@ public static class ActorNetMetrics
     public static readonly Counter<long> BytesReceived =
         Meter.CreateCounter<long>("actornet.bytes.received", "By", "Bytes read from sockets");
 
+    public static readonly Counter<long> SocketReads =
+        Meter.CreateCounter<long>("actornet.socket.reads", "{read}", "Socket reads that returned data (bytes.received / this = bytes per read)");
+
     public static readonly Counter<long> FramesQuarantined =
         Meter.CreateCounter<long>("actornet.frames.quarantined", "{frame}", "Frames sent to quarantine, by reason");
 

@@ -4,15 +4,19 @@ namespace ActorNet.Pipeline;
 /// Every frame cut from one socket read, as one owned buffer plus offsets: one message per read rather than
 /// one per frame. Immutable once sent. Entry <c>i</c> has sequence number <c>FirstSeq + i</c>; an entry that
 /// failed framing has a <see cref="RejectedFrame"/> in <see cref="Rejections"/> and no bytes of its own.
+/// The buffer is pooled: it is valid until every sink has acknowledged the batch, after which the connection
+/// that sent it returns it (<see cref="Release"/>). Sinks must copy anything they keep beyond that.
 /// </summary>
 public sealed class FrameBatch
 {
-    private readonly byte[] _buffer;
-    private readonly FrameSlice[] _slices;
+    private byte[]? _buffer;
+    private FrameSlice[]? _slices;
+    private readonly bool _pooled;
 
     public FrameBatch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSlice[] slices,
-        int count, RejectedFrame?[]? rejections)
+        int count, RejectedFrame?[]? rejections, bool pooled = false)
     {
+        _pooled = pooled;
         Connection = connection;
         FirstSeq = firstSeq;
         ReceivedAt = receivedAt;
@@ -36,7 +40,7 @@ public sealed class FrameBatch
 
     public ReadOnlyMemory<byte> Frame(int index)
     {
-        var slice = _slices[index];
+        var slice = _slices![index];
         return new ReadOnlyMemory<byte>(_buffer, slice.Offset, slice.Length);
     }
 
@@ -46,9 +50,19 @@ public sealed class FrameBatch
         get
         {
             long total = 0;
-            for (var i = 0; i < Count; i++) total += _slices[i].Length;
+            for (var i = 0; i < Count; i++) total += _slices![i].Length;
             return total;
         }
+    }
+
+    /// <summary>Returns pooled buffers; called once, by the connection, after the last acknowledgement.</summary>
+    internal void Release()
+    {
+        if (!_pooled) return;
+        if (_buffer is { } buffer) BatchBuffers.Bytes.Return(buffer);
+        if (_slices is { } slices) BatchBuffers.Slices.Return(slices);
+        _buffer = null;
+        _slices = null;
     }
 }
 
