@@ -130,6 +130,8 @@ internal sealed class FrameCutter : IDisposable
         if (_count == 0)
         {
             KeepPartial(consumed, total);
+            // Everything was skipped (a too-long frame): nothing worth a buffer is left.
+            if (_filled == 0) ReleaseBuffer();
             return null;
         }
 
@@ -231,15 +233,12 @@ internal sealed class FrameCutter : IDisposable
             BatchBuffers.Slices.Return(_slices);
             _slices = larger;
         }
-        if (rejection is not null)
+        if (rejection is not null || _rejections is not null)
         {
-            _rejections ??= new RejectedFrame?[_slices.Length];
-            if (_rejections.Length < _slices.Length) Array.Resize(ref _rejections, _slices.Length);
+            // Rejections are rare: their array exists only once one occurs, and then keeps pace with the slices.
+            if (_rejections is null) _rejections = new RejectedFrame?[_slices.Length];
+            else if (_rejections.Length <= _count) Array.Resize(ref _rejections, _slices.Length);
             _rejections[_count] = rejection;
-        }
-        else if (_rejections is not null && _rejections.Length > _count)
-        {
-            _rejections[_count] = null;
         }
         _slices[_count++] = slice;
     }

@@ -15,6 +15,9 @@ public sealed class JsonParser : IFrameParser
     public ParseResult Parse(ReadOnlyMemory<byte> frame)
     {
         if (frame.IsEmpty) return ParseResult.Reject("invalid JSON: the frame is empty", "invalid-json");
+        // Utf8JsonReader does not validate the bytes inside strings; sinks copy them verbatim, so check first.
+        if (!System.Text.Unicode.Utf8.IsValid(frame.Span))
+            return ParseResult.Reject("invalid JSON: " + TextParser.DescribeInvalidUtf8(frame.Span), "invalid-utf8");
         var reader = new Utf8JsonReader(frame.Span, Options);
         try
         {

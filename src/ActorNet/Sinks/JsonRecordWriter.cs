@@ -24,6 +24,7 @@ public sealed class JsonRecordWriter
     private static readonly JsonEncodedText RawLengthName = JsonEncodedText.Encode("rawLength");
 
     private readonly ArrayBufferWriter<byte> _buffer;
+    private byte[] _singleLine = [];
     private readonly Utf8JsonWriter _writer;
 
     public JsonRecordWriter(int initialCapacity = 64 * 1024)
@@ -70,7 +71,7 @@ public sealed class JsonRecordWriter
             var payload = batch.Payload(index).Span;
             switch (batch.Format)
             {
-                case PayloadFormat.Json: _writer.WritePropertyName(PayloadName); _writer.WriteRawValue(payload, skipInputValidation: true); break;
+                case PayloadFormat.Json: WriteJsonPayload(payload); break;
                 case PayloadFormat.Text: _writer.WriteString(PayloadName, payload); break;
                 default: _writer.WriteBase64String(PayloadName, payload); break;
             }
@@ -85,5 +86,26 @@ public sealed class JsonRecordWriter
         _writer.WriteEndObject();
         _writer.Flush();
         _buffer.Write("\n"u8);
+    }
+
+    /// <summary>
+    /// Writes a validated JSON value as is, except that line breaks become spaces so that one record stays one
+    /// line. That is safe: in valid JSON a raw CR or LF can only be whitespace between tokens (inside strings
+    /// they must be escaped).
+    /// </summary>
+    private void WriteJsonPayload(ReadOnlySpan<byte> payload)
+    {
+        _writer.WritePropertyName(PayloadName);
+        if (payload.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        {
+            _writer.WriteRawValue(payload, skipInputValidation: true);
+            return;
+        }
+        if (_singleLine.Length < payload.Length) _singleLine = new byte[Math.Max(payload.Length, _singleLine.Length * 2)];
+        var line = _singleLine.AsSpan(0, payload.Length);
+        payload.CopyTo(line);
+        line.Replace((byte)'\n', (byte)' ');
+        line.Replace((byte)'\r', (byte)' ');
+        _writer.WriteRawValue(line, skipInputValidation: true);
     }
 }

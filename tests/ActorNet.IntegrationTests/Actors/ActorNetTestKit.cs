@@ -22,10 +22,10 @@ public abstract class ActorNetTestKit : TestKit
     protected int Port { get; } = FreePort();
     protected string SourceName { get; } = "src" + Guid.NewGuid().ToString("N")[..8];
 
-    protected ActorNetService StartActorNet(string sourceBody, SemaphoreSlim? dataGate = null)
+    protected ActorNetService StartActorNet(string sourceBody, SemaphoreSlim? dataGate = null, bool consumePermits = false)
     {
         var options = new ActorNetOptions()
-            .AddSinkType("recording", _ => new RecordingSink(Data, dataGate))
+            .AddSinkType("recording", _ => new RecordingSink(Data, dataGate, consumePermits))
             .AddSinkType("recording-quarantine", _ => new RecordingSink(Quarantine));
         var config = ActorNetSettings.ParseOverlay($$"""
             actornet {

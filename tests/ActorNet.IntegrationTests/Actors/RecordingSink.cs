@@ -10,17 +10,21 @@ public sealed record SeenRecord(long Connection, long Seq, string? Payload, stri
 
 /// <summary>
 /// A sink plugged in through the public <see cref="IFrameSink"/> API that keeps what it is given, so a test
-/// can look at every record; <see cref="Gate"/> lets a test hold the sink up like a slow database would.
+/// can look at every record. A gate lets a test hold the sink up like a slow database would: with
+/// <c>consumePermits</c> each batch takes one permit for good (the test meters the pace), otherwise a batch
+/// only waits for the gate to be open.
 /// </summary>
 public sealed class RecordingSink : IFrameSink
 {
     private readonly ConcurrentQueue<SeenRecord> _records;
     private readonly SemaphoreSlim? _gate;
+    private readonly bool _consumePermits;
 
-    public RecordingSink(ConcurrentQueue<SeenRecord> records, SemaphoreSlim? gate = null)
+    public RecordingSink(ConcurrentQueue<SeenRecord> records, SemaphoreSlim? gate = null, bool consumePermits = false)
     {
         _records = records;
         _gate = gate;
+        _consumePermits = consumePermits;
     }
 
     public int Write(ParsedBatch batch, bool accepted, bool rejected)
@@ -38,7 +42,7 @@ public sealed class RecordingSink : IFrameSink
             else continue;
             written++;
         }
-        _gate?.Release();
+        if (!_consumePermits) _gate?.Release();
         return written;
     }
 

@@ -93,7 +93,7 @@ public sealed class JsonParserSpec
         var result = _parser.Parse(json);
 
         Assert.False(result.IsAccepted);
-        Assert.Equal("invalid-json", result.Reason);
+        Assert.Equal("invalid-utf8", result.Reason); // the label names the encoding problem, the more useful one
     }
 
     [Fact]
