@@ -90,33 +90,36 @@ internal sealed class FrameCutter : IDisposable
         }
 
         var total = _filled + count;
-        var sequence = new ReadOnlySequence<byte>(_buffer!, 0, total);
+        var bytes = _buffer!;
         _count = 0;
         _rejections = null;
         fatal = false;
         var firstFrameStart = -1;
+        var position = 0;
 
         while (!fatal)
         {
-            var status = _decoder.Decode(ref sequence, out var frame, out var error);
+            var status = _decoder.Decode(bytes.AsMemory(position, total - position), out var start, out var length, out var used,
+                out var error);
+            start += position;
+            position += used;
             switch (status)
             {
                 case DecodeStatus.Frame:
                     _lostBeforeBoundary = 0;
-                    var start = frame.Start.GetInteger();
                     if (firstFrameStart < 0) firstFrameStart = start;
-                    Add(new FrameSlice(start, (int)frame.Length), null);
+                    Add(new FrameSlice(start, length), null);
                     continue;
                 case DecodeStatus.Discarding:
-                    KeepDiscarded(frame);
+                    KeepDiscarded(bytes.AsSpan(start, length));
                     continue;
                 case DecodeStatus.Rejected:
                     _lostBeforeBoundary = 0;
-                    KeepDiscarded(frame);
+                    KeepDiscarded(bytes.AsSpan(start, length));
                     Add(default, TakeDiscarded(error, error.Length));
                     continue;
                 case DecodeStatus.Fatal:
-                    KeepDiscarded(frame);
+                    KeepDiscarded(bytes.AsSpan(start, length));
                     Add(default, TakeDiscarded(error, _discardedLength));
                     fatal = true;
                     continue;
@@ -126,7 +129,7 @@ internal sealed class FrameCutter : IDisposable
             break;
         }
 
-        var consumed = fatal ? total : (int)(total - sequence.Length);
+        var consumed = fatal ? total : position;
         if (_count == 0)
         {
             KeepPartial(consumed, total);
@@ -155,7 +158,7 @@ internal sealed class FrameCutter : IDisposable
         if (_filled == 0 && !IsDiscarding) return null;
         _count = 0;
         _rejections = null;
-        if (_filled > 0) KeepDiscarded(new ReadOnlySequence<byte>(_buffer!, 0, _filled));
+        if (_filled > 0) KeepDiscarded(_buffer.AsSpan(0, _filled));
         var length = _discardedLength;
         Add(default, TakeDiscarded(new FrameError(FrameErrorKind.Truncated, length, 0), length));
         _filled = 0;
@@ -173,7 +176,7 @@ internal sealed class FrameCutter : IDisposable
         byte[] prefix;
         if (_filled > 0)
         {
-            KeepDiscarded(new ReadOnlySequence<byte>(_buffer!, 0, _filled));
+            KeepDiscarded(_buffer.AsSpan(0, _filled));
         }
         prefix = _discardPrefix is null ? [] : _discardPrefix.AsSpan(0, _discardPrefixLength).ToArray();
         _discardPrefix = null;
@@ -243,7 +246,7 @@ internal sealed class FrameCutter : IDisposable
         _slices[_count++] = slice;
     }
 
-    private void KeepDiscarded(ReadOnlySequence<byte> bytes)
+    private void KeepDiscarded(ReadOnlySpan<byte> bytes)
     {
         _discardedLength += bytes.Length;
         var room = _rawLimit - _discardPrefixLength;
@@ -252,7 +255,7 @@ internal sealed class FrameCutter : IDisposable
         var take = (int)Math.Min(room, bytes.Length);
         if (_discardPrefix.Length < _discardPrefixLength + take)
             Array.Resize(ref _discardPrefix, Math.Min(_rawLimit, Math.Max(_discardPrefix.Length * 2, _discardPrefixLength + take)));
-        bytes.Slice(0, take).CopyTo(_discardPrefix.AsSpan(_discardPrefixLength));
+        bytes[..take].CopyTo(_discardPrefix.AsSpan(_discardPrefixLength));
         _discardPrefixLength += take;
     }
 

@@ -121,6 +121,29 @@ public sealed class DelimiterFrameDecoder : IFrameDecoder, IFrameEncoder
         return DecodeStatus.Discarding;
     }
 
+    /// <summary>
+    /// Fast path for the common case (a one-byte delimiter found within max-frame-length, not discarding):
+    /// one vectorised search over a span. Everything else takes the general path.
+    /// </summary>
+    public DecodeStatus Decode(ReadOnlyMemory<byte> buffer, out int frameStart, out int frameLength, out int consumed, out FrameError error)
+    {
+        if (!_discarding && _delimiter.Length == 1 && _searched <= buffer.Length)
+        {
+            var searched = (int)_searched;
+            var found = buffer.Span[searched..].IndexOf(_delimiter[0]);
+            if (found >= 0 && searched + found <= _maxFrameLength)
+            {
+                _searched = 0;
+                error = default;
+                frameStart = 0;
+                frameLength = searched + found;
+                consumed = frameLength + 1;
+                return DecodeStatus.Frame;
+            }
+        }
+        return ContiguousDecoding.ViaSequence(this, buffer, out frameStart, out frameLength, out consumed, out error);
+    }
+
     /// <remarks>
     /// The lost bytes were the start of a frame, so everything up to and including the next delimiter is the rest
     /// of it and is skipped; the skip is reported as <see cref="FrameErrorKind.Resynchronised"/> even when it is

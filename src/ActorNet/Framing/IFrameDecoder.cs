@@ -17,6 +17,15 @@ public interface IFrameDecoder
     DecodeStatus Decode(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, out FrameError error);
 
     /// <summary>
+    /// The same decoding over contiguous memory, with positions as offsets into <paramref name="buffer"/>:
+    /// the frame (or the bytes it reports) is <c>buffer[frameStart..(frameStart + frameLength)]</c> and
+    /// <paramref name="consumed"/> bytes were consumed. Connections read into one array, and this spares them
+    /// the sequence bookkeeping on every frame; a decoder may override it with a faster path for its common case.
+    /// </summary>
+    DecodeStatus Decode(ReadOnlyMemory<byte> buffer, out int frameStart, out int frameLength, out int consumed, out FrameError error)
+        => ContiguousDecoding.ViaSequence(this, buffer, out frameStart, out frameLength, out consumed, out error);
+
+    /// <summary>
     /// Called when <paramref name="lostBytes"/> (&gt; 0) bytes at the start of a frame were lost, e.g. because
     /// the connection actor restarted while holding them. Returns false when this framing has no way to find
     /// the next boundary (length-field): the caller must then close the peer. Otherwise the decoder skips to
