@@ -141,6 +141,33 @@ public sealed class LengthFieldFrameDecoder : IFrameDecoder, IFrameEncoder
         return DecodeStatus.Frame;
     }
 
+    /// <summary>
+    /// Fast path: a whole frame whose length passes every check is cut straight from the span; anything else
+    /// (too few bytes, a bad length) takes the general path, which owns the error reporting.
+    /// </summary>
+    public DecodeStatus Decode(ReadOnlyMemory<byte> buffer, out int frameStart, out int frameLength, out int consumed, out FrameError error)
+    {
+        var span = buffer.Span;
+        if (span.Length >= _headerLength)
+        {
+            var fieldValue = ReadField(span.Slice(_lengthFieldOffset, _lengthFieldLength));
+            // In long: a field of at most int.MaxValue plus an int-range adjustment cannot overflow.
+            if (fieldValue is >= 0 and <= int.MaxValue && _lengthAdjustment is >= int.MinValue and <= int.MaxValue)
+            {
+                var length = fieldValue + _lengthAdjustment + _headerLength;
+                if (length >= _headerLength && length <= _maxFrameLength && _initialBytesToStrip <= length && span.Length >= length)
+                {
+                    error = default;
+                    frameStart = _initialBytesToStrip;
+                    frameLength = (int)length - _initialBytesToStrip;
+                    consumed = (int)length;
+                    return DecodeStatus.Frame;
+                }
+            }
+        }
+        return ContiguousDecoding.ViaSequence(this, buffer, out frameStart, out frameLength, out consumed, out error);
+    }
+
     /// <summary>Always false: after a lost prefix there is no way to tell a length field from payload bytes.</summary>
     public bool TryResynchronise(int lostBytes)
     {

@@ -4,9 +4,11 @@ using System.Text.Unicode;
 namespace ActorNet.Parsing;
 
 /// <summary>Accepts frames that are strict UTF-8 (no invalid sequences, no overlongs, no surrogates).</summary>
-public sealed class TextParser : IFrameParser
+public sealed class TextParser : IFrameParser, IFrameValidator
 {
     public PayloadFormat Format => PayloadFormat.Text;
+
+    public bool IsValid(ReadOnlySpan<byte> frame) => Utf8.IsValid(frame);
 
     public ParseResult Parse(ReadOnlyMemory<byte> frame)
     {

@@ -14,6 +14,7 @@ public sealed class ParserActor : UntypedActor
 {
     private readonly string _source;
     private readonly IFrameParser _parser;
+    private readonly IFrameValidator? _validator;
     private readonly SourceRoute _route;
     private readonly int _rawLimit;
     private readonly KeyValuePair<string, object?> _sourceTag;
@@ -23,6 +24,7 @@ public sealed class ParserActor : UntypedActor
     {
         _source = source;
         _parser = parser;
+        _validator = parser as IFrameValidator;
         _route = route;
         _rawLimit = rawLimit;
         _sourceTag = ActorNetMetrics.Source(source);
@@ -54,6 +56,7 @@ public sealed class ParserActor : UntypedActor
         {
             if (batch.Rejections?[i] is not null) continue;
             var frame = batch.Frame(i);
+            if (_validator?.IsValid(frame.Span) == true) continue;
             ParseResult result;
             try
             {
