@@ -228,6 +228,13 @@ internal sealed class FrameCutter : IDisposable
 
     private void Add(FrameSlice slice, RejectedFrame? rejection)
     {
+        // The per-frame case: room left and no rejection anywhere in this read.
+        if (rejection is null && _rejections is null && _slices is { } slices && (uint)_count < (uint)slices.Length)
+        {
+            slices[_count++] = slice;
+            return;
+        }
+
         _slices ??= BatchBuffers.Slices.Rent(256);
         if (_count == _slices.Length)
         {

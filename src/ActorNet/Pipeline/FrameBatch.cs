@@ -44,6 +44,13 @@ public sealed class FrameBatch
         return new ReadOnlyMemory<byte>(_buffer, slice.Offset, slice.Length);
     }
 
+    /// <summary>The bytes of frame <paramref name="index"/> as a span (no <see cref="ReadOnlyMemory{T}"/> built).</summary>
+    public ReadOnlySpan<byte> FrameSpan(int index)
+    {
+        var slice = _slices![index];
+        return new ReadOnlySpan<byte>(_buffer, slice.Offset, slice.Length);
+    }
+
     /// <summary>Total payload bytes in the batch.</summary>
     public long Bytes
     {

@@ -52,11 +52,12 @@ public sealed class ParserActor : UntypedActor
         var copiedRejections = false;
         ReadOnlyMemory<byte>[]? payloads = null;
 
+        var framingRejections = batch.Rejections;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch.Rejections?[i] is not null) continue;
+            if (framingRejections is not null && framingRejections[i] is not null) continue;
+            if (_validator is not null && _validator.IsValid(batch.FrameSpan(i))) continue;
             var frame = batch.Frame(i);
-            if (_validator?.IsValid(frame.Span) == true) continue;
             ParseResult result;
             try
             {
