@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Akka.Configuration;
@@ -21,6 +22,13 @@ public sealed record ActorNetSettings(
     private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen };
     private static readonly HashSet<string> FramingTypes = ["delimiter", "length-field", "fixed", "raw"];
 
+    // The field sizes LengthFieldFrameDecoder can read, as in Netty.
+    private static readonly Dictionary<string, int> LengthFieldLengths = new() { ["1"] = 1, ["2"] = 2, ["3"] = 3, ["4"] = 4, ["8"] = 8 };
+    private static readonly Dictionary<string, bool> ByteOrders = new() { ["big-endian"] = true, ["little-endian"] = false };
+
+    // Akka's parser reads a configuration file in milliseconds; only a loop takes seconds.
+    internal static readonly TimeSpan ParseTimeLimit = TimeSpan.FromSeconds(5);
+
     /// <summary>The embedded reference.conf: every key with its default.</summary>
     public static Config Reference { get; } = ConfigurationFactory.ParseString(ReadResource("ActorNet.reference.conf"));
 
@@ -33,16 +41,57 @@ public sealed record ActorNetSettings(
     /// <summary>HOCON text overlaid on the reference configuration; a syntax error names the problem.</summary>
     public static Config ParseOverlay(string hocon)
     {
-        Config user;
-        try
-        {
-            user = ConfigurationFactory.ParseString(hocon);
-        }
-        catch (Exception e) when (e is not InvalidConfigurationException)
-        {
-            throw new InvalidConfigurationException([$"HOCON syntax error: {e.Message}"]);
-        }
+        // Akka's parser accepts unbalanced brackets and unterminated strings (dropping or inventing structure), and
+        // loops forever on some of them: check those first.
+        if (HoconSyntaxCheck.FindError(hocon) is { } error)
+            throw new InvalidConfigurationException([$"HOCON syntax error: {error}"]);
+        var user = ParseWithin(hocon, ConfigurationFactory.ParseString, ParseTimeLimit);
+        // Before WithFallback, whose merge would overflow the stack on a value that contains itself.
+        RejectSelfReference(user);
         return user.WithFallback(Reference);
+    }
+
+    private static void RejectSelfReference(Config config)
+    {
+        if (config.Root is { } root && HoconSelfReference.Find(root) is { } cycle)
+            throw new InvalidConfigurationException([$"HOCON syntax error: {cycle}"]);
+    }
+
+    /// <summary>
+    /// <paramref name="parse"/> run on a thread of its own and given up after <paramref name="limit"/>: a safety net
+    /// for inputs that send Akka's parser into a loop which <see cref="HoconSyntaxCheck"/> does not foresee.
+    /// </summary>
+    /// <remarks>
+    /// A dedicated thread rather than the thread pool: a start-up that blocks pool threads elsewhere must not starve
+    /// the parser into a false timeout. The parser cannot be cancelled, so after a timeout its thread keeps looping
+    /// (and, in the loops seen so far, allocating) until the process exits, which a configuration error at start-up
+    /// leads to anyway; being a background thread it does not hold the process up.
+    /// </remarks>
+    internal static Config ParseWithin(string hocon, Func<string, Config> parse, TimeSpan limit)
+    {
+        Config? parsed = null;
+        Exception? failure = null;
+        var parser = new Thread(() =>
+        {
+            try
+            {
+                parsed = parse(hocon);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }) { IsBackground = true, Name = "actornet-hocon-parser" };
+        parser.Start();
+
+        if (!parser.Join(limit))
+        {
+            throw new InvalidConfigurationException([
+                $"HOCON syntax error: the parser did not finish within {limit.TotalSeconds:0.###} s; " +
+                "expected balanced brackets and strings (look for a list or block left open)"]);
+        }
+        if (failure is not null) throw new InvalidConfigurationException([$"HOCON syntax error: {failure.Message}"]);
+        return parsed!;
     }
 
     public static ActorNetSettings Create(Config config) => Create(config, BuiltInParsers, BuiltInSinkTypes);
@@ -55,50 +104,44 @@ public sealed record ActorNetSettings(
     /// <exception cref="InvalidConfigurationException">One or more keys are unknown or have bad values.</exception>
     public static ActorNetSettings Create(Config config, IReadOnlyCollection<string> parsers, IReadOnlyCollection<string> sinkTypes)
     {
+        // Callers that built the Config themselves have not been through ParseOverlay's checks.
+        RejectSelfReference(config);
         var errors = new List<string>();
-        var root = config.GetConfig("actornet");
-        if (root is null || root.IsEmpty) throw new InvalidConfigurationException(["actornet: the block is missing"]);
-        var reference = Reference.GetConfig("actornet");
+        var top = config.Root is { } value && value.IsObject() ? value.GetObject() : new HoconObject();
+        var root = new ConfigSection("", top, errors).Block("actornet", "{ sources { sensors { port = 7000 } } }");
+        if (root is null) throw new InvalidConfigurationException(errors);
+        var reference = Reference.GetConfig("actornet").Root.GetObject();
 
-        ConfigSection.RejectUnknownKeys("actornet", root.Root.GetObject(), reference.Root.GetObject(), errors,
-            ignore: new HashSet<string> { "sources", "sinks" });
+        ConfigSection.RejectUnknownKeys("actornet", root, reference, errors, ignore: new HashSet<string> { "sources", "sinks" });
 
         var section = new ConfigSection("actornet", root, errors);
         var shutdownTimeout = section.RequiredDuration("shutdown-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
 
-        var sinkDefaults = reference.GetConfig("sink-defaults");
+        var referenceSinkDefaults = reference.GetKey("sink-defaults").GetObject();
+        var sinkDefaults = section.Block("sink-defaults", "{ flush-interval = 1s }") ?? referenceSinkDefaults;
         var sinks = new Dictionary<string, SinkSettings>(StringComparer.Ordinal);
-        foreach (var (name, value) in Items(root, "sinks"))
+        foreach (var (name, block) in section.Entries("sinks", "{ file { type = jsonl, path = \"data/frames.jsonl\" } }",
+                     "{ type = jsonl, path = \"data/frames.jsonl\" }"))
         {
             var path = $"actornet.sinks.{name}";
-            if (!value.IsObject())
-            {
-                errors.Add($"{path}: expected a block such as {{ type = jsonl, path = \"data/frames.jsonl\" }}");
-                continue;
-            }
-            ConfigSection.RejectUnknownKeys(path, value.GetObject(), sinkDefaults.Root.GetObject(), errors);
-            sinks[name] = ReadSink(name, new ConfigSection(path, root.GetConfig($"sinks.{name}").WithFallback(root.GetConfig("sink-defaults")), errors), sinkTypes);
+            ConfigSection.RejectUnknownKeys(path, block, referenceSinkDefaults, errors);
+            sinks[name] = ReadSink(name, ConfigSection.Overlay(path, block, sinkDefaults, errors), sinkTypes);
         }
 
-        var sourceDefaults = reference.GetConfig("source-defaults");
+        var referenceSourceDefaults = reference.GetKey("source-defaults").GetObject();
+        var sourceDefaults = section.Block("source-defaults", "{ max-connections = 1000 }") ?? referenceSourceDefaults;
         var sources = new List<SourceSettings>();
-        foreach (var (name, value) in Items(root, "sources"))
+        foreach (var (name, block) in section.Entries("sources", "{ sensors { port = 7000 } }", "{ type = tcp-listen, port = 7000 }"))
         {
             var path = $"actornet.sources.{name}";
-            if (!value.IsObject())
-            {
-                errors.Add($"{path}: expected a block such as {{ type = tcp-listen, port = 7000 }}");
-                continue;
-            }
-            ConfigSection.RejectUnknownKeys(path, value.GetObject(), sourceDefaults.Root.GetObject(), errors);
-            var sourceConfig = root.GetConfig($"sources.{name}").WithFallback(root.GetConfig("source-defaults"));
-            sources.Add(ReadSource(name, new ConfigSection(path, sourceConfig, errors), parsers, sinks));
+            ConfigSection.RejectUnknownKeys(path, block, referenceSourceDefaults, errors);
+            sources.Add(ReadSource(name, ConfigSection.Overlay(path, block, sourceDefaults, errors), parsers, sinks));
         }
 
         foreach (var group in sources.Where(s => s.Port != 0).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))
             errors.Add($"actornet.sources: {string.Join(" and ", group.Select(s => s.Name))} both listen on {group.Key.Host}:{group.Key.Port}; expected one source per address");
 
-        var http = new HttpSettings(section.Section("http").Bool("enabled"));
+        var http = new HttpSettings(section.Section("http", "{ enabled = off }").Bool("enabled"));
         if (http.Enabled) errors.Add("actornet.http.enabled: \"on\" is not available in this release; expected off");
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
@@ -107,11 +150,10 @@ public sealed record ActorNetSettings(
 
     private static SinkSettings ReadSink(string name, ConfigSection s, IReadOnlyCollection<string> sinkTypes)
     {
-        var type = s.Raw("type") ?? "";
-        if (!sinkTypes.Contains(type)) s.Error("type", type, "one of " + string.Join(", ", sinkTypes));
-        var path = s.Raw("path") ?? "";
-        if (type == "jsonl" && path.Length == 0) s.Error("path", null, "is missing; expected the file a jsonl sink appends to");
-        return new SinkSettings(name, type, path,
+        var type = s.OneOf("type", sinkTypes);
+        var path = s.Text("path", "the file a jsonl sink appends to");
+        if (type == "jsonl" && path is "") s.Error("path", null, "is missing; expected the file a jsonl sink appends to");
+        return new SinkSettings(name, type, path ?? "",
             s.Size("buffer-size", 4 * 1024, 64 * 1024 * 1024),
             s.RequiredDuration("flush-interval", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)));
     }
@@ -122,23 +164,18 @@ public sealed record ActorNetSettings(
         var type = s.Choice("type", SourceTypes);
         var host = s.String("host", "a host name or an IP address, such as 127.0.0.1");
         var port = s.Int("port", 1, 65535);
-        var parser = s.Raw("parser") ?? "";
-        if (!parsers.Contains(parser)) s.Error("parser", parser, "one of " + string.Join(", ", parsers));
-
-        var sinkNames = s.StringList("sinks");
-        if (sinkNames.Count == 0 && s.HasValue("sinks")) s.Error("sinks", "[]", "at least one sink name");
-        foreach (var sink in sinkNames.Where(n => !sinks.ContainsKey(n)))
-            s.Error("sinks", sink, "names of sinks defined under actornet.sinks: " + string.Join(", ", sinks.Keys));
+        var parser = s.OneOf("parser", parsers);
+        var sinkNames = ReadSinkNames(s, sinks);
         var quarantine = s.String("quarantine", "the name of a sink for frames that cannot be framed or parsed");
         if (quarantine.Length > 0 && !sinks.ContainsKey(quarantine))
             s.Error("quarantine", quarantine, "the name of a sink defined under actornet.sinks: " + string.Join(", ", sinks.Keys));
 
-        var restart = s.Section("restart");
+        var restart = s.Section("restart", "{ max-restarts = 5, within = 1m, backoff = 100ms }");
         return new SourceSettings(
             name, type, host, port,
             MaxConnections: s.Int("max-connections", 1, 1_000_000),
             IdleTimeout: s.Duration("idle-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(365), allowOff: true),
-            Framing: ReadFraming(s.Section("framing")),
+            Framing: ReadFraming(s.Section("framing", "{ type = delimiter }")),
             Parser: parser,
             Sinks: sinkNames,
             Quarantine: quarantine,
@@ -152,33 +189,37 @@ public sealed record ActorNetSettings(
                 restart.RequiredDuration("backoff", TimeSpan.Zero, TimeSpan.FromMinutes(10))));
     }
 
+    private static IReadOnlyList<string> ReadSinkNames(ConfigSection s, IReadOnlyDictionary<string, SinkSettings> sinks)
+    {
+        var names = s.StringList("sinks", "a list of sink names, such as [ file ]");
+        if (names is null) return [];
+        if (names.Count == 0) s.Error("sinks", "[]", "at least one sink name");
+        // Each entry of SourceSettings.AllSinks is a slot fed every frame: a repeated name would store everything twice.
+        foreach (var repeated in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            s.Error("sinks", repeated.Key, $"each sink named once, not {repeated.Count()} times (a repeated sink would store every frame again)");
+        foreach (var unknown in names.Distinct(StringComparer.Ordinal).Where(n => !sinks.ContainsKey(n)))
+            s.Error("sinks", unknown, "names of sinks defined under actornet.sinks: " + string.Join(", ", sinks.Keys));
+        return names.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
     private static FramingSettings ReadFraming(ConfigSection f)
     {
-        var type = f.Raw("type") ?? "";
+        var type = f.Text("type", "one of " + string.Join(", ", FramingTypes));
         var max = f.Size("max-frame-length", 1, int.MaxValue);
         switch (type)
         {
             case "delimiter":
-                var delimiter = f.Raw("delimiter") ?? "";
-                if (delimiter.Length == 0) f.Error("delimiter", "", "a non-empty byte sequence such as \"\\n\" or \"\\r\\n\"");
-                return new DelimiterFramingSettings(Encoding.UTF8.GetBytes(delimiter.Length == 0 ? "\n" : delimiter), max);
+                var delimiter = f.Text("delimiter", DelimiterExpected);
+                if (delimiter is "") f.Error("delimiter", "", DelimiterExpected);
+                return new DelimiterFramingSettings(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(delimiter) ? "\n" : delimiter), max);
             case "length-field":
-                var offset = f.Int("length-field-offset", 0, 1 << 20);
-                var length = f.Int("length-field-length", 1, 8);
-                if (length is 5 or 6 or 7) f.Error("length-field-length", length.ToString(), "1, 2, 3, 4 or 8");
-                var bigEndian = f.Choice("byte-order", new Dictionary<string, bool> { ["big-endian"] = true, ["little-endian"] = false });
-                var adjustment = f.Long("length-adjustment", int.MinValue, int.MaxValue);
-                var stripRaw = f.Raw("initial-bytes-to-strip");
-                var strip = stripRaw == "auto" ? offset + length : f.Int("initial-bytes-to-strip", 0, 1 << 20);
-                if (offset + length > max)
-                    f.Error("max-frame-length", max.ToString(), $"at least the {offset + length} header bytes (length-field-offset + length-field-length)");
-                return new LengthFieldFramingSettings(offset, length is 5 or 6 or 7 ? 4 : length, bigEndian, adjustment, strip, max);
+                return ReadLengthField(f, max);
             case "fixed":
                 var frameLength = f.Int("frame-length", 1, int.MaxValue);
-                if (frameLength > max)
-                    f.Error("frame-length", frameLength.ToString(), $"at most max-frame-length ({max})");
+                if (f.Valid("frame-length", "max-frame-length") && frameLength > max)
+                    f.Error("frame-length", frameLength.ToString(CultureInfo.InvariantCulture), $"at most max-frame-length ({max})");
                 return new FixedFramingSettings(frameLength);
-            case "raw":
+            case "raw" or null: // null: missing or not a single value, already reported
                 return new RawFramingSettings(max);
             default:
                 f.Error("type", type, "one of " + string.Join(", ", FramingTypes));
@@ -186,12 +227,36 @@ public sealed record ActorNetSettings(
         }
     }
 
-    private static IEnumerable<KeyValuePair<string, HoconValue>> Items(Config root, string path)
+    private const string DelimiterExpected = "a non-empty byte sequence such as \"\\n\" or \"\\r\\n\"";
+
+    /// <summary>
+    /// Checks everything <see cref="ActorNet.Framing.LengthFieldFrameDecoder"/>'s constructor checks, here: a decoder
+    /// that throws would fail every connection instead of the start-up.
+    /// </summary>
+    private static LengthFieldFramingSettings ReadLengthField(ConfigSection f, int max)
     {
-        var value = root.GetValue(path);
-        if (value is null || !value.IsObject()) return [];
-        // Entries set to null (`sources.default = null`) remove an inherited entry.
-        return value.GetObject().Items.Where(kv => !kv.Value.IsEmpty).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
+        var offset = f.Int("length-field-offset", 0, 1 << 20);
+        var length = f.Choice("length-field-length", LengthFieldLengths);
+        var bigEndian = f.Choice("byte-order", ByteOrders);
+        var adjustment = f.Long("length-adjustment", int.MinValue, int.MaxValue);
+        var strip = f.IntOr("initial-bytes-to-strip", "auto", 0, 1 << 20);
+        var header = offset + length;
+        // Asked before either check reports: an error from the first must not silence the second.
+        var headerReadable = f.Valid("length-field-offset", "length-field-length", "max-frame-length");
+        var stripReadable = f.Valid("initial-bytes-to-strip", "max-frame-length");
+        if (headerReadable && header > max)
+        {
+            f.Error("max-frame-length", max.ToString(CultureInfo.InvariantCulture),
+                $"at least the {header} header bytes (length-field-offset + length-field-length)");
+        }
+        // Every frame must be at least as long as what is stripped from it, so a larger strip would make every frame
+        // fatal. `auto` strips the header, which the check above already fits in max-frame-length.
+        if (strip is { } explicitStrip && stripReadable && explicitStrip > max)
+        {
+            f.Error("initial-bytes-to-strip", explicitStrip.ToString(CultureInfo.InvariantCulture),
+                $"at most max-frame-length ({max}), since every frame must hold the bytes stripped from it");
+        }
+        return new LengthFieldFramingSettings(offset, length, bigEndian, adjustment, strip ?? header, max);
     }
 
     private static string ReadResource(string name)

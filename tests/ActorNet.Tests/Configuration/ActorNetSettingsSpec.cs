@@ -1,4 +1,8 @@
+using System.Globalization;
 using ActorNet.Configuration;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Xunit;
 
 namespace ActorNet.Tests.Configuration;
@@ -423,6 +427,86 @@ public sealed class ActorNetSettingsSpec
             "actornet.sources.sensors.framing.initial-bytes-to-strip", "10", "8");
     }
 
+    [Fact]
+    public void Stripping_one_byte_more_than_max_frame_length_is_rejected()
+    {
+        AssertSingleError(Source("framing { type = length-field, max-frame-length = 8, initial-bytes-to-strip = 9 }"),
+            "actornet.sources.sensors.framing.initial-bytes-to-strip", "9", "at most max-frame-length (8)");
+    }
+
+    [Fact]
+    public void A_length_field_ending_one_byte_past_max_frame_length_is_rejected()
+    {
+        AssertSingleError(Source("framing { type = length-field, length-field-offset = 5, length-field-length = 4, max-frame-length = 8 }"),
+            "actornet.sources.sensors.framing.max-frame-length", "8", "at least the 9 header bytes");
+    }
+
+    [Fact]
+    public void A_header_and_a_strip_that_both_exceed_max_frame_length_are_two_mistakes()
+    {
+        var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse(Source(
+            "framing { type = length-field, length-field-offset = 10, max-frame-length = 8, initial-bytes-to-strip = 20 }")));
+
+        Assert.Equal(
+            ["actornet.sources.sensors.framing.initial-bytes-to-strip", "actornet.sources.sensors.framing.max-frame-length"],
+            ex.Errors.Select(e => e[..e.IndexOf(':')]).Order());
+    }
+
+    [Theory]
+    [InlineData("length-field-offset = -1", "length-field-offset", "-1", "an integer from 0 to 1048576")]
+    [InlineData("initial-bytes-to-strip = -1", "initial-bytes-to-strip", "-1", "an integer from 0 to 1048576, or auto")]
+    [InlineData("initial-bytes-to-strip = all", "initial-bytes-to-strip", "all", "or auto")]
+    [InlineData("initial-bytes-to-strip = [ 4 ]", "initial-bytes-to-strip", "[4]", "or auto")]
+    [InlineData("length-adjustment = 2147483648", "length-adjustment", "2147483648", "an integer from -2147483648 to 2147483647")]
+    [InlineData("max-frame-length = 0", "max-frame-length", "0", "a size from 1 to")]
+    [InlineData("max-frame-length = lots", "max-frame-length", "lots", "a size from 1 to")]
+    [InlineData("length-field-length = four", "length-field-length", "four", "one of 1, 2, 3, 4, 8")]
+    public void A_bad_length_field_key_is_one_error_naming_it(string line, string key, string value, string expected)
+    {
+        // One error even where a placeholder for the bad value would also fail a check across keys.
+        AssertSingleError(Source($"framing {{ type = length-field, {line} }}"), "actornet.sources.sensors.framing." + key, value, expected);
+    }
+
+    [Fact]
+    public void A_bad_max_frame_length_with_fixed_framing_is_one_error()
+    {
+        AssertSingleError(Source("framing { type = fixed, frame-length = 4, max-frame-length = lots }"),
+            "actornet.sources.sensors.framing.max-frame-length", "lots", "a size");
+    }
+
+    public sealed record LengthField(int Offset, int Length, string Strip, int Max)
+    {
+        public string Hocon => $"framing {{ type = length-field, length-field-offset = {Offset}, length-field-length = {Length}, " +
+            $"initial-bytes-to-strip = {Strip}, max-frame-length = {Max} }}";
+
+        public override string ToString() => Hocon;
+    }
+
+    // Everything LengthFieldFrameDecoder's constructor checks is checked at start-up: whatever Create accepts builds.
+    [Property]
+    public Property Every_length_field_framing_is_either_rejected_or_builds_its_decoder() =>
+        Prop.ForAll(
+            (from offset in Gen.Choose(-2, 12)
+             from length in Gen.Choose(0, 9)
+             from strip in Gen.OneOf(Gen.Constant("auto"), Gen.Choose(-2, 24).Select(n => n.ToString(CultureInfo.InvariantCulture)))
+             from max in Gen.Choose(0, 24)
+             select new LengthField(offset, length, strip, max)).ToArbitrary(),
+            framing =>
+            {
+                SourceSettings source;
+                try
+                {
+                    source = ParseSource(framing.Hocon);
+                }
+                catch (InvalidConfigurationException ex)
+                {
+                    Assert.All(ex.Errors, e => Assert.StartsWith("actornet.sources.sensors.framing.", e));
+                    return;
+                }
+                Assert.NotNull(source.Framing.CreateDecoder());
+                Assert.NotNull(source.Framing.CreateEncoder());
+            });
+
     // Whatever the settings accept must be usable: a decoder that throws would fail every connection instead of the start-up.
     [Theory]
     [InlineData("framing { type = delimiter, delimiter = \"\\r\\n\", max-frame-length = 1 }")]
@@ -471,9 +555,65 @@ public sealed class ActorNetSettingsSpec
     [InlineData("actornet.sources.sensors { port = 7000, sinks = [ [ file ] ] }", "actornet.sources.sensors.sinks")]
     public void A_value_of_the_wrong_shape_is_reported_by_its_key(string hocon, string key)
     {
-        var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse(hocon));
+        var error = SingleError(hocon);
 
-        Assert.Contains(ex.Errors, e => e.StartsWith(key + ":", StringComparison.Ordinal));
+        Assert.StartsWith(key + ":", error);
+        Assert.Contains("expected", error);
+    }
+
+    [Theory]
+    [InlineData("actornet = 5", "actornet: \"5\" is not valid; expected a block such as { sources { sensors { port = 7000 } } }")]
+    [InlineData("actornet.http = off", "actornet.http: \"off\" is not valid; expected a block such as { enabled = off }")]
+    [InlineData("actornet.sources = []", "actornet.sources: \"[]\" is not valid; expected a block of named entries such as { sensors { port = 7000 } }")]
+    [InlineData("actornet.sinks.file = 5", "actornet.sinks.file: \"5\" is not valid; expected a block such as { type = jsonl, path = \"data/frames.jsonl\" }")]
+    [InlineData("actornet.sources.sensors = [ 7000 ]", "actornet.sources.sensors: \"[7000]\" is not valid; expected a block such as { type = tcp-listen, port = 7000 }")]
+    [InlineData("actornet.source-defaults = null", "actornet.source-defaults: \"null\" is not valid; expected a block such as { max-connections = 1000 }")]
+    [InlineData("actornet.sink-defaults = 1s", "actornet.sink-defaults: \"1s\" is not valid; expected a block such as { flush-interval = 1s }")]
+    [InlineData("actornet.shutdown-timeout = null", "actornet.shutdown-timeout: \"null\" is not valid; expected a duration from")]
+    public void A_value_of_the_wrong_shape_is_reported_with_the_value_and_what_was_expected(string hocon, string expected)
+    {
+        Assert.StartsWith(expected, SingleError(hocon));
+    }
+
+    [Theory]
+    [InlineData("framing = delimiter", "actornet.sources.sensors.framing: \"delimiter\" is not valid; expected a block such as { type = delimiter }")]
+    [InlineData("framing = null", "actornet.sources.sensors.framing: \"null\" is not valid; expected a block such as { type = delimiter }")]
+    [InlineData("restart = 5", "actornet.sources.sensors.restart: \"5\" is not valid; expected a block such as { max-restarts = 5, within = 1m, backoff = 100ms }")]
+    [InlineData("port = [ 1, 2 ]", "actornet.sources.sensors.port: \"[1, 2]\" is not valid; expected an integer from 1 to 65535")]
+    [InlineData("port = null", "actornet.sources.sensors.port: \"null\" is not valid; expected an integer from 1 to 65535")]
+    [InlineData("parser = { a = 1 }", "actornet.sources.sensors.parser: \"{ a = 1 }\" is not valid; expected one of text, json, binary")]
+    [InlineData("sinks = file", "actornet.sources.sensors.sinks: \"file\" is not valid; expected a list of sink names, such as [ file ]")]
+    [InlineData("sinks = [ [ file ] ]", "actornet.sources.sensors.sinks: \"[[file]]\" is not valid; expected a list of sink names, such as [ file ]")]
+    [InlineData("sinks = [ file, null ]", "actornet.sources.sensors.sinks: \"[file, null]\" is not valid; expected a list of sink names, such as [ file ]")]
+    [InlineData("framing { delimiter = [ \"\\n\" ] }", "actornet.sources.sensors.framing.delimiter: \"[\\n]\" is not valid; expected a non-empty byte sequence")]
+    public void A_source_key_of_the_wrong_shape_is_reported_with_the_value_and_what_was_expected(string line, string expected)
+    {
+        Assert.StartsWith(expected, SingleError(Source(line)));
+    }
+
+    [Fact]
+    public void A_sink_named_twice_is_reported_by_name()
+    {
+        AssertSingleError(Source("sinks = [ file, rejects, file ]"), "actornet.sources.sensors.sinks", "file", "each sink named once");
+    }
+
+    [Fact]
+    public void A_source_set_to_null_removes_the_source_the_embedded_default_defines()
+    {
+        var user = Akka.Configuration.ConfigurationFactory.ParseString("""
+            actornet.sources.default = null
+            actornet.sources.mine.port = 7001
+            """);
+
+        var settings = ActorNetSettings.Create(user.WithFallback(ActorNetSettings.EmbeddedDefault).WithFallback(ActorNetSettings.Reference));
+
+        Assert.Equal(["mine"], settings.Sources.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Sinks_set_to_null_removes_every_sink_reference_conf_defines()
+    {
+        Assert.Empty(ActorNetSettings.Parse("actornet.sinks = null").Sinks);
     }
 
     [Theory]
@@ -529,12 +669,66 @@ public sealed class ActorNetSettingsSpec
         Assert.StartsWith("HOCON syntax error:", Assert.Single(ex.Errors));
     }
 
-    [Fact(Skip = "bug: Akka's HOCON parser loops forever on a list left open inside a block, so Parse never returns")]
-    public void A_list_left_open_inside_a_block_is_a_hocon_syntax_error()
+    // Akka's parser loops forever on this input: the test gives up after a while, so that a regression fails it
+    // instead of hanging the run.
+    [Fact]
+    public async Task A_list_left_open_inside_a_block_is_a_hocon_syntax_error()
     {
-        var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse("actornet.sources.sensors { port = 7000, sinks = [ file }"));
+        var parsing = Task.Run(() => Assert.Throws<InvalidConfigurationException>(
+            () => ActorNetSettings.Parse("actornet.sources.sensors { port = 7000, sinks = [ file }")));
+        var ex = await parsing.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.StartsWith("HOCON syntax error:", Assert.Single(ex.Errors));
+        Assert.Equal(
+            "HOCON syntax error: line 1, column 56: '}' cannot close the '[' opened at line 1, column 49; expected ']'",
+            Assert.Single(ex.Errors));
+    }
+
+    [Fact]
+    public void A_parser_that_does_not_return_in_time_is_reported_instead_of_waited_for()
+    {
+        var release = new ManualResetEventSlim();
+        try
+        {
+            var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.ParseWithin("a = 1", _ =>
+            {
+                release.Wait();
+                return Akka.Configuration.Config.Empty;
+            }, TimeSpan.FromMilliseconds(50)));
+
+            Assert.StartsWith("HOCON syntax error: the parser did not finish within 0.05 s", Assert.Single(ex.Errors));
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    [Theory]
+    [InlineData("x = 1\na = ${ x }", "line 2, column 5: '${' is not followed by a path and '}'")]
+    [InlineData("x = 1\na = ${?x}", "line 2, column 5: '${' is not followed by a path and '}'")]
+    [InlineData("x = 1\na = ${\"x\"}", "line 2, column 5: '${' is not followed by a path and '}'")]
+    [InlineData("x = 1\na = ${x y}", "line 2, column 5: '${' is not followed by a path and '}'")]
+    [InlineData("a = ${a}", "a: ${a} refers to itself or to a block that contains it")]
+    [InlineData("a { b = ${a} }", "a.b: ${a} refers to itself or to a block that contains it")]
+    [InlineData("a { b = 1 }\na = ${a} { c = 2 }", "a: ${a} refers to itself or to a block that contains it")]
+    [InlineData("a = [ ${a} ]", "a[0]: ${a} refers to itself or to a block that contains it")]
+    public void A_substitution_akka_would_turn_into_a_value_containing_itself_is_a_hocon_syntax_error(string hocon, string expected)
+    {
+        // Unchecked, each of these overflows the stack on the first lookup, which kills the process.
+        var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse(hocon));
+
+        Assert.StartsWith("HOCON syntax error: " + expected, Assert.Single(ex.Errors));
+    }
+
+    [Fact]
+    public void A_substitution_of_another_key_still_works()
+    {
+        var source = Assert.Single(ActorNetSettings.Parse("""
+            ports { sensors = 7100 }
+            actornet.sources.sensors { port = ${ports.sensors} }
+            """).Sources);
+
+        Assert.Equal(7100, source.Port);
     }
 
     [Fact]

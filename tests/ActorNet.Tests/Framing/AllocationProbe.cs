@@ -7,8 +7,9 @@ namespace ActorNet.Tests.Framing;
 internal static class AllocationProbe
 {
     /// <summary>
-    /// Decodes <paramref name="stream"/> twice (the first run warms up JIT and statics) and returns the frames the
-    /// second run found.
+    /// Decodes <paramref name="stream"/> once to warm up JIT and statics, then up to five more times, and reports
+    /// the least any of those runs allocated: tiered JIT may install a new method version on this thread during
+    /// one run (a one-off allocation), whereas a per-frame allocation shows up in every run.
     /// </summary>
     public static int DecodeAll(IFrameDecoder decoder, byte[] stream, out long allocatedBytes) =>
         DecodeAll(decoder, new ReadOnlySequence<byte>(stream), out allocatedBytes);
@@ -17,9 +18,14 @@ internal static class AllocationProbe
     public static int DecodeAll(IFrameDecoder decoder, ReadOnlySequence<byte> stream, out long allocatedBytes)
     {
         DecodeFrames(decoder, stream);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int frames = DecodeFrames(decoder, stream);
-        allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        int frames = 0;
+        allocatedBytes = long.MaxValue;
+        for (int run = 0; run < 5 && allocatedBytes > 0; run++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            frames = DecodeFrames(decoder, stream);
+            allocatedBytes = Math.Min(allocatedBytes, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
         return frames;
     }
 

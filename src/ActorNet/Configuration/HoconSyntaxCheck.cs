@@ -1,0 +1,119 @@
+namespace ActorNet.Configuration;
+
+/// <summary>
+/// Finds the mistakes Akka's HOCON parser does not report: <c>{</c> and <c>[</c> that are never closed, <c>}</c> and
+/// <c>]</c> that close nothing or the wrong bracket, unterminated strings, and substitutions it misreads. Akka
+/// accepts a file cut short as if it ended there, drops extra closing brackets, loops forever (allocating until
+/// the process runs out of memory) on <c>[ a }</c>, and reads <c>${ a }</c> as a configuration that contains
+/// itself, on which the first lookup overflows the stack.
+/// </summary>
+/// <remarks>
+/// Strings and comments are read the way Akka's tokenizer reads them, so that brackets inside them
+/// (<c>"..."</c> with backslash escapes, <c>"""..."""</c>, <c>#</c> and <c>//</c> to the end of the line) do not
+/// count. One rule is stricter than Akka: a <c>"..."</c> string must end on its line, as in JSON and the HOCON
+/// specification (text over several lines goes in <c>"""..."""</c>), so that a missing quote is reported where it
+/// is missing rather than where the next quote happens to be. Everything else is left to the parser.
+/// </remarks>
+internal static class HoconSyntaxCheck
+{
+    private const string Triple = "\"\"\"";
+
+    /// <summary>
+    /// Null if brackets and strings are balanced, else the first problem with its place, such as
+    /// <c>line 3, column 1: '}' closes nothing</c>.
+    /// </summary>
+    public static string? FindError(string text)
+    {
+        var open = new Stack<int>();
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '#':
+                case '/' when i + 1 < text.Length && text[i + 1] == '/':
+                    i = EndOfLine(text, i) - 1;
+                    break;
+                case '"' when string.CompareOrdinal(text, i, Triple, 0, Triple.Length) == 0:
+                    var close = text.IndexOf(Triple, i + Triple.Length, StringComparison.Ordinal);
+                    if (close < 0) return $"{Place(text, i)}: unterminated string; expected {Triple} to close the {Triple} opened here";
+                    // Akka ends the string at the first """ (the HOCON specification would keep further quotes in
+                    // it): in """a"""" the fourth quote opens another string, as the parser will read it.
+                    i = close + Triple.Length - 1;
+                    break;
+                case '"':
+                    var end = EndOfQuoted(text, i);
+                    if (end < 0) return $"{Place(text, i)}: unterminated string; expected a closing '\"' on the same line ({Triple} for text over several lines)";
+                    i = end;
+                    break;
+                case '$' when i + 1 < text.Length && text[i + 1] == '{':
+                    var pathEnd = i + 2;
+                    while (pathEnd < text.Length && IsPathCharacter(text, pathEnd)) pathEnd++;
+                    // Akka reads whatever one character follows the path as the closing brace, and an empty path as the
+                    // whole configuration, which then contains itself.
+                    if (pathEnd == i + 2 || pathEnd == text.Length || text[pathEnd] != '}')
+                        return $"{Place(text, i)}: '${{' is not followed by a path and '}}'; expected a substitution such as ${{a.b}} (Akka's parser takes no spaces, quotes or '?' in it)";
+                    i = pathEnd;
+                    break;
+                case '{' or '[':
+                    open.Push(i);
+                    break;
+                case '}' or ']':
+                    if (open.Count == 0) return $"{Place(text, i)}: '{text[i]}' closes nothing";
+                    var opener = open.Pop();
+                    if (text[opener] != Opening(text[i]))
+                        return $"{Place(text, i)}: '{text[i]}' cannot close the '{text[opener]}' opened at {Place(text, opener)}; expected '{Closing(text[opener])}'";
+                    break;
+            }
+        }
+
+        if (open.Count == 0) return null;
+        var innermost = open.Peek();
+        var others = open.Count - 1;
+        return $"{Place(text, innermost)}: '{text[innermost]}' opened here is never closed; expected '{Closing(text[innermost])}' before the end"
+            + (others == 0 ? "" : $" (and {others} more bracket{(others == 1 ? "" : "s")} opened before it)");
+    }
+
+    /// <summary>The index of the '"' that ends the string opened at <paramref name="start"/>, or -1.</summary>
+    private static int EndOfQuoted(string text, int start)
+    {
+        for (var i = start + 1; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\\': i++; break;
+                case '"': return i;
+                case '\n': return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int EndOfLine(string text, int from)
+    {
+        var newline = text.IndexOf('\n', from);
+        return newline < 0 ? text.Length : newline;
+    }
+
+    // As Akka's tokenizer reads a substitution path: unquoted text up to whitespace, a comment or a reserved character.
+    private static bool IsPathCharacter(string text, int i) =>
+        !char.IsWhiteSpace(text[i]) && !"$\"{}[]:=,#`^?!@*&\\".Contains(text[i])
+        && !(text[i] == '/' && i + 1 < text.Length && text[i + 1] == '/');
+
+    private static char Opening(char closing) => closing == '}' ? '{' : '[';
+
+    private static char Closing(char opening) => opening == '{' ? '}' : ']';
+
+    /// <summary>"line L, column C", both counted from 1, a tab as one column.</summary>
+    private static string Place(string text, int index)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < index; i++)
+        {
+            if (text[i] != '\n') continue;
+            line++;
+            lineStart = i + 1;
+        }
+        return $"line {line}, column {index - lineStart + 1}";
+    }
+}
