@@ -21,7 +21,7 @@ public static class CheckConfigCommand
         {
             var config = ConfigLoader.Load(file);
             var settings = ActorNetSettings.Create(config);
-            Console.Out.WriteLine(config.GetConfig("actornet").Root.ToString(1));
+            Console.Out.Write(HoconPrinter.Print(config, "actornet"));
             Console.Out.WriteLine($"# valid: {settings.Sources.Count} source(s), {settings.Sinks.Count} sink(s)");
             return 0;
         }
