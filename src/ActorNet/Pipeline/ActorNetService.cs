@@ -43,6 +43,12 @@ public sealed class ActorNetService
             errors.Add($"actornet.sinks.{sink.Name}.type: \"{sink.Type}\" is not registered; expected one of {string.Join(", ", options.SinkTypes.Keys)}");
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
 
+        // Akka's HashedWheelTimerScheduler starts lazily: its first caller queues the timer thread's start on the
+        // .NET thread pool and every caller blocks until it runs. If the first timers are set by a burst of new
+        // connections (receive timeouts), all pool threads block behind a start that is queued behind them, and
+        // ActorNet stalls for tens of seconds while the pool slowly grows. Start it now, while the pool is idle.
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
+
         var sockets = BindAll(settings);
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets), name);
         return new ActorNetService(guardian, settings);

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Xunit.Sdk;
+
+namespace ActorNet.IntegrationTests.Support;
+
+/// <summary>
+/// The real <c>actornet</c> executable in a child process (<c>dotnet actornet.dll ...</c>): the build copies it next
+/// to the test assembly because this project references the host project. Output is collected line by line;
+/// dispose kills the process if a test left it running.
+/// </summary>
+public sealed class ActorNetProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private ActorNetProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Stdout => string.Join(Environment.NewLine, _stdout);
+    public string Stderr => string.Join(Environment.NewLine, _stderr);
+    public string Output => $"--- stdout ---{Environment.NewLine}{Stdout}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Stderr}";
+
+    public static ActorNetProcess Start(string workingDirectory, params string[] arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "actornet.dll");
+        if (!File.Exists(dll)) throw new XunitException($"{dll} is missing: the build should copy the host next to the tests");
+
+        // The SDK tells test runs which dotnet it is; fall back to the one on PATH.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var info = new ProcessStartInfo(dotnet)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var result = new ActorNetProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) result._stdout.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) result._stderr.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    /// <summary>Waits until a line of standard output contains <paramref name="text"/>; fails early if the process exits.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan within) =>
+        WaitForOutputAsync(line => line.Contains(text, StringComparison.Ordinal), $"a line containing \"{text}\"", within);
+
+    /// <summary>Waits until a line of standard output satisfies <paramref name="match"/>; fails early if the process exits.</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> match, string awaited, TimeSpan within)
+    {
+        await Eventually.TrueAsync(() => _stdout.Any(match) || _process.HasExited, within, () => $"{awaited}{Environment.NewLine}{Output}");
+        if (_stdout.Any(match)) return;
+        // Exited: let the last lines arrive before deciding.
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (!_stdout.Any(match))
+            throw new XunitException($"actornet exited with {_process.ExitCode} before writing {awaited}{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>Sends SIGTERM, as systemd or <c>docker stop</c> would (<see cref="Process.Kill()"/> is SIGKILL).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString()]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (kill.ExitCode != 0) throw new XunitException($"kill -TERM {_process.Id} exited with {kill.ExitCode}");
+    }
+
+    /// <summary>The exit code; fails (after killing the process) if it is still running after <paramref name="within"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new XunitException($"actornet did not exit within {within.TotalSeconds:0.###} s and was killed{Environment.NewLine}{Output}");
+        }
+        // WaitForExitAsync also waits for the redirected streams to reach their end, so the output is complete.
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+        _process.Dispose();
+    }
+}

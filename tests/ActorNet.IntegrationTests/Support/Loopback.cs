@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ActorNet.IntegrationTests.Support;
+
+/// <summary>Real TCP peers on 127.0.0.1.</summary>
+public static class Loopback
+{
+    /// <summary>A port that was free a moment ago: the kernel picks it for a socket bound to port 0, which is then closed.</summary>
+    public static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    public static async Task<Socket> ConnectAsync(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The peer's address as ActorNet records it (<c>ip:port</c> of the remote end).</summary>
+    public static string PeerName(this Socket socket) => socket.LocalEndPoint!.ToString()!;
+
+    /// <summary>
+    /// Completes when the server has closed <paramref name="socket"/>: a read returns 0 (FIN) or fails with a reset.
+    /// Bytes the server sends meanwhile are read and ignored. Fails past <paramref name="within"/>.
+    /// </summary>
+    public static async Task AwaitClosedByServerAsync(this Socket socket, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        var buffer = new byte[256];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+        {
+            // A refused or dropped peer may see a reset instead of a FIN: closed either way.
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the server did not close {socket.PeerName()} within {within.TotalSeconds:0.###} s");
+        }
+    }
+
+    /// <summary>True when the server has closed the connection (FIN or reset) as far as this side can tell without blocking.</summary>
+    public static bool IsClosedByServer(this Socket socket)
+    {
+        try
+        {
+            // Readable with nothing to read means end of stream.
+            return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+}
