@@ -17,11 +17,12 @@ internal sealed class FrameCutter : IDisposable
     private readonly IFrameDecoder _decoder;
     private readonly int _readBufferSize;
     private readonly int _rawLimit;
+    private readonly bool _asciiSeparated;
     private byte[]? _buffer;
     private int _filled;
 
     // Entries of the read being cut: a pooled array that the batch takes over.
-    private FrameSlice[]? _slices;
+    private FrameSpan[]? _slices;
     private RejectedFrame?[]? _rejections;
     private int _count;
 
@@ -38,6 +39,7 @@ internal sealed class FrameCutter : IDisposable
         _decoder = decoder;
         _readBufferSize = readBufferSize;
         _rawLimit = rawLimit;
+        _asciiSeparated = decoder.SeparatesWithAscii;
     }
 
     /// <summary>Bytes of an incomplete frame waiting for more data.</summary>
@@ -99,6 +101,7 @@ internal sealed class FrameCutter : IDisposable
 
         while (!fatal)
         {
+            position += CutPlainFrames(bytes, position, total, ref firstFrameStart);
             var status = _decoder.Decode(bytes.AsMemory(position, total - position), out var start, out var length, out var used,
                 out var error);
             start += position;
@@ -108,7 +111,7 @@ internal sealed class FrameCutter : IDisposable
                 case DecodeStatus.Frame:
                     _lostBeforeBoundary = 0;
                     if (firstFrameStart < 0) firstFrameStart = start;
-                    Add(new FrameSlice(start, length), null);
+                    Add(new FrameSpan(start, length), null);
                     continue;
                 case DecodeStatus.Discarding:
                     KeepDiscarded(bytes.AsSpan(start, length));
@@ -226,7 +229,41 @@ internal sealed class FrameCutter : IDisposable
         if (_filled > 0 && consumed > 0) _buffer.AsSpan(consumed, _filled).CopyTo(_buffer);
     }
 
-    private void Add(FrameSlice slice, RejectedFrame? rejection)
+    /// <summary>
+    /// Lets the decoder cut a run of plain frames straight into the slice array (its bulk path); returns the
+    /// bytes they covered. Only while no rejection is pending in this read, which keeps both arrays aligned.
+    /// </summary>
+    private int CutPlainFrames(byte[] bytes, int position, int total, ref int firstFrameStart)
+    {
+        if (_rejections is not null) return 0;
+        var consumedTotal = 0;
+        while (true)
+        {
+            _slices ??= BatchBuffers.Slices.Rent(256);
+            if (_count == _slices.Length) GrowSlices();
+            var room = _slices.AsSpan(_count);
+            var cut = _decoder.DecodeFrames(bytes.AsSpan(position + consumedTotal, total - position - consumedTotal), room, out var consumed);
+            if (cut == 0) return consumedTotal;
+            if (firstFrameStart < 0) firstFrameStart = position + consumedTotal + room[0].Offset;
+            var shift = position + consumedTotal;
+            // The decoder's offsets are relative to the span it was given.
+            for (var i = 0; i < cut; i++) room[i] = room[i] with { Offset = room[i].Offset + shift };
+            _count += cut;
+            consumedTotal += consumed;
+            _lostBeforeBoundary = 0;
+            if (_count < _slices.Length) return consumedTotal;
+        }
+    }
+
+    private void GrowSlices()
+    {
+        var larger = BatchBuffers.Slices.Rent(_slices!.Length * 2);
+        _slices.AsSpan().CopyTo(larger);
+        BatchBuffers.Slices.Return(_slices);
+        _slices = larger;
+    }
+
+    private void Add(FrameSpan slice, RejectedFrame? rejection)
     {
         // The per-frame case: room left and no rejection anywhere in this read.
         if (rejection is null && _rejections is null && _slices is { } slices && (uint)_count < (uint)slices.Length)
@@ -236,13 +273,7 @@ internal sealed class FrameCutter : IDisposable
         }
 
         _slices ??= BatchBuffers.Slices.Rent(256);
-        if (_count == _slices.Length)
-        {
-            var larger = BatchBuffers.Slices.Rent(_slices.Length * 2);
-            _slices.AsSpan().CopyTo(larger);
-            BatchBuffers.Slices.Return(_slices);
-            _slices = larger;
-        }
+        if (_count == _slices.Length) GrowSlices();
         if (rejection is not null || _rejections is not null)
         {
             // Rejections are rare: their array exists only once one occurs, and then keeps pace with the slices.
@@ -295,7 +326,7 @@ internal sealed class FrameCutter : IDisposable
             BatchBuffers.Slices.Return(slices);
             slices = copy;
         }
-        var batch = new FrameBatch(info, nextSeq, receivedAt, buffer, slices, _count, rejections, pooled);
+        var batch = new FrameBatch(info, nextSeq, receivedAt, buffer, slices, _count, rejections, pooled, _asciiSeparated);
         nextSeq += _count;
         return batch;
     }

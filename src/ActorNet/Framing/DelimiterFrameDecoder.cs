@@ -55,6 +55,8 @@ public sealed class DelimiterFrameDecoder : IFrameDecoder, IFrameEncoder
 
     public int MaxFrameLength => _maxFrameLength;
 
+    public bool SeparatesWithAscii => System.Text.Ascii.IsValid(_delimiter);
+
     public DecodeStatus Decode(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, out FrameError error)
     {
         error = FrameError.None;
@@ -142,6 +144,25 @@ public sealed class DelimiterFrameDecoder : IFrameDecoder, IFrameEncoder
             }
         }
         return ContiguousDecoding.ViaSequence(this, buffer, out frameStart, out frameLength, out consumed, out error);
+    }
+
+    /// <summary>The bulk path: one vectorised search per frame in a tight loop, for a one-byte delimiter.</summary>
+    public int DecodeFrames(ReadOnlySpan<byte> buffer, Span<FrameSpan> frames, out int consumed)
+    {
+        consumed = 0;
+        if (_discarding || _delimiter.Length != 1 || _searched != 0) return 0;
+        var delimiter = _delimiter[0];
+        var count = 0;
+        var position = 0;
+        while (count < frames.Length)
+        {
+            var found = buffer[position..].IndexOf(delimiter);
+            if (found < 0 || found > _maxFrameLength) break;
+            frames[count++] = new FrameSpan(position, found);
+            position += found + 1;
+        }
+        consumed = position;
+        return count;
     }
 
     /// <remarks>

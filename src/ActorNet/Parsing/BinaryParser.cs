@@ -7,5 +7,7 @@ public sealed class BinaryParser : IFrameParser, IFrameValidator
 
     public bool IsValid(ReadOnlySpan<byte> frame) => true;
 
+    public bool AreAllValid(ReadOnlySpan<byte> asciiSeparatedFrames) => true;
+
     public ParseResult Parse(ReadOnlyMemory<byte> frame) => ParseResult.Accept(frame);
 }

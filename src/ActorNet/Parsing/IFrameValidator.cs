@@ -8,4 +8,10 @@ namespace ActorNet.Parsing;
 public interface IFrameValidator
 {
     bool IsValid(ReadOnlySpan<byte> frame);
+
+    /// <summary>
+    /// Checks a run of consecutive frames with the ASCII separators between them in one go; true means every
+    /// frame in it is valid. False (the default) sends each frame to <see cref="IsValid"/>.
+    /// </summary>
+    bool AreAllValid(ReadOnlySpan<byte> asciiSeparatedFrames) => false;
 }

@@ -10,6 +10,9 @@ public sealed class TextParser : IFrameParser, IFrameValidator
 
     public bool IsValid(ReadOnlySpan<byte> frame) => Utf8.IsValid(frame);
 
+    // An ASCII byte is a whole character, never part of another: valid around the separators means valid between them.
+    public bool AreAllValid(ReadOnlySpan<byte> asciiSeparatedFrames) => Utf8.IsValid(asciiSeparatedFrames);
+
     public ParseResult Parse(ReadOnlyMemory<byte> frame)
     {
         var span = frame.Span;

@@ -1,3 +1,4 @@
+using ActorNet.Framing;
 using System.Buffers;
 
 namespace ActorNet.Pipeline;
@@ -11,5 +12,5 @@ namespace ActorNet.Pipeline;
 internal static class BatchBuffers
 {
     public static readonly ArrayPool<byte> Bytes = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 512);
-    public static readonly ArrayPool<FrameSlice> Slices = ArrayPool<FrameSlice>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 512);
+    public static readonly ArrayPool<FrameSpan> Slices = ArrayPool<FrameSpan>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 512);
 }

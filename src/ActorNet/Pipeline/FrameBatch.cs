@@ -1,3 +1,5 @@
+using ActorNet.Framing;
+
 namespace ActorNet.Pipeline;
 
 /// <summary>
@@ -10,12 +12,14 @@ namespace ActorNet.Pipeline;
 public sealed class FrameBatch
 {
     private byte[]? _buffer;
-    private FrameSlice[]? _slices;
+    private FrameSpan[]? _slices;
     private readonly bool _pooled;
+    private readonly bool _asciiSeparated;
 
-    public FrameBatch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSlice[] slices,
-        int count, RejectedFrame?[]? rejections, bool pooled = false)
+    public FrameBatch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSpan[] slices,
+        int count, RejectedFrame?[]? rejections, bool pooled = false, bool asciiSeparated = false)
     {
+        _asciiSeparated = asciiSeparated && rejections is null && count > 0;
         _pooled = pooled;
         Connection = connection;
         FirstSeq = firstSeq;
@@ -45,10 +49,27 @@ public sealed class FrameBatch
     }
 
     /// <summary>The bytes of frame <paramref name="index"/> as a span (no <see cref="ReadOnlyMemory{T}"/> built).</summary>
-    public ReadOnlySpan<byte> FrameSpan(int index)
+    public ReadOnlySpan<byte> FrameBytes(int index)
     {
         var slice = _slices![index];
         return new ReadOnlySpan<byte>(_buffer, slice.Offset, slice.Length);
+    }
+
+    /// <summary>
+    /// All frames of the batch with the ASCII separators between them, when the framing separates frames with
+    /// ASCII bytes only and nothing in the batch was rejected; otherwise false.
+    /// </summary>
+    public bool TryGetAsciiSeparatedFrames(out ReadOnlySpan<byte> frames)
+    {
+        if (!_asciiSeparated)
+        {
+            frames = default;
+            return false;
+        }
+        var first = _slices![0];
+        var last = _slices[Count - 1];
+        frames = new ReadOnlySpan<byte>(_buffer, first.Offset, last.Offset + last.Length - first.Offset);
+        return true;
     }
 
     /// <summary>Total payload bytes in the batch.</summary>
@@ -72,6 +93,3 @@ public sealed class FrameBatch
         _slices = null;
     }
 }
-
-/// <summary>Where one frame lies in a <see cref="FrameBatch"/>'s buffer.</summary>
-public readonly record struct FrameSlice(int Offset, int Length);

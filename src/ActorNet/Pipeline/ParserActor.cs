@@ -52,11 +52,15 @@ public sealed class ParserActor : UntypedActor
         var copiedRejections = false;
         ReadOnlyMemory<byte>[]? payloads = null;
 
+        // The common case for text: the whole read checked in one vectorised pass.
+        if (_validator is not null && batch.TryGetAsciiSeparatedFrames(out var all) && _validator.AreAllValid(all))
+            return new ParsedBatch(batch, _parser.Format, null, null);
+
         var framingRejections = batch.Rejections;
         for (var i = 0; i < batch.Count; i++)
         {
             if (framingRejections is not null && framingRejections[i] is not null) continue;
-            if (_validator is not null && _validator.IsValid(batch.FrameSpan(i))) continue;
+            if (_validator is not null && _validator.IsValid(batch.FrameBytes(i))) continue;
             var frame = batch.Frame(i);
             ParseResult result;
             try

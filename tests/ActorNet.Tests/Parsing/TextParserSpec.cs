@@ -101,4 +101,24 @@ public sealed class TextParserSpec
 
         Assert.True(_parser.Parse(bytes).IsAccepted);
     }
+
+    // The parser checks a whole read at once when frames are separated by ASCII bytes: that must agree with
+    // checking every frame on its own, whatever bytes the frames hold (multi-byte characters cut at the
+    // boundaries included).
+    [Property(MaxTest = 500)]
+    public bool Checking_newline_separated_frames_at_once_agrees_with_checking_each(byte[][] frames)
+    {
+        var withoutNewlines = frames.Select(f => f.Where(b => b != (byte)'\n').ToArray()).ToArray();
+        var bytes = withoutNewlines.SelectMany((f, i) => i == 0 ? f : [(byte)'\n', .. f]).ToArray();
+        return _parser.AreAllValid(bytes) == withoutNewlines.All(f => _parser.IsValid(f));
+    }
+
+    [Fact]
+    public void A_multibyte_character_cut_by_a_separator_fails_the_whole_read_check()
+    {
+        // "é" is C3 A9: a frame ending in C3 and the next starting with A9 are each invalid, and so is the whole.
+        byte[] bytes = [(byte)'a', 0xC3, (byte)'\n', 0xA9, (byte)'b'];
+        Assert.False(_parser.AreAllValid(bytes));
+        Assert.True(_parser.AreAllValid("caf\u00e9\nna\u00efve"u8));
+    }
 }

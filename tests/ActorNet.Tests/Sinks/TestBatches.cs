@@ -1,3 +1,4 @@
+using ActorNet.Framing;
 using ActorNet.Parsing;
 using ActorNet.Pipeline;
 
@@ -17,7 +18,7 @@ internal static class TestBatches
     public static ParsedBatch Of(PayloadFormat format, long firstSeq, params object[] entries)
     {
         var buffer = new MemoryStream();
-        var slices = new FrameSlice[entries.Length];
+        var slices = new FrameSpan[entries.Length];
         RejectedFrame?[]? rejections = null;
         for (var i = 0; i < entries.Length; i++)
         {
@@ -43,11 +44,11 @@ internal static class TestBatches
 
     public static RejectedFrame Rejected(string reason, string error, byte[] raw, long rawLength) => new(reason, error, raw, rawLength);
 
-    private static FrameSlice Append(MemoryStream buffer, byte[] bytes)
+    private static FrameSpan Append(MemoryStream buffer, byte[] bytes)
     {
         var offset = (int)buffer.Length;
         buffer.Write(bytes);
         buffer.WriteByte((byte)'\n');
-        return new FrameSlice(offset, bytes.Length);
+        return new FrameSpan(offset, bytes.Length);
     }
 }
