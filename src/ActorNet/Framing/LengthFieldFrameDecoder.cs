@@ -168,6 +168,28 @@ public sealed class LengthFieldFrameDecoder : IFrameDecoder, IFrameEncoder
         return ContiguousDecoding.ViaSequence(this, buffer, out frameStart, out frameLength, out consumed, out error);
     }
 
+    /// <summary>The bulk path: whole frames whose lengths pass every check, cut back to back.</summary>
+    public int DecodeFrames(ReadOnlySpan<byte> buffer, Span<FrameSpan> frames, out int consumed)
+    {
+        var count = 0;
+        var position = 0;
+        if (_lengthAdjustment is >= int.MinValue and <= int.MaxValue)
+        {
+            while (count < frames.Length && buffer.Length - position >= _headerLength)
+            {
+                var fieldValue = ReadField(buffer.Slice(position + _lengthFieldOffset, _lengthFieldLength));
+                if (fieldValue is < 0 or > int.MaxValue) break;
+                var length = fieldValue + _lengthAdjustment + _headerLength;
+                if (length < _headerLength || length > _maxFrameLength || _initialBytesToStrip > length || buffer.Length - position < length)
+                    break;
+                frames[count++] = new FrameSpan(position + _initialBytesToStrip, (int)length - _initialBytesToStrip);
+                position += (int)length;
+            }
+        }
+        consumed = position;
+        return count;
+    }
+
     /// <summary>Always false: after a lost prefix there is no way to tell a length field from payload bytes.</summary>
     public bool TryResynchronise(int lostBytes)
     {

@@ -20,6 +20,24 @@ public sealed class ContiguousDecodingSpec
             == Describe(Contiguous(new DelimiterFrameDecoder("\n"u8.ToArray(), maxFrameLength), bytes));
     }
 
+    [Property(MaxTest = 300)]
+    public bool The_length_field_bulk_path_cuts_the_same_frames_as_the_sequence_path(byte[][] payloads, bool bigEndian)
+    {
+        var encoder = new LengthFieldFrameDecoder(0, 2, bigEndian, 0, 2, 300);
+        var stream = new List<byte>();
+        foreach (var payload in payloads ?? [])
+        {
+            var p = (payload ?? []).Take(250).ToArray();
+            var framed = new byte[encoder.GetEncodedLength(p.Length)];
+            encoder.Encode(p, framed);
+            stream.AddRange(framed);
+        }
+        stream.AddRange(new byte[] { 0xFF, 0xFF, 1 }); // a length over the limit ends the stream: Fatal on both paths
+        var bytes = stream.ToArray();
+        return Describe(Sequence(new LengthFieldFrameDecoder(0, 2, bigEndian, 0, 2, 300), bytes))
+            == Describe(Contiguous(new LengthFieldFrameDecoder(0, 2, bigEndian, 0, 2, 300), bytes));
+    }
+
     [Fact]
     public void The_bulk_path_stops_before_a_frame_over_the_limit_and_leaves_it_to_the_general_path()
     {
