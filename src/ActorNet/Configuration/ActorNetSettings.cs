@@ -155,7 +155,8 @@ public sealed record ActorNetSettings(
         if (type == "jsonl" && path is "") s.Error("path", null, "is missing; expected the file a jsonl sink appends to");
         return new SinkSettings(name, type, path ?? "",
             s.Size("buffer-size", 4 * 1024, 64 * 1024 * 1024),
-            s.RequiredDuration("flush-interval", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)));
+            s.RequiredDuration("flush-interval", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
+            s.Bool("dedicated-thread"));
     }
 
     private static SourceSettings ReadSource(string name, ConfigSection s, IReadOnlyCollection<string> parsers,

@@ -6,4 +6,5 @@ namespace ActorNet.Configuration;
 /// <param name="Path">jsonl: the file to append to.</param>
 /// <param name="BufferSize">Bytes buffered before a write.</param>
 /// <param name="FlushInterval">How often buffered output is flushed.</param>
-public sealed record SinkSettings(string Name, string Type, string Path, int BufferSize, TimeSpan FlushInterval);
+/// <param name="DedicatedThread">Whether the sink runs on a thread of its own (it may block).</param>
+public sealed record SinkSettings(string Name, string Type, string Path, int BufferSize, TimeSpan FlushInterval, bool DedicatedThread = true);

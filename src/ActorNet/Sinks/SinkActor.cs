@@ -40,8 +40,11 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SinkSettings settings, Func<SinkSettings, IFrameSink> factory) =>
-        Akka.Actor.Props.Create(() => new SinkActor(settings, factory)).WithDispatcher(DispatcherId);
+    public static Props Props(SinkSettings settings, Func<SinkSettings, IFrameSink> factory)
+    {
+        var props = Akka.Actor.Props.Create(() => new SinkActor(settings, factory));
+        return settings.DedicatedThread ? props.WithDispatcher(DispatcherId) : props;
+    }
 
     private sealed class FlushTick
     {
