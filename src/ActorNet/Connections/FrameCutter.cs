@@ -147,7 +147,8 @@ internal sealed class FrameCutter : IDisposable
         _filled = total - consumed;
         if (_filled > 0)
         {
-            _buffer = BatchBuffers.Bytes.Rent(Math.Max(_readBufferSize, _filled + _readBufferSize / 2));
+            // Same size as a fresh read buffer while the partial is small (the usual case), so buffers recycle in one pool bucket.
+            _buffer = BatchBuffers.Bytes.Rent(_filled <= _readBufferSize / 2 ? _readBufferSize : _filled + _readBufferSize);
             readBuffer.AsSpan(consumed, _filled).CopyTo(_buffer);
         }
         if (firstFrameStart >= 0) return BuildBatch(info, ref nextSeq, receivedAt, readBuffer, pooled: true);

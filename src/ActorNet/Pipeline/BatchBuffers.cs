@@ -11,6 +11,6 @@ namespace ActorNet.Pipeline;
 /// </summary>
 internal static class BatchBuffers
 {
-    public static readonly ArrayPool<byte> Bytes = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 512);
-    public static readonly ArrayPool<FrameSpan> Slices = ArrayPool<FrameSpan>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 512);
+    public static readonly ArrayPool<byte> Bytes = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 1024);
+    public static readonly ArrayPool<FrameSpan> Slices = ArrayPool<FrameSpan>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 1024);
 }
