@@ -19,7 +19,7 @@ public sealed record ActorNetSettings(
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "console", "blackhole"];
 
-    private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen };
+    private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect };
     private static readonly HashSet<string> FramingTypes = ["delimiter", "length-field", "fixed", "raw"];
 
     // The field sizes LengthFieldFrameDecoder can read, as in Netty.
@@ -138,7 +138,7 @@ public sealed record ActorNetSettings(
             sources.Add(ReadSource(name, ConfigSection.Overlay(path, block, sourceDefaults, errors), parsers, sinks));
         }
 
-        foreach (var group in sources.Where(s => s.Port != 0).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))
+        foreach (var group in sources.Where(s => s.Port != 0 && s.Type == SourceType.TcpListen).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))
             errors.Add($"actornet.sources: {string.Join(" and ", group.Select(s => s.Name))} both listen on {group.Key.Host}:{group.Key.Port}; expected one source per address");
 
         var http = new HttpSettings(section.Section("http", "{ enabled = off }").Bool("enabled"));
@@ -172,7 +172,7 @@ public sealed record ActorNetSettings(
             s.Error("quarantine", quarantine, "the name of a sink defined under actornet.sinks: " + string.Join(", ", sinks.Keys));
 
         var restart = s.Section("restart", "{ max-restarts = 5, within = 1m, backoff = 100ms }");
-        return new SourceSettings(
+        var source = new SourceSettings(
             name, type, host, port,
             MaxConnections: s.Int("max-connections", 1, 1_000_000),
             IdleTimeout: s.Duration("idle-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(365), allowOff: true),
@@ -187,7 +187,45 @@ public sealed record ActorNetSettings(
             Restart: new RestartSettings(
                 restart.Int("max-restarts", 0, 1000),
                 restart.RequiredDuration("within", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
-                restart.RequiredDuration("backoff", TimeSpan.Zero, TimeSpan.FromMinutes(10))));
+                restart.RequiredDuration("backoff", TimeSpan.Zero, TimeSpan.FromMinutes(10))))
+        {
+            ConnectTimeout = s.RequiredDuration("connect-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+            Reconnect = ReadReconnect(s.Section("reconnect", "{ min-backoff = 200ms, max-backoff = 30s }")),
+            Heartbeat = ReadHeartbeat(s.Section("heartbeat", "{ interval = 10s, payload = \"PING\\n\" }")),
+            OnConnect = s.Text("on-connect", "a payload such as \"LOGIN demo\\n\", or off") is { } login && login != "off"
+                ? System.Text.Encoding.UTF8.GetBytes(login)
+                : null,
+            Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
+        };
+
+        // Writing to the peer frames the payload; a length-field framing that keeps header bytes in the payload
+        // cannot make them up.
+        if ((source.Reply == ReplyMode.Echo || source.Heartbeat is not null || source.OnConnect is not null)
+            && source.Framing is LengthFieldFramingSettings lengthField
+            && lengthField.InitialBytesToStrip < lengthField.LengthFieldOffset + lengthField.LengthFieldLength)
+            s.Error("framing.initial-bytes-to-strip", lengthField.InitialBytesToStrip.ToString(),
+                $"at least the {lengthField.LengthFieldOffset + lengthField.LengthFieldLength} header bytes when the source writes to its peers (reply, heartbeat or on-connect)");
+        return source;
+    }
+
+    private static ReconnectSettings ReadReconnect(ConfigSection r)
+    {
+        var min = r.RequiredDuration("min-backoff", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        var max = r.RequiredDuration("max-backoff", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        if (max < min) r.Error("max-backoff", max.ToString(), $"at least min-backoff ({min})");
+        var factor = r.Fraction("random-factor");
+        var resetAfter = r.RequiredDuration("reset-after", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        var attempts = r.IntOr("max-attempts", "off", 1, int.MaxValue);
+        return new ReconnectSettings(min, max, factor, resetAfter, attempts);
+    }
+
+    private static HeartbeatSettings? ReadHeartbeat(ConfigSection h)
+    {
+        var interval = h.Duration("interval", TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1), allowOff: true);
+        var payload = h.Text("payload", "the bytes to send, such as \"PING\\n\"") ?? "";
+        if (interval is null) return null;
+        if (payload.Length == 0) h.Error("payload", "", "a non-empty payload when heartbeat.interval is set");
+        return new HeartbeatSettings(interval.Value, System.Text.Encoding.UTF8.GetBytes(payload));
     }
 
     private static IReadOnlyList<string> ReadSinkNames(ConfigSection s, IReadOnlyDictionary<string, SinkSettings> sinks)

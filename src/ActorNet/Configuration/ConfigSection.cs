@@ -131,6 +131,19 @@ internal sealed class ConfigSection
     /// <summary>An integer within [min, max], or null for <paramref name="keyword"/> (such as <c>auto</c>).</summary>
     public int? IntOr(string name, string keyword, int min, int max) => (int?)LongOr(name, keyword, min, max);
 
+    /// <summary>A number from 0 to 1, such as <c>0.2</c>.</summary>
+    public double Fraction(string name)
+    {
+        const string expected = "a number from 0 to 1, such as 0.2";
+        var text = Text(name, expected);
+        if (text is null) return 0;
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture,
+                out var value) && value is >= 0 and <= 1)
+            return value;
+        Error(name, text, expected);
+        return 0;
+    }
+
     /// <summary>A size such as <c>64 KiB</c>, within [min, max] bytes.</summary>
     public int Size(string name, int min, int max)
     {

@@ -4,7 +4,24 @@ public enum SourceType
 {
     /// <summary>Accept peers on host:port.</summary>
     TcpListen,
+
+    /// <summary>Connect to host:port and reconnect whenever the connection is lost.</summary>
+    TcpConnect,
 }
+
+public enum ReplyMode
+{
+    None,
+
+    /// <summary>Write every received frame back to the peer it came from.</summary>
+    Echo,
+}
+
+/// <summary>Reconnect policy of a tcp-connect source.</summary>
+public sealed record ReconnectSettings(TimeSpan MinBackoff, TimeSpan MaxBackoff, double RandomFactor, TimeSpan ResetAfter, int? MaxAttempts);
+
+/// <summary>A payload written to the peer every <see cref="Interval"/>.</summary>
+public sealed record HeartbeatSettings(TimeSpan Interval, byte[] Payload);
 
 /// <summary>One entry of <c>actornet.sources</c>; see reference.conf for what each key means.</summary>
 public sealed record SourceSettings(
@@ -24,6 +41,19 @@ public sealed record SourceSettings(
     int ParserParallelism,
     RestartSettings Restart)
 {
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public ReconnectSettings Reconnect { get; init; } =
+        new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, TimeSpan.FromSeconds(60), null);
+
+    /// <summary>Null when off.</summary>
+    public HeartbeatSettings? Heartbeat { get; init; }
+
+    /// <summary>Written after every connect; null when off.</summary>
+    public byte[]? OnConnect { get; init; }
+
+    public ReplyMode Reply { get; init; } = ReplyMode.None;
+
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];
 }

@@ -25,6 +25,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly SourceSettings _settings;
     private readonly IActorRef _parser;
     private readonly FrameCutter _cutter;
+    private readonly OutgoingFrames _outgoing;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _paused;
@@ -38,6 +39,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _settings = settings;
         _parser = parser;
         _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit);
+        _outgoing = new OutgoingFrames(settings.Framing.CreateEncoder(), (settings.Framing as DelimiterFramingSettings)?.Delimiter,
+            limit: 4 * settings.ReadBufferSize);
         _sourceTag = ActorNetMetrics.Source(settings.Name);
     }
 
@@ -54,6 +57,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
         _log.Info("Connection {ConnectionId} from {Peer} opened on source {Source}", Info.Id, Info.Peer, Info.Source);
         SetIdleTimeout();
+        StartHeartbeat();
+        if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");
         ContinueReading();
     }
 
@@ -73,6 +78,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _log.Warning(reason, "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes",
             Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
         SetIdleTimeout();
+        StartHeartbeat();
 
         if (_state.LostPartialLength > 0)
         {
@@ -146,6 +152,31 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 DeliverTruncated();
                 Stop(close.Reason);
                 break;
+            case ConnectionProtocol.Write write:
+                if (_outgoing.TryEnqueue(write.Payload.Span, out var error))
+                {
+                    Sender.Tell(new Status.Success(Info.Id));
+                    PumpWrites();
+                }
+                else
+                {
+                    Sender.Tell(new Status.Failure(new InvalidOperationException($"connection {Info.Id}: {error}")));
+                }
+                break;
+            case ConnectionProtocol.HeartbeatTick:
+                if (_settings.Heartbeat is { } heartbeat) QueueWrite(heartbeat.Payload, "heartbeat");
+                break;
+            case ConnectionProtocol.WriteCompleted written:
+                _state.Transport.WriteHandled();
+                _outgoing.Completed(written.Buffer, written.Count);
+                PumpWrites();
+                if (_paused) ContinueReading();
+                break;
+            case ConnectionProtocol.WriteFailed failed:
+                _state.Transport.WriteHandled();
+                DeliverTruncated();
+                Stop($"write failed: {failed.Cause.Message}");
+                break;
             case ConnectionProtocol.Drain:
                 Become(Draining);
                 if (_state.Transport.ReadPending) _state.Transport.ShutdownReceive();
@@ -188,7 +219,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void ContinueReading()
     {
         if (_stopping || _waitingForRestartBackoff || _state.Transport.ReadPending || _state.Transport.IsDisposed) return;
-        if (_state.Inflight >= _settings.MaxInflightFrames)
+        if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit)
         {
             _paused = true;
             return;
@@ -211,10 +242,38 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         var nextSeq = _state.NextSeq;
         var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
         _state.NextSeq = nextSeq;
-        if (batch is not null) Send(batch);
+        if (batch is not null)
+        {
+            if (_settings.Reply == ReplyMode.Echo) EchoBack(batch);
+            Send(batch);
+        }
         // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
         _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
         if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
+    }
+
+    private void EchoBack(FrameBatch batch)
+    {
+        _outgoing.EnqueueEcho(batch);
+        PumpWrites();
+    }
+
+    private void QueueWrite(byte[] payload, string what)
+    {
+        if (_outgoing.TryEnqueue(payload, out var error)) PumpWrites();
+        else _log.Warning("Connection {ConnectionId} on source {Source}: {What} not sent: {Error}", Info.Id, Info.Source, what, error);
+    }
+
+    private void PumpWrites()
+    {
+        if (_stopping || _state.Transport.WritePending || _state.Transport.IsDisposed) return;
+        if (_outgoing.TryTakeNext(out var buffer, out var count)) _state.Transport.BeginSend(buffer, count, Self);
+    }
+
+    private void StartHeartbeat()
+    {
+        if (_settings.Heartbeat is { } heartbeat)
+            Timers.StartPeriodicTimer(nameof(ConnectionProtocol.HeartbeatTick), ConnectionProtocol.HeartbeatTick.Instance, heartbeat.Interval);
     }
 
     private void Send(FrameBatch batch)
@@ -273,6 +332,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _stopping = true;
         _log.Info("Connection {ConnectionId} from {Peer} on source {Source} closed: {Reason} ({Frames} frames)",
             Info.Id, Info.Peer, Info.Source, reason, _state.NextSeq - 1);
+        Context.Parent.Tell(new ConnectionProtocol.ConnectionClosed(Info.Id, reason));
         Context.Stop(Self);
     }
 }

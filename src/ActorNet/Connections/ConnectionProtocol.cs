@@ -22,6 +22,22 @@ public static class ConnectionProtocol
     /// <summary>Close this peer now (operator action or test); frames already read are still delivered.</summary>
     public sealed record Close(string Reason);
 
+    /// <summary>
+    /// Write <see cref="Payload"/> to the peer as one frame in the source's framing. The connection replies
+    /// <see cref="Status.Success"/> once the frame is queued, or <see cref="Status.Failure"/> when it cannot be
+    /// framed or too much is already waiting to be sent.
+    /// </summary>
+    public sealed record Write(ReadOnlyMemory<byte> Payload);
+
+    /// <summary>Write a frame to every peer of a source; the source replies <see cref="BroadcastSent"/>.</summary>
+    public sealed record Broadcast(ReadOnlyMemory<byte> Payload);
+
+    /// <summary>How many connections a broadcast was handed to.</summary>
+    public sealed record BroadcastSent(int Connections);
+
+    /// <summary>Told to a connection's parent just before it stops, with the reason (for logs and reconnects).</summary>
+    public sealed record ConnectionClosed(long ConnectionId, string Reason);
+
     /// <summary>The listener accepted a socket.</summary>
     internal sealed record Accepted(System.Net.Sockets.Socket Socket);
 
@@ -39,6 +55,18 @@ public static class ConnectionProtocol
     internal sealed record ReadCompleted(byte[] Buffer, int Offset, int Count);
 
     internal sealed record ReadFailed(Exception Cause);
+
+    /// <summary>A send completed; writing does not count as hearing from the peer (idle timeout).</summary>
+    internal sealed record WriteCompleted(byte[] Buffer, int Count) : INotInfluenceReceiveTimeout;
+
+    internal sealed record WriteFailed(byte[] Buffer, Exception Cause) : INotInfluenceReceiveTimeout;
+
+    /// <summary>Time to send the heartbeat; not a sign of life from the peer.</summary>
+    internal sealed class HeartbeatTick : INotInfluenceReceiveTimeout
+    {
+        public static readonly HeartbeatTick Instance = new();
+        private HeartbeatTick() { }
+    }
 
     /// <summary>The restart backoff is over: start reading again.</summary>
     internal sealed class ResumeAfterRestart

@@ -18,8 +18,6 @@ namespace ActorNet.Connections;
 /// </summary>
 internal sealed class ListenerActor : UntypedActor, IWithTimers
 {
-    private static long _lastConnectionId;
-
     private readonly SourceSettings _settings;
     private readonly Socket _listenSocket;
     private readonly IReadOnlyList<IActorRef> _parsers;
@@ -90,6 +88,18 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             case Terminated:
                 _connections--;
                 break;
+            case ConnectionProtocol.ConnectionClosed:
+                // The connection logged why; its Terminated does the bookkeeping.
+                break;
+            case ConnectionProtocol.Broadcast broadcast:
+                var sent = 0;
+                foreach (var child in Context.GetChildren())
+                {
+                    child.Tell(new ConnectionProtocol.Write(broadcast.Payload), ActorRefs.NoSender);
+                    sent++;
+                }
+                Sender.Tell(new ConnectionProtocol.BroadcastSent(sent));
+                break;
             case ConnectionProtocol.Drain:
                 _drainRequester = Sender;
                 _listenSocket.Dispose();
@@ -143,7 +153,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             return;
         }
 
-        var id = Interlocked.Increment(ref _lastConnectionId);
+        var id = ConnectionIds.Next();
         var info = new ConnectionInfo(_settings.Name, id, socket.RemoteEndPoint?.ToString() ?? "unknown");
         var state = new ConnectionState(info, new SocketTransport(socket), _sinkSlots);
         var parser = _parsers[(int)(id % _parsers.Count)];

@@ -44,6 +44,32 @@ internal sealed class SocketTransport : IDisposable
     /// <summary>Called by the actor when it handles a completion.</summary>
     public void ReadHandled() => ReadPending = false;
 
+    /// <summary>True from <see cref="BeginSend"/> until the actor handles its completion; one send at a time.</summary>
+    public bool WritePending { get; private set; }
+
+    /// <summary>Sends <paramref name="count"/> bytes; tells <see cref="ConnectionProtocol.WriteCompleted"/> or <see cref="ConnectionProtocol.WriteFailed"/>.</summary>
+    public void BeginSend(byte[] buffer, int count, IActorRef target)
+    {
+        WritePending = true;
+        _ = SendAsync(buffer, count, target);
+    }
+
+    public void WriteHandled() => WritePending = false;
+
+    private async Task SendAsync(byte[] buffer, int count, IActorRef target)
+    {
+        try
+        {
+            // For a stream socket SendAsync completes once every byte is in the kernel's send buffer.
+            await _socket.SendAsync(buffer.AsMemory(0, count), SocketFlags.None).ConfigureAwait(false);
+            target.Tell(new ConnectionProtocol.WriteCompleted(buffer, count));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            target.Tell(new ConnectionProtocol.WriteFailed(buffer, e));
+        }
+    }
+
     private async Task WaitAsync(IActorRef target)
     {
         try

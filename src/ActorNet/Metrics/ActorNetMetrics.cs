@@ -25,6 +25,9 @@ public static class ActorNetMetrics
     public static readonly Counter<long> ConnectionRestarts =
         Meter.CreateCounter<long>("actornet.connection.restarts", "{restart}", "Connection actors restarted after a failure");
 
+    public static readonly Counter<long> Reconnects =
+        Meter.CreateCounter<long>("actornet.reconnects", "{reconnect}", "Outbound feed connections lost and retried");
+
     public static readonly Counter<long> FramesReceived =
         Meter.CreateCounter<long>("actornet.frames.received", "{frame}", "Frames cut from the byte stream, rejected ones included");
 

@@ -69,7 +69,10 @@ internal sealed class ActorNetGuardian : UntypedActor
                     $"parser-{source.Name}-{i}"))
                 .ToArray();
             _parsers.AddRange(parsers);
-            _listeners.Add(Context.ActorOf(ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count), $"source-{source.Name}"));
+            var sourceProps = source.Type == SourceType.TcpConnect
+                ? OutboundFeedActor.Props(source, parsers, slots.Count)
+                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count);
+            _listeners.Add(Context.ActorOf(sourceProps, $"source-{source.Name}"));
         }
     }
 

@@ -22,8 +22,13 @@ public sealed class ActorNetService
         }
         """;
 
-    private ActorNetService(IActorRef guardian, ActorNetSettings settings)
+    private readonly ActorSystem _system;
+    private readonly string _name;
+
+    private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings)
     {
+        _system = system;
+        _name = name;
         Guardian = guardian;
         Settings = settings;
     }
@@ -51,7 +56,7 @@ public sealed class ActorNetService
 
         var sockets = BindAll(settings);
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets), name);
-        return new ActorNetService(guardian, settings);
+        return new ActorNetService(system, name, guardian, settings);
     }
 
     /// <summary>
@@ -68,6 +73,38 @@ public sealed class ActorNetService
         {
             throw new TimeoutException($"ActorNet did not drain within {timeout} (actornet.shutdown-timeout)", e);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="payload"/> to connection <paramref name="connectionId"/> as one frame in its source's
+    /// framing. True once queued for sending; false when no such connection is open.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The payload cannot be framed, or too much is already waiting for that peer.</exception>
+    public async Task<bool> SendAsync(long connectionId, ReadOnlyMemory<byte> payload, TimeSpan? timeout = null)
+    {
+        var wait = timeout ?? TimeSpan.FromSeconds(5);
+        IActorRef connection;
+        try
+        {
+            connection = await _system.ActorSelection($"/user/{_name}/*/connection-{connectionId}").ResolveOne(wait).ConfigureAwait(false);
+        }
+        catch (ActorNotFoundException)
+        {
+            return false;
+        }
+        var reply = await connection.Ask<Status>(new ConnectionProtocol.Write(payload), wait).ConfigureAwait(false);
+        return reply is Status.Failure failure ? throw new InvalidOperationException(failure.Cause.Message, failure.Cause) : true;
+    }
+
+    /// <summary>Writes <paramref name="payload"/> as one frame to every open connection of <paramref name="source"/>; returns how many.</summary>
+    /// <exception cref="ArgumentException">No source has that name.</exception>
+    public async Task<int> BroadcastAsync(string source, ReadOnlyMemory<byte> payload, TimeSpan? timeout = null)
+    {
+        if (Settings.Sources.All(s => s.Name != source)) throw new ArgumentException($"no source is named \"{source}\"", nameof(source));
+        var sent = await _system.ActorSelection($"/user/{_name}/source-{source}")
+            .Ask<ConnectionProtocol.BroadcastSent>(new ConnectionProtocol.Broadcast(payload), timeout ?? TimeSpan.FromSeconds(5))
+            .ConfigureAwait(false);
+        return sent.Connections;
     }
 
     private static Dictionary<string, Socket> BindAll(ActorNetSettings settings)

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorNet.Configuration;
+using ActorNet.Metrics;
+using ActorNet.Pipeline;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Connections;
+
+/// <summary>
+/// A tcp-connect source: connects to the feed server and stays connected. The connection itself is a
+/// <see cref="ConnectionActor"/> child, exactly as for accepted peers; when it stops, for whatever reason
+/// (refused, reset, timed out, silent past idle-timeout, closed by the server, failed), the feed backs off
+/// and connects again with a new connection id and seq from 1.
+///
+/// <code>
+///   Connecting --connected--> Connected --connection stopped--> BackingOff --timer--> Connecting
+///   Connecting --refused / timed out--> BackingOff   (or Stopped after reconnect.max-attempts failures)
+///   any --Drain--> Draining --connection gone--> Drained
+/// </code>
+/// </summary>
+internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
+{
+    private static readonly object RetryTimerKey = "reconnect";
+
+    private readonly SourceSettings _settings;
+    private readonly IReadOnlyList<IActorRef> _parsers;
+    private readonly int _sinkSlots;
+    private readonly BackoffSchedule _backoff;
+    private readonly KeyValuePair<string, object?> _sourceTag;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private int _failures;
+    private int _attempt;
+    private IActorRef? _connection;
+    private DateTime _connectedAt;
+    private string _lastCloseReason = "";
+    private CancellationTokenSource? _connecting;
+    private IActorRef? _drainRequester;
+
+    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots)
+    {
+        _settings = settings;
+        _parsers = parsers;
+        _sinkSlots = sinkSlots;
+        _backoff = new BackoffSchedule(settings.Reconnect);
+        _sourceTag = ActorNetMetrics.Source(settings.Name);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    internal static Props Props(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots) =>
+        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots));
+
+    /// <summary>
+    /// An outbound connection that fails is not restarted in place: it is stopped, and the feed reconnects from
+    /// scratch, which resynchronises any framing (length-field included) with a fresh stream.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart() => Connect();
+
+    protected override void PostStop() => _connecting?.Cancel();
+
+    protected override void OnReceive(object message) => Connecting(message);
+
+    private void Connecting(object message)
+    {
+        switch (message)
+        {
+            case Connected connected when connected.Attempt == _attempt:
+                StartConnection(connected.Socket);
+                break;
+            case Connected stale:
+                stale.Socket.Dispose();
+                break;
+            case ConnectFailed failed when failed.Attempt == _attempt:
+                BackOff(failed.Reason);
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    private void ConnectedPhase(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.ConnectionClosed closed:
+                _lastCloseReason = closed.Reason;
+                break;
+            case Terminated t when t.ActorRef.Equals(_connection):
+                _connection = null;
+                var uptime = DateTime.UtcNow - _connectedAt;
+                if (_backoff.Resets(uptime)) _failures = 0;
+                BackOff($"connection lost after {uptime.TotalSeconds:F1}s: {(_lastCloseReason.Length > 0 ? _lastCloseReason : "the connection actor stopped")}");
+                break;
+            case ConnectionProtocol.Broadcast broadcast:
+                _connection?.Tell(new ConnectionProtocol.Write(broadcast.Payload), ActorRefs.NoSender);
+                Sender.Tell(new ConnectionProtocol.BroadcastSent(_connection is null ? 0 : 1));
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    private void BackingOff(object message)
+    {
+        switch (message)
+        {
+            case RetryNow:
+                Connect();
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    private void Common(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.Drain:
+                _drainRequester = Sender;
+                Timers.CancelAll();
+                _connecting?.Cancel();
+                Become(Draining);
+                if (_connection is null) ReplyDrained();
+                else _connection.Tell(ConnectionProtocol.Drain.Instance);
+                break;
+            case ConnectionProtocol.Broadcast:
+                Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
+                break;
+            case Connected stale:
+                stale.Socket.Dispose();
+                break;
+            case ConnectFailed or ConnectionProtocol.ConnectionClosed or Terminated:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Draining(object message)
+    {
+        switch (message)
+        {
+            case Terminated t when t.ActorRef.Equals(_connection):
+                _connection = null;
+                ReplyDrained();
+                break;
+            case Connected stale:
+                stale.Socket.Dispose();
+                break;
+        }
+    }
+
+    private void ReplyDrained()
+    {
+        _log.Info("Source {Source} drained", _settings.Name);
+        _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
+    }
+
+    private void Connect()
+    {
+        _attempt++;
+        Become(Connecting);
+        _log.Info("Source {Source} connecting to {Host}:{Port} (attempt {Attempt})", _settings.Name, _settings.Host, _settings.Port, _failures + 1);
+        _connecting = new CancellationTokenSource(_settings.ConnectTimeout);
+        _ = ConnectAsync(_settings.Host, _settings.Port, _settings.ConnectTimeout, _attempt, _connecting.Token, Self);
+    }
+
+    private static async Task ConnectAsync(string host, int port, TimeSpan timeout, int attempt, CancellationToken token, IActorRef self)
+    {
+        Socket? socket = null;
+        try
+        {
+            var addresses = IPAddress.TryParse(host, out var parsed) ? [parsed] : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
+            if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
+            socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(new IPEndPoint(addresses[0], port), token).ConfigureAwait(false);
+            self.Tell(new Connected(socket, attempt));
+        }
+        catch (OperationCanceledException)
+        {
+            socket?.Dispose();
+            self.Tell(new ConnectFailed($"connect timed out after {timeout}", attempt));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            socket?.Dispose();
+            self.Tell(new ConnectFailed(e.Message, attempt));
+        }
+    }
+
+    private void StartConnection(Socket socket)
+    {
+        _connecting?.Dispose();
+        _connecting = null;
+        _connectedAt = DateTime.UtcNow;
+        _lastCloseReason = "";
+        var id = ConnectionIds.Next();
+        var info = new ConnectionInfo(_settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{_settings.Host}:{_settings.Port}");
+        var state = new ConnectionState(info, new SocketTransport(socket), _sinkSlots);
+        _connection = Context.ActorOf(ConnectionActor.Props(state, _settings, _parsers[(int)(id % _parsers.Count)]), $"connection-{id}");
+        Context.Watch(_connection);
+        _log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", _settings.Name, info.Peer, id);
+        Become(ConnectedPhase);
+    }
+
+    private void BackOff(string reason)
+    {
+        _failures++;
+        if (_backoff.GivesUp(_failures))
+        {
+            _log.Error("Source {Source} gives up on {Host}:{Port} after {Failures} failures in a row (reconnect.max-attempts): {Reason}",
+                _settings.Name, _settings.Host, _settings.Port, _failures, reason);
+            Become(Common);
+            return;
+        }
+        var delay = _backoff.Delay(_failures - 1, Random.Shared.NextDouble());
+        ActorNetMetrics.Reconnects.Add(1, _sourceTag);
+        _log.Warning("Source {Source}: {Reason}; reconnecting to {Host}:{Port} in {Delay} (failure {Failures} in a row)",
+            _settings.Name, reason, _settings.Host, _settings.Port, delay, _failures);
+        Become(BackingOff);
+        Timers.StartSingleTimer(RetryTimerKey, RetryNow.Instance, delay);
+    }
+
+    private sealed record Connected(Socket Socket, int Attempt);
+
+    private sealed record ConnectFailed(string Reason, int Attempt);
+
+    private sealed class RetryNow
+    {
+        public static readonly RetryNow Instance = new();
+    }
+}
