@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ActorNet.Host.Commands.FeedSim;
+using ActorNet.Host.Commands.Send;
 
 namespace ActorNet.Host.Commands;
 
@@ -13,6 +15,8 @@ public static class ActorNetCommandLine
         root.SetAction((result, token) => RunCommand.RunAsync(result.GetValue(rootConfig), token));
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
+        root.Subcommands.Add(SendCommand.Create());
+        root.Subcommands.Add(FeedSimCommand.Create());
         return root;
     }
 }

@@ -4,29 +4,45 @@ using ActorNet.Configuration;
 
 namespace ActorNet.Host.Commands.Tools;
 
-/// <summary>Options that take a duration the way ActorNet's configuration writes one: <c>300ms</c>, <c>1s</c>, <c>5m</c>.</summary>
-public static class DurationOption
+/// <summary>
+/// An option that takes a duration the way ActorNet's configuration writes one (<c>300ms</c>, <c>1s</c>, <c>5m</c>).
+/// The default is kept here rather than in a DefaultValueFactory, whose help text would print a TimeSpan (00:00:01).
+/// </summary>
+public sealed class DurationOption
 {
-    public static Option<TimeSpan> Create(string name, string description, TimeSpan defaultValue) => new(name)
-    {
-        Description = description,
-        HelpName = "DURATION",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => Parse(name, result) ?? default,
-    };
+    private readonly TimeSpan? _default;
 
-    /// <summary>An option that is off unless given.</summary>
-    public static Option<TimeSpan?> CreateOptional(string name, string description) => new(name)
+    private DurationOption(string name, string description, string? defaultText)
     {
-        Description = description,
-        HelpName = "DURATION",
-        CustomParser = result => Parse(name, result),
-    };
+        if (defaultText is not null)
+        {
+            if (!DurationParser.TryParse(defaultText, out var parsed))
+                throw new ArgumentException($"\"{defaultText}\" is not a duration.", nameof(defaultText));
+            _default = parsed;
+        }
+
+        Option = new Option<TimeSpan?>(name)
+        {
+            Description = defaultText is null ? description : $"{description} [default: {defaultText}]",
+            HelpName = "DURATION",
+            CustomParser = result => Parse(name, result),
+        };
+    }
+
+    public Option<TimeSpan?> Option { get; }
+
+    public static DurationOption WithDefault(string name, string description, string defaultText) => new(name, description, defaultText);
+
+    /// <summary>An option that is off (null) unless given.</summary>
+    public static DurationOption Optional(string name, string description) => new(name, description, null);
+
+    public TimeSpan? GetValue(SymbolResult result) => result.GetValue(Option) ?? _default;
+
+    public TimeSpan? GetValue(ParseResult result) => result.GetValue(Option) ?? _default;
 
     private static TimeSpan? Parse(string name, ArgumentResult result)
     {
-        if (result.Tokens.Count == 0) return null;
-        var text = result.Tokens[0].Value;
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
         if (DurationParser.TryParse(text, out var duration)) return duration;
         result.AddError($"{name}: \"{text}\" is not a duration; expected a number and a unit such as 300ms, 1s or 5m");
         return null;

@@ -31,4 +31,7 @@ public static class ToolFraming
         var settings = ActorNetSettings.Parse($"actornet.sources.tool {{ port = 1, framing.type = {type} }}");
         return settings.Sources[0].Framing;
     }
+
+    /// <summary>The <c>--framing</c> choice that <see cref="Settings"/> turned into <paramref name="framing"/>.</summary>
+    public static string NameOf(FramingSettings framing) => framing is LengthFieldFramingSettings ? LengthField : Lines;
 }
