@@ -17,7 +17,7 @@ public sealed record ActorNetSettings(
     HttpSettings Http)
 {
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
-    public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "console", "blackhole"];
+    public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole"];
 
     private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect };
     private static readonly HashSet<string> FramingTypes = ["delimiter", "length-field", "fixed", "raw"];
@@ -152,11 +152,21 @@ public sealed record ActorNetSettings(
     {
         var type = s.OneOf("type", sinkTypes);
         var path = s.Text("path", "the file a jsonl sink appends to");
-        if (type == "jsonl" && path is "") s.Error("path", null, "is missing; expected the file a jsonl sink appends to");
+        if (type is "jsonl" or "sqlite" && path is "") s.Error("path", null, $"is missing; expected the file a {type} sink writes to");
+        var table = s.Text("table", "a table name of letters, digits and '_'") ?? "frames";
+        if (table.Length == 0 || !table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(table[0]))
+            s.Error("table", table, "a table name of letters, digits and '_', not starting with a digit");
+        var connectionString = s.Text("connection-string", "an Npgsql connection string such as \"Host=127.0.0.1;Username=actornet;Database=actornet\"") ?? "";
+        if (type == "postgres" && connectionString.Length == 0)
+            s.Error("connection-string", null, "is missing; expected an Npgsql connection string such as \"Host=127.0.0.1;Username=actornet;Database=actornet\"");
         return new SinkSettings(name, type, path ?? "",
             s.Size("buffer-size", 4 * 1024, 64 * 1024 * 1024),
             s.RequiredDuration("flush-interval", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
-            s.Bool("dedicated-thread"));
+            s.Bool("dedicated-thread"))
+        {
+            Table = table,
+            ConnectionString = connectionString,
+        };
     }
 
     private static SourceSettings ReadSource(string name, ConfigSection s, IReadOnlyCollection<string> parsers,

@@ -7,4 +7,11 @@ namespace ActorNet.Configuration;
 /// <param name="BufferSize">Bytes buffered before a write.</param>
 /// <param name="FlushInterval">How often buffered output is flushed.</param>
 /// <param name="DedicatedThread">Whether the sink runs on a thread of its own (it may block).</param>
-public sealed record SinkSettings(string Name, string Type, string Path, int BufferSize, TimeSpan FlushInterval, bool DedicatedThread = true);
+public sealed record SinkSettings(string Name, string Type, string Path, int BufferSize, TimeSpan FlushInterval, bool DedicatedThread = true)
+{
+    /// <summary>sqlite, postgres: the table records go to.</summary>
+    public string Table { get; init; } = "frames";
+
+    /// <summary>postgres: an Npgsql connection string.</summary>
+    public string ConnectionString { get; init; } = "";
+}

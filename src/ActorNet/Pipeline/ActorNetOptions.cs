@@ -20,6 +20,7 @@ public sealed class ActorNetOptions
     private readonly Dictionary<string, Func<SinkSettings, IFrameSink>> _sinkTypes = new(StringComparer.Ordinal)
     {
         ["jsonl"] = s => new JsonlSink(s),
+        ["sqlite"] = s => new SqliteSink(s),
         ["console"] = _ => new ConsoleSink(),
         ["blackhole"] = _ => new BlackholeSink(),
     };
