@@ -157,6 +157,20 @@ public sealed record ActorNetSettings(
         if (table.Length == 0 || !table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(table[0]))
             s.Error("table", table, "a table name of letters, digits and '_', not starting with a digit");
         var connectionString = s.Text("connection-string", "an Npgsql connection string such as \"Host=127.0.0.1;Username=actornet;Database=actornet\"") ?? "";
+        if (type == "postgres" && table.Length > 49)
+            s.Error("table", table, "at most 49 characters for postgres (its index name adds 14 to PostgreSQL's limit of 63)");
+        if (connectionString.Length > 0)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            }
+            catch (ArgumentException e)
+            {
+                // The value is not echoed: it may hold a password.
+                s.Error("connection-string", null, $"is not valid; expected an Npgsql connection string ({e.Message})");
+            }
+        }
         if (type == "postgres" && connectionString.Length == 0)
             s.Error("connection-string", null, "is missing; expected an Npgsql connection string such as \"Host=127.0.0.1;Username=actornet;Database=actornet\"");
         return new SinkSettings(name, type, path ?? "",

@@ -21,6 +21,7 @@ public sealed class ActorNetOptions
     {
         ["jsonl"] = s => new JsonlSink(s),
         ["sqlite"] = s => new SqliteSink(s),
+        ["postgres"] = s => new PostgresSink(s.ConnectionString, s.Table),
         ["console"] = _ => new ConsoleSink(),
         ["blackhole"] = _ => new BlackholeSink(),
     };
