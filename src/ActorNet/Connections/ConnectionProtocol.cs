@@ -32,6 +32,21 @@ public static class ConnectionProtocol
     /// <summary>Write a frame to every peer of a source; the source replies <see cref="BroadcastSent"/>.</summary>
     public sealed record Broadcast(ReadOnlyMemory<byte> Payload);
 
+    /// <summary>
+    /// Routed by the guardian to source <see cref="Source"/>, which hands <see cref="Write"/> to connection
+    /// <see cref="ConnectionId"/> (that connection replies) or replies <see cref="ConnectionNotFound"/>.
+    /// </summary>
+    public sealed record WriteTo(string Source, long ConnectionId, ReadOnlyMemory<byte> Payload);
+
+    /// <summary>Routed by the guardian to source <see cref="Source"/>'s actor.</summary>
+    public sealed record BroadcastTo(string Source, ReadOnlyMemory<byte> Payload);
+
+    public sealed class ConnectionNotFound
+    {
+        public static readonly ConnectionNotFound Instance = new();
+        private ConnectionNotFound() { }
+    }
+
     /// <summary>How many connections a broadcast was handed to.</summary>
     public sealed record BroadcastSent(int Connections);
 

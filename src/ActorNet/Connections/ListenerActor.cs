@@ -91,6 +91,9 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             case ConnectionProtocol.ConnectionClosed:
                 // The connection logged why; its Terminated does the bookkeeping.
                 break;
+            case ConnectionProtocol.WriteTo write:
+                ForwardToConnection(write);
+                break;
             case ConnectionProtocol.Broadcast broadcast:
                 var sent = 0;
                 foreach (var child in Context.GetChildren())
@@ -117,6 +120,12 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case ConnectionProtocol.Broadcast:
+                Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
+                break;
+            case ConnectionProtocol.WriteTo:
+                Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
+                break;
             case ConnectionProtocol.Accepted accepted:
                 // Accepted just before the socket closed: refuse rather than start a connection we would drain at once.
                 accepted.Socket.Dispose();
@@ -128,6 +137,13 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             default:
                 break;
         }
+    }
+
+    private void ForwardToConnection(ConnectionProtocol.WriteTo write)
+    {
+        var connection = Context.Child($"connection-{write.ConnectionId}");
+        if (connection.IsNobody()) Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
+        else connection.Forward(new ConnectionProtocol.Write(write.Payload));
     }
 
     private void ReplyIfDrained()

@@ -134,6 +134,12 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
             case ConnectionProtocol.Broadcast:
                 Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
                 break;
+            case ConnectionProtocol.WriteTo write:
+                if (_connection is not null && _connection.Path.Name == $"connection-{write.ConnectionId}")
+                    _connection.Forward(new ConnectionProtocol.Write(write.Payload));
+                else
+                    Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
+                break;
             case Connected stale:
                 stale.Socket.Dispose();
                 break;
@@ -149,6 +155,12 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case ConnectionProtocol.Broadcast:
+                Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
+                break;
+            case ConnectionProtocol.WriteTo:
+                Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
+                break;
             case Terminated t when t.ActorRef.Equals(_connection):
                 _connection = null;
                 ReplyDrained();
@@ -168,6 +180,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private void Connect()
     {
         _attempt++;
+        _connecting?.Dispose();
         Become(Connecting);
         _log.Info("Source {Source} connecting to {Host}:{Port} (attempt {Attempt})", _settings.Name, _settings.Host, _settings.Port, _failures + 1);
         _connecting = new CancellationTokenSource(_settings.ConnectTimeout);

@@ -41,9 +41,10 @@ internal sealed class OutgoingFrames
             return false;
         }
         if (_delimiter is not null && payload.EndsWith(_delimiter)) payload = payload[..^_delimiter.Length];
+        byte[]? buffer = null;
         try
         {
-            var buffer = BatchBuffers.Bytes.Rent(_encoder.GetEncodedLength(payload.Length));
+            buffer = BatchBuffers.Bytes.Rent(_encoder.GetEncodedLength(payload.Length));
             var count = _encoder.Encode(payload, buffer);
             Add(buffer, count);
             error = null;
@@ -51,6 +52,7 @@ internal sealed class OutgoingFrames
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
+            if (buffer is not null) BatchBuffers.Bytes.Return(buffer);
             error = e.Message;
             return false;
         }

@@ -85,6 +85,12 @@ internal sealed class ActorNetGuardian : UntypedActor
                 _log.Info("Draining: stop accepting, stop reading, deliver what was read");
                 StopStage(_listeners, ConnectionProtocol.Drain.Instance, DrainingSources);
                 break;
+            case ConnectionProtocol.WriteTo write:
+                RouteToSource(write.Source, new ConnectionProtocol.WriteTo(write.Source, write.ConnectionId, write.Payload), ConnectionProtocol.ConnectionNotFound.Instance);
+                break;
+            case ConnectionProtocol.BroadcastTo broadcast:
+                RouteToSource(broadcast.Source, new ConnectionProtocol.Broadcast(broadcast.Payload), new ConnectionProtocol.BroadcastSent(0));
+                break;
             case Terminated:
                 break;
             default:
@@ -93,8 +99,34 @@ internal sealed class ActorNetGuardian : UntypedActor
         }
     }
 
+    // Through the guardian rather than an actor selection: a message to the guardian is handled after its
+    // PreStart, so a write right after start finds its source, and a missing one is answered, not timed out.
+    private void RouteToSource(string source, object message, object whenMissing)
+    {
+        var child = Context.Child($"source-{source}");
+        if (child.IsNobody()) Sender.Tell(whenMissing);
+        else child.Forward(message);
+    }
+
+    /// <summary>While draining nothing is written to peers any more; callers get an answer, not a timeout.</summary>
+    private bool RefusedWrite(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.WriteTo:
+                Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
+                return true;
+            case ConnectionProtocol.BroadcastTo:
+                Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
+                return true;
+            default:
+                return false;
+        }
+    }
+
     private void DrainingSources(object message)
     {
+        if (RefusedWrite(message)) return;
         switch (message)
         {
             case ConnectionProtocol.Drained:
@@ -111,6 +143,7 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     private void DrainingParsers(object message)
     {
+        if (RefusedWrite(message)) return;
         if (message is not Terminated t) return;
         _waitingFor.Remove(t.ActorRef);
         if (_waitingFor.Count == 0) StopStage(_sinks, PoisonPill.Instance, DrainingSinks);
@@ -118,12 +151,13 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     private void DrainingSinks(object message)
     {
+        if (RefusedWrite(message)) return;
         if (message is not Terminated t) return;
         _waitingFor.Remove(t.ActorRef);
         if (_waitingFor.Count > 0) return;
         _log.Info("Drained: every frame read was delivered and every sink flushed");
         _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
-        Become(_ => { });
+        Become(message => RefusedWrite(message));
     }
 
     private void StopStage(List<IActorRef> stage, object stopMessage, UntypedReceive next)

@@ -83,17 +83,13 @@ public sealed class ActorNetService
     public async Task<bool> SendAsync(long connectionId, ReadOnlyMemory<byte> payload, TimeSpan? timeout = null)
     {
         var wait = timeout ?? TimeSpan.FromSeconds(5);
-        IActorRef connection;
-        try
+        foreach (var source in Settings.Sources)
         {
-            connection = await _system.ActorSelection($"/user/{_name}/*/connection-{connectionId}").ResolveOne(wait).ConfigureAwait(false);
+            var reply = await Guardian.Ask<object>(new ConnectionProtocol.WriteTo(source.Name, connectionId, payload), wait).ConfigureAwait(false);
+            if (reply is ConnectionProtocol.ConnectionNotFound) continue;
+            return reply is Status.Failure failure ? throw new InvalidOperationException(failure.Cause.Message, failure.Cause) : true;
         }
-        catch (ActorNotFoundException)
-        {
-            return false;
-        }
-        var reply = await connection.Ask<Status>(new ConnectionProtocol.Write(payload), wait).ConfigureAwait(false);
-        return reply is Status.Failure failure ? throw new InvalidOperationException(failure.Cause.Message, failure.Cause) : true;
+        return false;
     }
 
     /// <summary>Writes <paramref name="payload"/> as one frame to every open connection of <paramref name="source"/>; returns how many.</summary>
@@ -101,8 +97,8 @@ public sealed class ActorNetService
     public async Task<int> BroadcastAsync(string source, ReadOnlyMemory<byte> payload, TimeSpan? timeout = null)
     {
         if (Settings.Sources.All(s => s.Name != source)) throw new ArgumentException($"no source is named \"{source}\"", nameof(source));
-        var sent = await _system.ActorSelection($"/user/{_name}/source-{source}")
-            .Ask<ConnectionProtocol.BroadcastSent>(new ConnectionProtocol.Broadcast(payload), timeout ?? TimeSpan.FromSeconds(5))
+        var sent = await Guardian
+            .Ask<ConnectionProtocol.BroadcastSent>(new ConnectionProtocol.BroadcastTo(source, payload), timeout ?? TimeSpan.FromSeconds(5))
             .ConfigureAwait(false);
         return sent.Connections;
     }
