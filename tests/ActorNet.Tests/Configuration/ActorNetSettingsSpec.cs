@@ -39,7 +39,7 @@ public sealed class ActorNetSettingsSpec
         """;
 
     [Fact]
-    public void The_embedded_default_is_one_text_source_on_port_7000_into_jsonl_files()
+    public void The_embedded_default_is_one_text_source_on_port_7000_into_sqlite_with_rejects_in_jsonl()
     {
         var settings = ActorNetSettings.Create(ActorNetSettings.EmbeddedDefault.WithFallback(ActorNetSettings.Reference));
 
@@ -52,10 +52,12 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal("\n"u8.ToArray(), framing.Delimiter);
         Assert.Equal(64 * 1024, framing.MaxFrameLength);
         Assert.Equal("text", source.Parser);
-        Assert.Equal(["file"], source.Sinks);
+        Assert.Equal(["store"], source.Sinks);
         Assert.Equal("rejects", source.Quarantine);
-        Assert.Equal("jsonl", settings.Sinks["file"].Type);
-        Assert.Equal("data/frames.jsonl", settings.Sinks["file"].Path);
+        Assert.Equal("sqlite", settings.Sinks["store"].Type);
+        Assert.Equal("data/actornet.db", settings.Sinks["store"].Path);
+        Assert.Equal("frames", settings.Sinks["store"].Table);
+        Assert.Equal("jsonl", settings.Sinks["rejects"].Type);
         Assert.Equal("jsonl", settings.Sinks["rejects"].Type);
         Assert.Equal("data/quarantine.jsonl", settings.Sinks["rejects"].Path);
         Assert.False(settings.Http.Enabled);
@@ -83,7 +85,7 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal("rejects", source.Quarantine);
         Assert.Equal(["file", "rejects"], source.AllSinks);
 
-        Assert.Equal(["file", "rejects"], settings.Sinks.Keys.Order());
+        Assert.Equal(["file", "rejects", "store"], settings.Sinks.Keys.Order());
         Assert.Equal(new SinkSettings("file", "jsonl", "data/frames.jsonl", 64 * 1024, TimeSpan.FromSeconds(1)), settings.Sinks["file"]);
         Assert.Equal(new SinkSettings("rejects", "jsonl", "data/quarantine.jsonl", 64 * 1024, TimeSpan.FromSeconds(1)), settings.Sinks["rejects"]);
         Assert.False(settings.Http.Enabled);
@@ -379,7 +381,7 @@ public sealed class ActorNetSettingsSpec
     public void An_unknown_sink_type_is_rejected()
     {
         AssertSingleError("""actornet.sinks.file { type = kafka, path = "x" }""", "actornet.sinks.file.type", "kafka",
-            "jsonl, console, blackhole");
+            "jsonl, sqlite, postgres, console, blackhole");
     }
 
     [Fact]
@@ -637,7 +639,7 @@ public sealed class ActorNetSettingsSpec
             }
             """);
 
-        Assert.Equal(["out", "rejects"], settings.Sinks.Keys.Order());
+        Assert.Equal(["out", "rejects", "store"], settings.Sinks.Keys.Order());
     }
 
     [Fact]
