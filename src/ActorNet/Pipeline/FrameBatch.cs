@@ -72,17 +72,6 @@ public sealed class FrameBatch
         return true;
     }
 
-    /// <summary>Total payload bytes in the batch.</summary>
-    public long Bytes
-    {
-        get
-        {
-            long total = 0;
-            for (var i = 0; i < Count; i++) total += _slices![i].Length;
-            return total;
-        }
-    }
-
     /// <summary>Returns pooled buffers; called once, by the connection, after the last acknowledgement.</summary>
     internal void Release()
     {
