@@ -116,16 +116,12 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         }
     }
 
+    // Writes and broadcasts never reach a draining source: the guardian refuses them from the moment it
+    // starts the drain, and anything it forwarded earlier arrives before the Drain (one sender, FIFO).
     private void Draining(object message)
     {
         switch (message)
         {
-            case ConnectionProtocol.Broadcast:
-                Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
-                break;
-            case ConnectionProtocol.WriteTo:
-                Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
-                break;
             case ConnectionProtocol.Accepted accepted:
                 // Accepted just before the socket closed: refuse rather than start a connection we would drain at once.
                 accepted.Socket.Dispose();

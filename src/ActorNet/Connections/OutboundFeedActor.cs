@@ -151,16 +151,12 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         }
     }
 
+    // Writes and broadcasts never reach a draining source: the guardian refuses them from the moment it
+    // starts the drain, and anything it forwarded earlier arrives before the Drain (one sender, FIFO).
     private void Draining(object message)
     {
         switch (message)
         {
-            case ConnectionProtocol.Broadcast:
-                Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
-                break;
-            case ConnectionProtocol.WriteTo:
-                Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
-                break;
             case Terminated t when t.ActorRef.Equals(_connection):
                 _connection = null;
                 ReplyDrained();
