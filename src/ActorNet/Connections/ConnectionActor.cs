@@ -49,6 +49,21 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     internal static Props Props(ConnectionState state, SourceSettings settings, IActorRef parser) =>
         Akka.Actor.Props.Create(() => new ConnectionActor(state, settings, parser));
 
+    /// <summary>
+    /// Starts a watched connection actor for <paramref name="socket"/> under <paramref name="context"/> (a listener
+    /// or an outbound feed): a new id, and always the same parser for that id, so its frames stay in order.
+    /// </summary>
+    internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots)
+    {
+        var id = ConnectionIds.Next();
+        var info = new ConnectionInfo(settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{settings.Host}:{settings.Port}");
+        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots);
+        var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
+        context.Watch(connection);
+        return (connection, info);
+    }
+
     private ConnectionInfo Info => _state.Info;
 
     protected override void PreStart()

@@ -165,12 +165,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             return;
         }
 
-        var id = ConnectionIds.Next();
-        var info = new ConnectionInfo(_settings.Name, id, socket.RemoteEndPoint?.ToString() ?? "unknown");
-        var state = new ConnectionState(info, new SocketTransport(socket), _sinkSlots);
-        var parser = _parsers[(int)(id % _parsers.Count)];
-        var connection = Context.ActorOf(ConnectionActor.Props(state, _settings, parser), $"connection-{id}");
-        Context.Watch(connection);
+        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots);
         _connections++;
     }
 

@@ -212,12 +212,8 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         _connecting = null;
         _connectedAt = DateTime.UtcNow;
         _lastCloseReason = "";
-        var id = ConnectionIds.Next();
-        var info = new ConnectionInfo(_settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{_settings.Host}:{_settings.Port}");
-        var state = new ConnectionState(info, new SocketTransport(socket), _sinkSlots);
-        _connection = Context.ActorOf(ConnectionActor.Props(state, _settings, _parsers[(int)(id % _parsers.Count)]), $"connection-{id}");
-        Context.Watch(_connection);
-        _log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", _settings.Name, info.Peer, id);
+        (_connection, var info) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots);
+        _log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", _settings.Name, info.Peer, info.Id);
         Become(ConnectedPhase);
     }
 
