@@ -17,7 +17,7 @@ public sealed record ActorNetSettings(
     HttpSettings Http)
 {
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
-    public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole"];
+    public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
 
     private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect };
     private static readonly HashSet<string> FramingTypes = ["delimiter", "length-field", "fixed", "raw"];
@@ -141,11 +141,21 @@ public sealed record ActorNetSettings(
         foreach (var group in sources.Where(s => s.Port != 0 && s.Type == SourceType.TcpListen).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))
             errors.Add($"actornet.sources: {string.Join(" and ", group.Select(s => s.Name))} both listen on {group.Key.Host}:{group.Key.Port}; expected one source per address");
 
-        var http = new HttpSettings(section.Section("http", "{ enabled = off }").Bool("enabled"));
-        if (http.Enabled) errors.Add("actornet.http.enabled: \"on\" is not available in this release; expected off");
+        var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
         return new ActorNetSettings(shutdownTimeout, sources, sinks, http);
+    }
+
+    private static HttpSettings ReadHttp(ConfigSection h)
+    {
+        var enabled = h.Bool("enabled");
+        var host = h.String("host", "an IP address to bind, such as 127.0.0.1");
+        if (host.Length > 0 && host != "localhost" && !System.Net.IPAddress.TryParse(host, out _))
+            h.Error("host", host, "an IP address to bind (such as 127.0.0.1, ::1 or 0.0.0.0) or localhost");
+        var port = h.Int("port", 0, 65535);
+        var token = h.Text("admin-token", "a secret string, or \"\" for none") ?? "";
+        return new HttpSettings(enabled, host, port, token);
     }
 
     private static SinkSettings ReadSink(string name, ConfigSection s, IReadOnlyCollection<string> sinkTypes)
@@ -173,6 +183,10 @@ public sealed record ActorNetSettings(
         }
         if (type == "postgres" && connectionString.Length == 0)
             s.Error("connection-string", null, "is missing; expected an Npgsql connection string such as \"Host=127.0.0.1;Username=actornet;Database=actornet\"");
+        var spoolDir = s.Text("spool-dir", "a directory for the sink's on-disk spool, or \"\" for none") ?? "";
+        var maxSpool = s.LongSize("max-spool-size", 1024 * 1024, long.MaxValue);
+        var probe = s.RequiredDuration("probe-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        var subscriberBuffer = s.Int("subscriber-buffer", 1, 1_000_000);
         return new SinkSettings(name, type, path ?? "",
             s.Size("buffer-size", 4 * 1024, 64 * 1024 * 1024),
             s.RequiredDuration("flush-interval", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
@@ -180,6 +194,10 @@ public sealed record ActorNetSettings(
         {
             Table = table,
             ConnectionString = connectionString,
+            SpoolDir = spoolDir,
+            MaxSpoolSize = maxSpool,
+            ProbeInterval = probe,
+            SubscriberBuffer = subscriberBuffer,
         };
     }
 
@@ -220,15 +238,16 @@ public sealed record ActorNetSettings(
                 ? System.Text.Encoding.UTF8.GetBytes(login)
                 : null,
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
+            Ack = s.Section("ack", "{ enabled = on }").Bool("enabled"),
         };
 
         // Writing to the peer frames the payload; a length-field framing that keeps header bytes in the payload
         // cannot make them up.
-        if ((source.Reply == ReplyMode.Echo || source.Heartbeat is not null || source.OnConnect is not null)
+        if ((source.Reply == ReplyMode.Echo || source.Heartbeat is not null || source.OnConnect is not null || source.Ack)
             && source.Framing is LengthFieldFramingSettings lengthField
             && lengthField.InitialBytesToStrip < lengthField.LengthFieldOffset + lengthField.LengthFieldLength)
             s.Error("framing.initial-bytes-to-strip", lengthField.InitialBytesToStrip.ToString(),
-                $"at least the {lengthField.LengthFieldOffset + lengthField.LengthFieldLength} header bytes when the source writes to its peers (reply, heartbeat or on-connect)");
+                $"at least the {lengthField.LengthFieldOffset + lengthField.LengthFieldLength} header bytes when the source writes to its peers (reply, heartbeat, on-connect or ack)");
         return source;
     }
 

@@ -145,12 +145,15 @@ internal sealed class ConfigSection
     }
 
     /// <summary>A size such as <c>64 KiB</c>, within [min, max] bytes.</summary>
-    public int Size(string name, int min, int max)
+    public int Size(string name, int min, int max) => (int)LongSize(name, min, max);
+
+    /// <summary>A size such as <c>10 GiB</c>, within [min, max] bytes.</summary>
+    public long LongSize(string name, long min, long max)
     {
         var expected = $"a size from {min} to {max} bytes, such as 512, 64 KiB or 4 MiB";
         var text = Text(name, expected);
         if (text is null) return min;
-        if (SizeParser.TryParse(text, out var bytes) && bytes >= min && bytes <= max) return (int)bytes;
+        if (SizeParser.TryParse(text, out var bytes) && bytes >= min && bytes <= max) return bytes;
         Error(name, text, expected);
         return min;
     }

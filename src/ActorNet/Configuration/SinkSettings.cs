@@ -14,4 +14,21 @@ public sealed record SinkSettings(string Name, string Type, string Path, int Buf
 
     /// <summary>postgres: an Npgsql connection string.</summary>
     public string ConnectionString { get; init; } = "";
+
+    /// <summary>
+    /// The directory of this sink's on-disk spool (the sink's own subdirectory is created in it); empty when the
+    /// sink has none, and batches it cannot write are held in memory instead (bounded by back-pressure).
+    /// </summary>
+    public string SpoolDir { get; init; } = "";
+
+    /// <summary>Bytes the spool may hold; past it the sources feeding this sink stop reading.</summary>
+    public long MaxSpoolSize { get; init; } = 1L << 30;
+
+    /// <summary>How often an idle database sink checks that it can still write (for /health/ready).</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>websocket: records queued per subscriber before that subscriber's records are dropped.</summary>
+    public int SubscriberBuffer { get; init; } = 1000;
+
+    public bool HasSpool => SpoolDir.Length > 0;
 }

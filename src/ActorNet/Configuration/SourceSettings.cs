@@ -54,6 +54,12 @@ public sealed record SourceSettings(
 
     public ReplyMode Reply { get; init; } = ReplyMode.None;
 
+    /// <summary>
+    /// Write <c>ACK n</c> to the peer once its frames 1..n are committed in every durable sink of the source
+    /// (ack.enabled).
+    /// </summary>
+    public bool Ack { get; init; }
+
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];
 }

@@ -1,6 +1,7 @@
 using ActorNet.Configuration;
 using ActorNet.Metrics;
 using ActorNet.Pipeline;
+using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
@@ -54,12 +55,16 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// or an outbound feed): a new id, and always the same parser for that id, so its frames stay in order.
     /// </summary>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots)
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source)
     {
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{settings.Host}:{settings.Port}");
-        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots);
+        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source);
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
+        // Registered here, before the actor can receive anything, so the admin view never lags its first frame.
+        state.Status = new ConnectionStatus(id, info.Source, info.Peer, connection);
+        source.Owner.Opened(state.Status);
+        source.Accepted();
         context.Watch(connection);
         return (connection, info);
     }
@@ -70,6 +75,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
         ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
+        ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Info("Connection {ConnectionId} from {Peer} opened on source {Source}", Info.Id, Info.Peer, Info.Source);
         SetIdleTimeout();
         StartHeartbeat();
@@ -90,6 +96,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostRestart(Exception reason)
     {
         ActorNetMetrics.ConnectionRestarts.Add(1, _sourceTag);
+        ActorKinds.Restarted(ActorKinds.Connection);
         _log.Warning(reason, "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes",
             Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
         SetIdleTimeout();
@@ -117,6 +124,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // Not Dispose: a receive may still be completing into the read buffer even after the socket closed.
         _cutter.Abandon();
         ActorNetMetrics.ConnectionsActive.Add(-1, _sourceTag);
+        ActorKinds.Stopped(Self);
+        _state.Source.Owner.Closed(Info.Id);
         ActorNetMetrics.InflightFrames.Add(-_state.ReportedInflight, _sourceTag);
         _state.ReportedInflight = 0;
     }
@@ -254,6 +263,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         ActorNetMetrics.BytesReceived.Add(read.Count, _sourceTag);
         ActorNetMetrics.SocketReads.Add(1, _sourceTag);
+        _state.Status.Read(read.Count);
+        _state.Source.Received(0, read.Count);
         var nextSeq = _state.NextSeq;
         var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
         _state.NextSeq = nextSeq;
@@ -294,6 +305,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void Send(FrameBatch batch)
     {
         ActorNetMetrics.FramesReceived.Add(batch.Count, _sourceTag);
+        _state.Status.Framed(batch.Count, batch.ReceivedAt);
+        _state.Source.Received(batch.Count, 0);
         _state.Unacknowledged.Enqueue(batch);
         _parser.Tell(new ParseFrames(batch, Self));
         ReportInflight();

@@ -1,4 +1,5 @@
 using ActorNet.Pipeline;
+using ActorNet.Monitoring;
 
 namespace ActorNet.Connections;
 
@@ -10,14 +11,21 @@ namespace ActorNet.Connections;
 /// </summary>
 internal sealed class ConnectionState
 {
-    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots)
+    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots, SourceStatus source)
     {
         Info = info;
         Transport = transport;
         AckedUpTo = new long[sinkSlots];
+        Source = source;
     }
 
     public ConnectionInfo Info { get; }
+
+    /// <summary>The source's operational view, which this connection's counters add to.</summary>
+    public SourceStatus Source { get; }
+
+    /// <summary>This connection's operational view; set once the actor exists (it holds the actor's reference).</summary>
+    public ConnectionStatus Status { get; set; } = null!;
     public SocketTransport Transport { get; }
 
     /// <summary>The seq the next frame gets; frames are numbered 1, 2, 3, ... for the connection's lifetime.</summary>

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Metrics;
 using ActorNet.Pipeline;
+using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
@@ -22,14 +23,16 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly Socket _listenSocket;
     private readonly IReadOnlyList<IActorRef> _parsers;
     private readonly int _sinkSlots;
+    private readonly SourceStatus _status;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _connections;
     private IActorRef? _drainRequester;
     private DateTime _lastRejectionLog = DateTime.MinValue;
 
-    public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots)
+    public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status)
     {
+        _status = status;
         _settings = settings;
         _listenSocket = listenSocket;
         _parsers = parsers;
@@ -39,8 +42,9 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    internal static Props Props(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots));
+    internal static Props Props(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots,
+        SourceStatus status) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status));
 
     /// <summary>
     /// A connection actor that throws (a bug, not bad input: bad input is quarantined) is restarted on the
@@ -56,6 +60,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
+        ActorKinds.Started(ActorKinds.Listener, Self);
+        _status.SetState(SourceStates.Listening);
         _log.Info("Source {Source} listening on {Endpoint}", _settings.Name, _listenSocket.LocalEndPoint);
         BeginAccept();
     }
@@ -65,7 +71,18 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         // Keep the connections (the default would stop every child): a listener bug is not theirs.
     }
 
-    protected override void PostStop() => _listenSocket.Dispose();
+    protected override void PostRestart(Exception reason)
+    {
+        ActorKinds.Restarted(ActorKinds.Listener);
+        base.PostRestart(reason);
+    }
+
+    protected override void PostStop()
+    {
+        _listenSocket.Dispose();
+        _status.SetState(SourceStates.Stopped);
+        ActorKinds.Stopped(Self);
+    }
 
     protected override void OnReceive(object message) => Accepting(message);
 
@@ -106,6 +123,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             case ConnectionProtocol.Drain:
                 _drainRequester = Sender;
                 _listenSocket.Dispose();
+                _status.SetState(SourceStates.Draining);
                 Become(Draining);
                 foreach (var child in Context.GetChildren()) child.Tell(ConnectionProtocol.Drain.Instance);
                 ReplyIfDrained();
@@ -154,6 +172,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         if (_connections >= _settings.MaxConnections)
         {
             ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, ActorNetMetrics.Reason("max-connections"));
+            _status.Rejected();
             // A flood of refused peers must not flood the log: one line per second at most, the metric counts all.
             if (DateTime.UtcNow - _lastRejectionLog > TimeSpan.FromSeconds(1))
             {
@@ -165,7 +184,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             return;
         }
 
-        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots);
+        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status);
         _connections++;
     }
 

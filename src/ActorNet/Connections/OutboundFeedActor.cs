@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Metrics;
 using ActorNet.Pipeline;
+using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
@@ -27,6 +28,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private readonly SourceSettings _settings;
     private readonly IReadOnlyList<IActorRef> _parsers;
     private readonly int _sinkSlots;
+    private readonly SourceStatus _status;
     private readonly BackoffSchedule _backoff;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -38,8 +40,9 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private CancellationTokenSource? _connecting;
     private IActorRef? _drainRequester;
 
-    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots)
+    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status)
     {
+        _status = status;
         _settings = settings;
         _parsers = parsers;
         _sinkSlots = sinkSlots;
@@ -49,8 +52,8 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    internal static Props Props(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots) =>
-        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots));
+    internal static Props Props(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status) =>
+        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots, status));
 
     /// <summary>
     /// An outbound connection that fails is not restarted in place: it is stopped, and the feed reconnects from
@@ -58,9 +61,24 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() => Connect();
+    protected override void PreStart()
+    {
+        ActorKinds.Started(ActorKinds.Feed, Self);
+        Connect();
+    }
 
-    protected override void PostStop() => _connecting?.Cancel();
+    protected override void PostRestart(Exception reason)
+    {
+        ActorKinds.Restarted(ActorKinds.Feed);
+        base.PostRestart(reason);
+    }
+
+    protected override void PostStop()
+    {
+        _connecting?.Cancel();
+        _status.SetState(SourceStates.Stopped);
+        ActorKinds.Stopped(Self);
+    }
 
     protected override void OnReceive(object message) => Connecting(message);
 
@@ -127,6 +145,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
                 _drainRequester = Sender;
                 Timers.CancelAll();
                 _connecting?.Cancel();
+                _status.SetState(SourceStates.Draining);
                 Become(Draining);
                 if (_connection is null) ReplyDrained();
                 else _connection.Tell(ConnectionProtocol.Drain.Instance);
@@ -178,6 +197,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         _attempt++;
         _connecting?.Dispose();
         Become(Connecting);
+        _status.SetState(SourceStates.Connecting);
         _log.Info("Source {Source} connecting to {Host}:{Port} (attempt {Attempt})", _settings.Name, _settings.Host, _settings.Port, _failures + 1);
         _connecting = new CancellationTokenSource(_settings.ConnectTimeout);
         _ = ConnectAsync(_settings.Host, _settings.Port, _settings.ConnectTimeout, _attempt, _connecting.Token, Self);
@@ -212,7 +232,8 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         _connecting = null;
         _connectedAt = DateTime.UtcNow;
         _lastCloseReason = "";
-        (_connection, var info) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots);
+        (_connection, var info) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status);
+        _status.SetState(SourceStates.Connected);
         _log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", _settings.Name, info.Peer, info.Id);
         Become(ConnectedPhase);
     }
@@ -222,6 +243,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         _failures++;
         if (_backoff.GivesUp(_failures))
         {
+            _status.SetState(SourceStates.GaveUp, reason);
             _log.Error("Source {Source} gives up on {Host}:{Port} after {Failures} failures in a row (reconnect.max-attempts): {Reason}",
                 _settings.Name, _settings.Host, _settings.Port, _failures, reason);
             Become(Common);
@@ -229,6 +251,8 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         }
         var delay = _backoff.Delay(_failures - 1, Random.Shared.NextDouble());
         ActorNetMetrics.Reconnects.Add(1, _sourceTag);
+        _status.Reconnecting();
+        _status.SetState(SourceStates.BackingOff, reason, DateTime.UtcNow + delay);
         _log.Warning("Source {Source}: {Reason}; reconnecting to {Host}:{Port} in {Delay} (failure {Failures} in a row)",
             _settings.Name, reason, _settings.Host, _settings.Port, delay, _failures);
         Become(BackingOff);

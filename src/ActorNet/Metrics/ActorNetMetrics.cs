@@ -49,6 +49,20 @@ public static class ActorNetMetrics
     public static readonly UpDownCounter<long> InflightFrames =
         Meter.CreateUpDownCounter<long>("actornet.inflight.frames", "{frame}", "Frames read but not yet acknowledged by every sink");
 
+    public static readonly Histogram<double> SinkWriteSeconds =
+        Meter.CreateHistogram<double>("actornet.sink.write", "s", "Time a sink took to write one batch (successful writes)");
+
+    public static readonly UpDownCounter<long> SinkBacklogFrames =
+        Meter.CreateUpDownCounter<long>("actornet.sink.backlog.frames", "{frame}",
+            "Frames a sink has taken but not yet written: spooled on disk or held while it cannot write");
+
+    public static readonly Counter<long> SinkDroppedRecords =
+        Meter.CreateCounter<long>("actornet.sink.dropped", "{record}",
+            "Records a subscriber sink (websocket) dropped for a subscriber that could not keep up; never a storage sink");
+
+    public static readonly Counter<long> AcksSent =
+        Meter.CreateCounter<long>("actornet.acks.sent", "{ack}", "ACK n messages written back to peers (ack.enabled)");
+
     public static KeyValuePair<string, object?> Source(string name) => new("source", name);
     public static KeyValuePair<string, object?> Sink(string name) => new("sink", name);
     public static KeyValuePair<string, object?> Reason(string reason) => new("reason", reason);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Connections;
 using ActorNet.Sinks;
+using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
@@ -22,6 +23,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly ActorNetSettings _settings;
     private readonly ActorNetOptions _options;
     private readonly IReadOnlyDictionary<string, Socket> _boundSockets;
+    private readonly ActorNetStatus _status;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<IActorRef> _parsers = [];
@@ -29,15 +31,18 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly HashSet<IActorRef> _waitingFor = [];
     private IActorRef? _drainRequester;
 
-    public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets)
+    public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
+        ActorNetStatus status)
     {
         _settings = settings;
         _options = options;
         _boundSockets = boundSockets;
+        _status = status;
     }
 
-    internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets) =>
-        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets));
+    internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
+        ActorNetStatus status) =>
+        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status));
 
     /// <summary>
     /// Sinks and parsers hold no state worth keeping across a failure (sinks catch their own write errors and
@@ -52,7 +57,7 @@ internal sealed class ActorNetGuardian : UntypedActor
         foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct())
         {
             var sink = _settings.Sinks[name];
-            var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type]), $"sink-{name}");
+            var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type], _status.AddSink(name, sink.Type)), $"sink-{name}");
             sinkRefs[name] = actor;
             _sinks.Add(actor);
         }
@@ -60,18 +65,22 @@ internal sealed class ActorNetGuardian : UntypedActor
         foreach (var source in _settings.Sources)
         {
             var slots = source.AllSinks;
+            var endpoint = source.Type == SourceType.TcpConnect
+                ? $"{source.Host}:{source.Port}"
+                : _boundSockets[source.Name].LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}";
+            var sourceStatus = _status.AddSource(source.Name, source.Type == SourceType.TcpConnect ? "tcp-connect" : "tcp-listen", endpoint);
             var route = new SourceRoute(
                 slots.Select(n => sinkRefs[n]).ToArray(),
                 slots.Select(n => source.Sinks.Contains(n)).ToArray(),
                 slots.Select(n => n == source.Quarantine).ToArray());
             var parsers = Enumerable.Range(0, source.ParserParallelism)
-                .Select(i => Context.ActorOf(ParserActor.Props(source.Name, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),
+                .Select(i => Context.ActorOf(ParserActor.Props(sourceStatus, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),
                     $"parser-{source.Name}-{i}"))
                 .ToArray();
             _parsers.AddRange(parsers);
             var sourceProps = source.Type == SourceType.TcpConnect
-                ? OutboundFeedActor.Props(source, parsers, slots.Count)
-                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count);
+                ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus)
+                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus);
             _listeners.Add(Context.ActorOf(sourceProps, $"source-{source.Name}"));
         }
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Connections;
+using ActorNet.Monitoring;
 using Akka.Actor;
 
 namespace ActorNet.Pipeline;
@@ -25,16 +26,20 @@ public sealed class ActorNetService
     private readonly ActorSystem _system;
     private readonly string _name;
 
-    private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings)
+    private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings, ActorNetStatus status)
     {
         _system = system;
         _name = name;
         Guardian = guardian;
         Settings = settings;
+        Status = status;
     }
 
     public IActorRef Guardian { get; }
     public ActorNetSettings Settings { get; }
+
+    /// <summary>Sources, sinks and open connections as they are now (for the admin API, dashboard and health).</summary>
+    public ActorNetStatus Status { get; }
 
     /// <exception cref="InvalidConfigurationException">A parser or sink type is not registered, or a port cannot be bound.</exception>
     public static ActorNetService Start(ActorSystem system, ActorNetSettings settings, ActorNetOptions? options = null,
@@ -55,8 +60,9 @@ public sealed class ActorNetService
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
 
         var sockets = BindAll(settings);
-        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets), name);
-        return new ActorNetService(system, name, guardian, settings);
+        var status = new ActorNetStatus();
+        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status), name);
+        return new ActorNetService(system, name, guardian, settings, status);
     }
 
     /// <summary>

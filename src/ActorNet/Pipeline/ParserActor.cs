@@ -1,5 +1,6 @@
 using ActorNet.Metrics;
 using ActorNet.Parsing;
+using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
@@ -13,6 +14,7 @@ namespace ActorNet.Pipeline;
 public sealed class ParserActor : UntypedActor
 {
     private readonly string _source;
+    private readonly SourceStatus _status;
     private readonly IFrameParser _parser;
     private readonly IFrameValidator? _validator;
     private readonly SourceRoute _route;
@@ -20,18 +22,29 @@ public sealed class ParserActor : UntypedActor
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ParserActor(string source, IFrameParser parser, SourceRoute route, int rawLimit)
+    public ParserActor(SourceStatus status, IFrameParser parser, SourceRoute route, int rawLimit)
     {
-        _source = source;
+        _status = status;
+        _source = status.Name;
         _parser = parser;
         _validator = parser as IFrameValidator;
         _route = route;
         _rawLimit = rawLimit;
-        _sourceTag = ActorNetMetrics.Source(source);
+        _sourceTag = ActorNetMetrics.Source(_source);
     }
 
-    public static Props Props(string source, IFrameParser parser, SourceRoute route, int rawLimit) =>
-        Akka.Actor.Props.Create(() => new ParserActor(source, parser, route, rawLimit));
+    public static Props Props(SourceStatus status, IFrameParser parser, SourceRoute route, int rawLimit) =>
+        Akka.Actor.Props.Create(() => new ParserActor(status, parser, route, rawLimit));
+
+    protected override void PreStart() => ActorKinds.Started(ActorKinds.Parser, Self);
+
+    protected override void PostRestart(Exception reason)
+    {
+        ActorKinds.Restarted(ActorKinds.Parser);
+        base.PostRestart(reason);
+    }
+
+    protected override void PostStop() => ActorKinds.Stopped(Self);
 
     protected override void OnReceive(object message)
     {
@@ -102,6 +115,9 @@ public sealed class ParserActor : UntypedActor
 
     private void CountAndLog(FrameBatch batch, RejectedFrame?[] rejections)
     {
+        var quarantined = rejections.Count(r => r is not null);
+        _status.Quarantined(quarantined);
+        _status.Owner.Connection(batch.Connection.Id)?.Quarantined(quarantined);
         for (var i = 0; i < rejections.Length; i++)
         {
             var rejected = rejections[i];

@@ -1,6 +1,7 @@
 using ActorNet.Configuration;
 using ActorNet.Metrics;
 using ActorNet.Pipeline;
+using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
@@ -25,14 +26,16 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     private readonly SinkSettings _settings;
     private readonly Func<SinkSettings, IFrameSink> _factory;
+    private readonly SinkStatus _status;
     private readonly KeyValuePair<string, object?> _sinkTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<SinkBatch> _retryQueue = new();
     private IFrameSink? _sink;
     private TimeSpan _retryDelay = MinRetry;
 
-    public SinkActor(SinkSettings settings, Func<SinkSettings, IFrameSink> factory)
+    public SinkActor(SinkSettings settings, Func<SinkSettings, IFrameSink> factory, SinkStatus status)
     {
+        _status = status;
         _settings = settings;
         _factory = factory;
         _sinkTag = ActorNetMetrics.Sink(settings.Name);
@@ -40,9 +43,9 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SinkSettings settings, Func<SinkSettings, IFrameSink> factory)
+    public static Props Props(SinkSettings settings, Func<SinkSettings, IFrameSink> factory, SinkStatus status)
     {
-        var props = Akka.Actor.Props.Create(() => new SinkActor(settings, factory));
+        var props = Akka.Actor.Props.Create(() => new SinkActor(settings, factory, status));
         return settings.DedicatedThread ? props.WithDispatcher(DispatcherId) : props;
     }
 

@@ -274,9 +274,9 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void An_unknown_key_in_the_http_block_is_rejected()
     {
-        var error = SingleError("actornet.http.port = 8080");
+        var error = SingleError("actornet.http.prot = 8080");
 
-        Assert.StartsWith("actornet.http.port:", error);
+        Assert.StartsWith("actornet.http.prot:", error);
         Assert.Contains("unknown key", error);
     }
 
@@ -565,7 +565,7 @@ public sealed class ActorNetSettingsSpec
 
     [Theory]
     [InlineData("actornet = 5", "actornet: \"5\" is not valid; expected a block such as { sources { sensors { port = 7000 } } }")]
-    [InlineData("actornet.http = off", "actornet.http: \"off\" is not valid; expected a block such as { enabled = off }")]
+    [InlineData("actornet.http = off", "actornet.http: \"off\" is not valid; expected a block such as { enabled = on, host = 127.0.0.1, port = 8080 }")]
     [InlineData("actornet.sources = []", "actornet.sources: \"[]\" is not valid; expected a block of named entries such as { sensors { port = 7000 } }")]
     [InlineData("actornet.sinks.file = 5", "actornet.sinks.file: \"5\" is not valid; expected a block such as { type = jsonl, path = \"data/frames.jsonl\" }")]
     [InlineData("actornet.sources.sensors = [ 7000 ]", "actornet.sources.sensors: \"[7000]\" is not valid; expected a block such as { type = tcp-listen, port = 7000 }")]
@@ -643,9 +643,47 @@ public sealed class ActorNetSettingsSpec
     }
 
     [Fact]
-    public void Http_enabled_on_is_rejected_in_this_release()
+    public void The_http_block_is_read_with_loopback_defaults()
     {
-        AssertSingleError("actornet.http.enabled = on", "actornet.http.enabled", "on", "off");
+        var settings = ActorNetSettings.Parse("actornet.http { enabled = on, port = 9191, admin-token = s3cret }");
+
+        Assert.Equal(new HttpSettings(true, "127.0.0.1", 9191, "s3cret"), settings.Http);
+        Assert.True(settings.Http.RequiresToken);
+        Assert.False(ActorNetSettings.Parse("").Http.Enabled);
+    }
+
+    [Theory]
+    [InlineData("actornet.http.host = \"not an address\"", "actornet.http.host", "not an address", "IP address")]
+    [InlineData("actornet.http.port = 70000", "actornet.http.port", "70000", "65535")]
+    [InlineData("actornet.http.enabled = maybe", "actornet.http.enabled", "maybe", "on or off")]
+    public void A_bad_http_value_is_rejected_naming_the_key(string hocon, string key, string value, string expected)
+    {
+        AssertSingleError(hocon, key, value, expected);
+    }
+
+    [Fact]
+    public void Spool_and_ack_settings_are_read()
+    {
+        var settings = ActorNetSettings.Parse("""
+            actornet.sinks.store { spool-dir = "data/spool", max-spool-size = 2 GiB, probe-interval = 1s }
+            actornet.sources.sensors { port = 7000, sinks = [ store ], ack.enabled = on }
+            """);
+
+        var store = settings.Sinks["store"];
+        Assert.Equal("data/spool", store.SpoolDir);
+        Assert.True(store.HasSpool);
+        Assert.Equal(2L << 30, store.MaxSpoolSize);
+        Assert.Equal(TimeSpan.FromSeconds(1), store.ProbeInterval);
+        Assert.True(settings.Sources.Single().Ack);
+        Assert.False(settings.Sinks["rejects"].HasSpool);
+    }
+
+    [Theory]
+    [InlineData("actornet.sinks.store.max-spool-size = 10", "actornet.sinks.store.max-spool-size", "10", "size")]
+    [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = yes-please }", "actornet.sources.sensors.ack.enabled", "yes-please", "on or off")]
+    public void A_bad_spool_or_ack_value_is_rejected_naming_the_key(string hocon, string key, string value, string expected)
+    {
+        AssertSingleError(hocon, key, value, expected);
     }
 
     [Theory]

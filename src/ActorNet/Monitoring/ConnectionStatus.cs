@@ -1,0 +1,60 @@
+using Akka.Actor;
+
+namespace ActorNet.Monitoring;
+
+/// <summary>
+/// One open connection as operators see it. Written by its connection actor once per batch (frames, bytes,
+/// last frame) and by its parser (quarantined); read from any thread.
+/// </summary>
+public sealed class ConnectionStatus
+{
+    private long _frames;
+    private long _bytes;
+    private long _quarantined;
+    private long _lastFrameTicks;
+    private long _lastAcked;
+
+    internal ConnectionStatus(long id, string source, string peer, IActorRef actor)
+    {
+        Id = id;
+        Source = source;
+        Peer = peer;
+        Actor = actor;
+    }
+
+    public long Id { get; }
+    public string Source { get; }
+    public string Peer { get; }
+    public DateTime ConnectedAt { get; } = DateTime.UtcNow;
+
+    /// <summary>When the last read that produced frames completed (UTC); null before the first frame.</summary>
+    public DateTime? LastFrameAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastFrameTicks);
+            return ticks == 0 ? null : new DateTime(ticks, DateTimeKind.Utc);
+        }
+    }
+
+    public long FramesReceived => Interlocked.Read(ref _frames);
+    public long BytesReceived => Interlocked.Read(ref _bytes);
+    public long FramesQuarantined => Interlocked.Read(ref _quarantined);
+
+    /// <summary>With ack.enabled: the last <c>n</c> sent to the peer as <c>ACK n</c>.</summary>
+    public long LastAcked => Interlocked.Read(ref _lastAcked);
+
+    internal IActorRef Actor { get; }
+
+    internal void Read(int bytes) => Interlocked.Add(ref _bytes, bytes);
+
+    internal void Framed(int frames, DateTime at)
+    {
+        Interlocked.Add(ref _frames, frames);
+        Interlocked.Exchange(ref _lastFrameTicks, at.Ticks);
+    }
+
+    internal void Quarantined(int frames) => Interlocked.Add(ref _quarantined, frames);
+
+    internal void Acked(long upTo) => Interlocked.Exchange(ref _lastAcked, upTo);
+}

@@ -1,0 +1,98 @@
+namespace ActorNet.Monitoring;
+
+/// <summary>
+/// One source as operators see it. <see cref="State"/> and the feed fields are written by the source's own actor;
+/// the counters by its connection actors (atomically, once per batch) and by its parsers (quarantined frames).
+/// </summary>
+public sealed class SourceStatus
+{
+    private long _frames;
+    private long _bytes;
+    private long _quarantined;
+    private long _accepted;
+    private long _rejected;
+    private long _reconnects;
+    private volatile string _state = SourceStates.Starting;
+    private volatile string? _lastError;
+    private long _nextAttemptTicks;
+
+    internal SourceStatus(ActorNetStatus owner, string name, string type, string endpoint, int order)
+    {
+        Owner = owner;
+        Name = name;
+        Type = type;
+        Endpoint = endpoint;
+        Order = order;
+    }
+
+    internal ActorNetStatus Owner { get; }
+    internal int Order { get; }
+
+    public string Name { get; }
+
+    /// <summary>tcp-listen or tcp-connect.</summary>
+    public string Type { get; }
+
+    /// <summary>The address listened on, or the feed server connected to.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>One of <see cref="SourceStates"/>.</summary>
+    public string State => _state;
+
+    /// <summary>tcp-connect: why the last connection attempt or connection ended; null while none failed.</summary>
+    public string? LastError => _lastError;
+
+    /// <summary>tcp-connect while backing off: when the next attempt is due (UTC).</summary>
+    public DateTime? NextAttemptAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _nextAttemptTicks);
+            return ticks == 0 ? null : new DateTime(ticks, DateTimeKind.Utc);
+        }
+    }
+
+    public long FramesReceived => Interlocked.Read(ref _frames);
+    public long BytesReceived => Interlocked.Read(ref _bytes);
+    public long FramesQuarantined => Interlocked.Read(ref _quarantined);
+    public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
+    public long ConnectionsRejected => Interlocked.Read(ref _rejected);
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Open connections of this source.</summary>
+    public int ConnectionsActive => Owner.Connections.Count(c => c.Source == Name);
+
+    internal void SetState(string state, string? lastError = null, DateTime? nextAttemptAt = null)
+    {
+        if (lastError is not null) _lastError = lastError;
+        Interlocked.Exchange(ref _nextAttemptTicks, nextAttemptAt?.Ticks ?? 0);
+        _state = state;
+    }
+
+    internal void Received(int frames, int bytes)
+    {
+        if (frames > 0) Interlocked.Add(ref _frames, frames);
+        if (bytes > 0) Interlocked.Add(ref _bytes, bytes);
+    }
+
+    internal void Quarantined(int frames) => Interlocked.Add(ref _quarantined, frames);
+    internal void Accepted() => Interlocked.Increment(ref _accepted);
+    internal void Rejected() => Interlocked.Increment(ref _rejected);
+    internal void Reconnecting() => Interlocked.Increment(ref _reconnects);
+}
+
+/// <summary>The values of <see cref="SourceStatus.State"/>.</summary>
+public static class SourceStates
+{
+    public const string Starting = "starting";
+    public const string Listening = "listening";
+    public const string Connecting = "connecting";
+    public const string Connected = "connected";
+    public const string BackingOff = "backing-off";
+
+    /// <summary>tcp-connect after reconnect.max-attempts failures in a row.</summary>
+    public const string GaveUp = "gave-up";
+
+    public const string Draining = "draining";
+    public const string Stopped = "stopped";
+}
