@@ -41,6 +41,7 @@ public static class ActorNetHostingExtensions
         {
             var service = ActorNetService.Start(system, settings, options);
             registry.Register<ActorNetService>(service.Guardian);
+            foreach (var callback in options.StartedCallbacks) callback(service);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actornet-drain", async () =>
             {
                 await service.DrainAsync(settings.ShutdownTimeout).ConfigureAwait(false);

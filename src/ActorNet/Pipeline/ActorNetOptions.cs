@@ -26,7 +26,18 @@ public sealed class ActorNetOptions
         ["blackhole"] = _ => new BlackholeSink(),
     };
 
+    private readonly List<Action<ActorNetService>> _onStarted = [];
+
     public IReadOnlyDictionary<string, Func<IFrameParser>> Parsers => _parsers;
+
+    /// <summary>Called with the running service once <c>WithActorNet</c> has started it (e.g. to serve its status over HTTP).</summary>
+    public ActorNetOptions OnStarted(Action<ActorNetService> callback)
+    {
+        _onStarted.Add(callback);
+        return this;
+    }
+
+    internal IReadOnlyList<Action<ActorNetService>> StartedCallbacks => _onStarted;
     public IReadOnlyDictionary<string, Func<SinkSettings, IFrameSink>> SinkTypes => _sinkTypes;
 
     /// <summary>Registers a parser; <paramref name="factory"/> is called once per parser actor.</summary>

@@ -98,6 +98,17 @@ public sealed class ActorNetService
         return false;
     }
 
+    /// <summary>
+    /// Closes connection <paramref name="connectionId"/> (its frames already read are still delivered); false when no
+    /// such connection is open. The close is asynchronous: the connection leaves <see cref="Status"/> once it has stopped.
+    /// </summary>
+    public bool CloseConnection(long connectionId, string reason = "closed by an operator")
+    {
+        if (Status.Connection(connectionId) is not { } connection) return false;
+        connection.Actor.Tell(new ConnectionProtocol.Close(reason));
+        return true;
+    }
+
     /// <summary>Writes <paramref name="payload"/> as one frame to every open connection of <paramref name="source"/>; returns how many.</summary>
     /// <exception cref="ArgumentException">No source has that name.</exception>
     public async Task<int> BroadcastAsync(string source, ReadOnlyMemory<byte> payload, TimeSpan? timeout = null)
