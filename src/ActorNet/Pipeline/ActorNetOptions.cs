@@ -1,4 +1,5 @@
 using ActorNet.Configuration;
+using ActorNet.Monitoring;
 using ActorNet.Parsing;
 using ActorNet.Sinks;
 
@@ -27,6 +28,11 @@ public sealed class ActorNetOptions
     };
 
     private readonly List<Action<ActorNetService>> _onStarted = [];
+
+    public ActorNetOptions() => _sinkTypes["websocket"] = s => new WebSocketSink(s, LiveTail);
+
+    /// <summary>Where <c>websocket</c> sinks publish their records (the dashboard's live tail, <c>/ws/tail</c>).</summary>
+    public LiveTail LiveTail { get; } = new();
 
     public IReadOnlyDictionary<string, Func<IFrameParser>> Parsers => _parsers;
 

@@ -26,8 +26,10 @@ public sealed class ActorNetService
     private readonly ActorSystem _system;
     private readonly string _name;
 
-    private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings, ActorNetStatus status)
+    private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings, ActorNetStatus status,
+        LiveTail liveTail)
     {
+        LiveTail = liveTail;
         _system = system;
         _name = name;
         Guardian = guardian;
@@ -40,6 +42,9 @@ public sealed class ActorNetService
 
     /// <summary>Sources, sinks and open connections as they are now (for the admin API, dashboard and health).</summary>
     public ActorNetStatus Status { get; }
+
+    /// <summary>The records of this instance's <c>websocket</c> sinks, for live subscribers.</summary>
+    public LiveTail LiveTail { get; }
 
     /// <exception cref="InvalidConfigurationException">A parser or sink type is not registered, or a port cannot be bound.</exception>
     public static ActorNetService Start(ActorSystem system, ActorNetSettings settings, ActorNetOptions? options = null,
@@ -61,8 +66,9 @@ public sealed class ActorNetService
 
         var sockets = BindAll(settings);
         var status = new ActorNetStatus();
+        options.LiveTail.Attach(status);
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status), name);
-        return new ActorNetService(system, name, guardian, settings, status);
+        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail);
     }
 
     /// <summary>
