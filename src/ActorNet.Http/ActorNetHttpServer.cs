@@ -1,0 +1,129 @@
+using System.Net;
+using ActorNet.Configuration;
+using ActorNet.Metrics;
+using ActorNet.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorNet.Http;
+
+/// <summary>
+/// The operations endpoints of one running <see cref="ActorNetService"/> on a Kestrel server of their own, bound to
+/// <c>actornet.http.host</c>:<c>port</c>. Kept apart from any web application the embedding program may run, so
+/// that its middleware (authentication, exception pages) never changes what /metrics and /health answer.
+/// </summary>
+public sealed class ActorNetHttpServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly PrometheusTextExporter? _ownedExporter;
+    private readonly ILogger _log;
+    private bool _stopped;
+
+    private ActorNetHttpServer(WebApplication app, Uri address, PrometheusTextExporter? ownedExporter, ILogger log)
+    {
+        _app = app;
+        Address = address;
+        _ownedExporter = ownedExporter;
+        _log = log;
+    }
+
+    /// <summary>Where the server listens, with the port actually bound (the one the kernel chose for port 0).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Binds and starts serving; fails, naming the address, when it cannot bind.</summary>
+    /// <param name="exporter">
+    /// The exporter /metrics writes. Counters count only what happens after their exporter starts listening: the host
+    /// creates it before ActorNet starts. Null creates one now, owned (and disposed) by the server.
+    /// </param>
+    /// <param name="loggerFactory">Where the server's own log events and Kestrel's go; null discards them.</param>
+    /// <exception cref="InvalidConfigurationException">The address cannot be bound.</exception>
+    public static async Task<ActorNetHttpServer> StartAsync(ActorNetService service, HttpSettings settings,
+        PrometheusTextExporter? exporter = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(settings);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var ownedExporter = exporter is null ? new PrometheusTextExporter() : null;
+
+        // Args and content root are ActorNet's own: the slim builder would otherwise read the process's command line
+        // (actornet's options) as configuration.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        // An instance registration: the container does not dispose a factory it was given.
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, settings));
+        builder.Services.AddActorNetEndpoints(service);
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.UseWebSockets();
+        app.UseActorNetAdminToken(settings);
+        app.MapActorNet(service, settings, exporter ?? ownedExporter!);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            ownedExporter?.Dispose();
+            throw new InvalidConfigurationException([$"actornet.http: cannot listen on {settings.Host}:{settings.Port}: {e.Message}"]);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            ownedExporter?.Dispose();
+            throw;
+        }
+
+        // After start, the addresses are the bound ones: port 0 has been replaced by the port the kernel chose.
+        var address = new Uri(app.Urls.First());
+        var log = loggerFactory.CreateLogger<ActorNetHttpServer>();
+        HttpLog.Listening(log, address, settings.RequiresToken ? "required for /api" : "not set");
+        return new ActorNetHttpServer(app, address, ownedExporter, log);
+    }
+
+    /// <summary>Stops accepting requests and lets those in progress finish, within <paramref name="cancellationToken"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        HttpLog.Stopped(_log, Address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _ownedExporter?.Dispose();
+        }
+    }
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, HttpSettings settings)
+    {
+        switch (settings.Host)
+        {
+            // Kestrel's ListenLocalhost binds 127.0.0.1 and ::1 but cannot choose a free port for both; port 0 on
+            // localhost takes 127.0.0.1 alone. An empty host (which the settings accept) stays on loopback too.
+            case "localhost" when settings.Port != 0:
+                kestrel.ListenLocalhost(settings.Port);
+                break;
+            case "localhost" or "":
+                kestrel.Listen(IPAddress.Loopback, settings.Port);
+                break;
+            default:
+                kestrel.Listen(IPAddress.Parse(settings.Host), settings.Port);
+                break;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using ActorNet.Http.Security;
+using ActorNet.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorNet.Http.Admin;
+
+/// <summary>
+/// <c>/api/*</c>: the sources, sinks and open connections as JSON, and closing one connection. Answers come from
+/// <see cref="ActorNetService.Status"/> snapshots, never from asking an actor, so a busy ActorNet still answers.
+/// </summary>
+public static class AdminApi
+{
+    public static RouteGroupBuilder MapActorNetAdminApi(this IEndpointRouteBuilder app, ActorNetService service)
+    {
+        var api = app.MapGroup("/api").RequireAdminToken();
+
+        api.MapGet("/sources", () =>
+            TypedResults.Json(new SourcesResponse(service.Status.Sources.Select(SourceView.From).ToArray()), AdminJsonContext.Default.SourcesResponse));
+
+        api.MapGet("/sinks", () =>
+            TypedResults.Json(new SinksResponse(service.Status.Sinks.Select(SinkView.From).ToArray()), AdminJsonContext.Default.SinksResponse));
+
+        api.MapGet("/connections", () =>
+            TypedResults.Json(new ConnectionsResponse(service.Status.Connections.Select(ConnectionView.From).ToArray()),
+                AdminJsonContext.Default.ConnectionsResponse));
+
+        api.MapDelete("/connections/{id:long}", (long id) =>
+            service.CloseConnection(id, "closed through the admin API")
+                ? Results.Json(new ClosingResponse(id, "closing"), AdminJsonContext.Default.ClosingResponse, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new ErrorResponse($"no open connection has id {id}"), AdminJsonContext.Default.ErrorResponse,
+                    statusCode: StatusCodes.Status404NotFound));
+
+        return api;
+    }
+}

@@ -1,0 +1,33 @@
+using ActorNet.Monitoring;
+
+namespace ActorNet.Http.Admin;
+
+/// <summary>One source in <c>GET /api/sources</c>.</summary>
+/// <param name="Type">tcp-listen or tcp-connect.</param>
+/// <param name="Endpoint">The address listened on, or the feed server connected to.</param>
+/// <param name="State">One of <see cref="SourceStates"/>; for a tcp-connect feed, the state of its connection.</param>
+/// <param name="LastError">tcp-connect: why the last attempt or connection ended; null for listeners and feeds that never failed.</param>
+/// <param name="NextAttemptAt">tcp-connect while backing off: when the next attempt is due (UTC).</param>
+public sealed record SourceView(
+    string Name,
+    string Type,
+    string Endpoint,
+    string State,
+    int ConnectionsActive,
+    long ConnectionsAccepted,
+    long ConnectionsRejected,
+    long Frames,
+    long Bytes,
+    long Quarantined,
+    long Reconnects,
+    string? LastError,
+    DateTime? NextAttemptAt)
+{
+    public static SourceView From(SourceStatus source) => new(
+        source.Name, source.Type, source.Endpoint, source.State, source.ConnectionsActive, source.ConnectionsAccepted,
+        source.ConnectionsRejected, source.FramesReceived, source.BytesReceived, source.FramesQuarantined, source.Reconnects,
+        source.LastError, source.NextAttemptAt);
+}
+
+/// <summary>The body of <c>GET /api/sources</c>, in configuration order.</summary>
+public sealed record SourcesResponse(IReadOnlyList<SourceView> Sources);

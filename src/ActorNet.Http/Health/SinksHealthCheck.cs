@@ -1,0 +1,29 @@
+using ActorNet.Pipeline;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ActorNet.Http.Health;
+
+/// <summary>
+/// Ready while every sink can write (<see cref="Monitoring.SinkStatus.CanWrite"/>: false from a failed write or
+/// failed probe until the next success). A sink that cannot write holds its batches, its connections run out of
+/// credits and stop reading: a load balancer should send peers elsewhere.
+/// </summary>
+internal sealed class SinksHealthCheck(ActorNetService service) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var names = service.Settings.Sinks.Keys.Order(StringComparer.Ordinal).ToArray();
+        var notReady = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var sink = service.Status.Sink(name);
+            if (sink is null) notReady[name] = "starting";
+            else if (!sink.CanWrite) notReady[name] = sink.LastError is { } error ? $"{sink.State}: {error}" : sink.State;
+        }
+
+        return Task.FromResult(notReady.Count == 0
+            ? HealthCheckResult.Healthy($"{names.Length} sink(s) can write")
+            : HealthCheckResult.Unhealthy($"{notReady.Count} of {names.Length} sink(s) cannot write: {string.Join(", ", notReady.Keys)}",
+                data: notReady));
+    }
+}
