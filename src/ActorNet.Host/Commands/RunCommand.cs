@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ActorNet.Configuration;
 using ActorNet.Hosting;
+using ActorNet.Http.Hosting;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,6 +52,7 @@ public static class RunCommand
             builder.Services.AddSerilog();
             // The host must wait for the drain it triggers: give it the configured bound plus a margin to exit.
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
+            var http = settings.Http.Enabled ? builder.Services.AddActorNetHttp(settings.Http) : null;
             builder.Services.AddAkka("actornet", akka =>
             {
                 akka.ConfigureLoggers(loggers =>
@@ -58,7 +60,10 @@ public static class RunCommand
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 });
-                akka.WithActorNet(settings);
+                akka.WithActorNet(settings, options =>
+                {
+                    if (http is not null) options.OnStarted(http.Attach);
+                });
             });
             using var host = builder.Build();
             await host.RunAsync(token);
