@@ -156,6 +156,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Acknowledge(ack);
                 if (_paused && _state.Inflight <= _settings.MaxInflightFrames / 2) ContinueReading();
                 break;
+            case FramesCommitted commit:
+                AcknowledgeToPeer(commit);
+                break;
             case ConnectionProtocol.ResumeAfterRestart:
                 _waitingForRestartBackoff = false;
                 ContinueReading();
@@ -319,6 +322,30 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         while (_state.Unacknowledged.TryPeek(out var oldest) && oldest.LastSeq <= acked)
             _state.Unacknowledged.Dequeue().Release();
         ReportInflight();
+    }
+
+    /// <summary>
+    /// Writes <c>ACK n</c> once frames 1..n are durable in every sink of the source. One ACK per commit that moves
+    /// n, so at most one per batch; formatted on the stack (the outgoing buffer copies it).
+    /// </summary>
+    private void AcknowledgeToPeer(FramesCommitted commit)
+    {
+        if (commit.UpToSeq > _state.CommittedUpTo[commit.AckSlot]) _state.CommittedUpTo[commit.AckSlot] = commit.UpToSeq;
+        var committed = _state.CommittedByAll;
+        if (committed <= _state.LastAckSent || _stopping) return;
+        Span<byte> ack = stackalloc byte[24];
+        "ACK "u8.CopyTo(ack);
+        committed.TryFormat(ack[4..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        if (!_outgoing.TryEnqueue(ack[..(4 + digits)], out var error))
+        {
+            // Too much is waiting for this peer already; a later commit acknowledges these frames too.
+            _log.Warning("Connection {ConnectionId} on source {Source}: ACK {Seq} not sent: {Error}", Info.Id, Info.Source, committed, error);
+            return;
+        }
+        _state.LastAckSent = committed;
+        _state.Status.Acked(committed);
+        ActorNetMetrics.AcksSent.Add(1, _sourceTag);
+        PumpWrites();
     }
 
     private void ReportInflight()

@@ -16,6 +16,7 @@ internal sealed class ConnectionState
         Info = info;
         Transport = transport;
         AckedUpTo = new long[sinkSlots];
+        CommittedUpTo = new long[sinkSlots];
         Source = source;
     }
 
@@ -33,6 +34,23 @@ internal sealed class ConnectionState
 
     /// <summary>Per sink slot, the highest seq that sink has acknowledged.</summary>
     public long[] AckedUpTo { get; }
+
+    /// <summary>ack.enabled: per sink slot, the highest seq that sink has made durable.</summary>
+    public long[] CommittedUpTo { get; }
+
+    /// <summary>ack.enabled: the n of the last <c>ACK n</c> written to the peer.</summary>
+    public long LastAckSent { get; set; }
+
+    /// <summary>The highest seq every sink has made durable.</summary>
+    public long CommittedByAll
+    {
+        get
+        {
+            var lowest = long.MaxValue;
+            foreach (var committed in CommittedUpTo) lowest = Math.Min(lowest, committed);
+            return CommittedUpTo.Length == 0 ? 0 : lowest;
+        }
+    }
 
     /// <summary>The highest seq every sink has acknowledged.</summary>
     public long AckedByAll

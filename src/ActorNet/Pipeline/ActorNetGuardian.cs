@@ -72,7 +72,8 @@ internal sealed class ActorNetGuardian : UntypedActor
             var route = new SourceRoute(
                 slots.Select(n => sinkRefs[n]).ToArray(),
                 slots.Select(n => source.Sinks.Contains(n)).ToArray(),
-                slots.Select(n => n == source.Quarantine).ToArray());
+                slots.Select(n => n == source.Quarantine).ToArray(),
+                source.Ack);
             var parsers = Enumerable.Range(0, source.ParserParallelism)
                 .Select(i => Context.ActorOf(ParserActor.Props(sourceStatus, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),
                     $"parser-{source.Name}-{i}"))

@@ -56,7 +56,8 @@ public sealed class ParserActor : UntypedActor
 
         var parsed = Parse(parse.Batch);
         for (var slot = 0; slot < _route.Count; slot++)
-            _route.Sinks[slot].Tell(new SinkBatch(parsed, _route.WritesAccepted[slot], _route.WritesRejected[slot], slot, parse.AckTo));
+            _route.Sinks[slot].Tell(new SinkBatch(parsed, _route.WritesAccepted[slot], _route.WritesRejected[slot], slot, parse.AckTo,
+                _route.AcknowledgesPeers));
     }
 
     private ParsedBatch Parse(FrameBatch batch)

@@ -8,8 +8,10 @@ namespace ActorNet.Pipeline;
 /// </summary>
 public sealed class SourceRoute
 {
-    public SourceRoute(IReadOnlyList<IActorRef> sinks, IReadOnlyList<bool> writesAccepted, IReadOnlyList<bool> writesRejected)
+    public SourceRoute(IReadOnlyList<IActorRef> sinks, IReadOnlyList<bool> writesAccepted, IReadOnlyList<bool> writesRejected,
+        bool acknowledgesPeers = false)
     {
+        AcknowledgesPeers = acknowledgesPeers;
         Sinks = sinks;
         WritesAccepted = writesAccepted;
         WritesRejected = writesRejected;
@@ -19,4 +21,7 @@ public sealed class SourceRoute
     public IReadOnlyList<bool> WritesAccepted { get; }
     public IReadOnlyList<bool> WritesRejected { get; }
     public int Count => Sinks.Count;
+
+    /// <summary>ack.enabled: sinks report commits, so that connections can write <c>ACK n</c>.</summary>
+    public bool AcknowledgesPeers { get; }
 }

@@ -19,4 +19,30 @@ public interface IFrameSink : IDisposable
 
     /// <summary>Pushes buffered records to their destination (called on the flush interval and at stop).</summary>
     void Flush();
+
+    /// <summary>
+    /// When what this sink took is safely stored: decides when peers with ack.enabled get <c>ACK n</c>.
+    /// </summary>
+    SinkDurability Durability => SinkDurability.None;
+
+    /// <summary>
+    /// Checks that the sink can still write (a round trip to its database); throws when it cannot. Called while the
+    /// sink is idle, every probe-interval, so that /health/ready notices an outage before the next batch does.
+    /// </summary>
+    void Probe()
+    {
+    }
+}
+
+/// <summary>When records a sink took are durable.</summary>
+public enum SinkDurability
+{
+    /// <summary>Never (console, blackhole, websocket): counted as committed once handed to the sink.</summary>
+    None,
+
+    /// <summary>When <see cref="IFrameSink.Write"/> returns (a committed transaction).</summary>
+    OnWrite,
+
+    /// <summary>When <see cref="IFrameSink.Flush"/> returns (written and fsynced).</summary>
+    OnFlush,
 }

@@ -30,11 +30,16 @@ public sealed class JsonlSink : IFrameSink
         return _records.Append(batch, accepted, rejected);
     }
 
+    /// <summary>Durable once a flush has written and fsynced the lines.</summary>
+    public SinkDurability Durability => SinkDurability.OnFlush;
+
+    /// <summary>Writes buffered lines and fsyncs them (once per flush-interval, not per batch).</summary>
     public void Flush()
     {
         if (_records.Length == 0) return;
         _file.Write(_records.WrittenSpan);
         _records.Clear();
+        _file.Flush(flushToDisk: true);
     }
 
     public void Dispose()

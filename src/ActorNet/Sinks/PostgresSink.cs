@@ -96,6 +96,28 @@ public sealed class PostgresSink : IFrameSink
         }
     }
 
+    public SinkDurability Durability => SinkDurability.OnWrite;
+
+    /// <summary>A round trip on the sink's connection, or on a fresh one when it has none.</summary>
+    public void Probe()
+    {
+        try
+        {
+            if (_connection is { } open)
+            {
+                Scalar(open, "SELECT 1");
+                return;
+            }
+            using var connection = _dataSource.OpenConnection();
+            Scalar(connection, "SELECT 1");
+        }
+        catch
+        {
+            Close();
+            throw;
+        }
+    }
+
     /// <summary>Every batch is committed by <see cref="Write"/>; nothing is buffered.</summary>
     public void Flush()
     {

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using ActorNet.Configuration;
 using ActorNet.Metrics;
-using ActorNet.Pipeline;
 using ActorNet.Monitoring;
+using ActorNet.Pipeline;
+using ActorNet.Sinks.Spool;
 using Akka.Actor;
 using Akka.Event;
 
@@ -9,13 +11,18 @@ namespace ActorNet.Sinks;
 
 /// <summary>
 /// Puts one <see cref="IFrameSink"/> behind a mailbox: writes each batch, acknowledges it to the connection it
-/// came from (which returns read credits), flushes on an interval and at stop.
+/// came from (which returns read credits), reports commits for peers' <c>ACK n</c>, flushes on an interval and
+/// at stop.
 ///
 /// <code>
-///   Writing --write fails--> Retrying --retry succeeds--> Writing
+///   Writing --write fails--> Outage --backlog written in order--> Writing
 /// </code>
-/// While retrying, new batches queue behind the failed one (their connections run out of credits and stop
-/// reading, so the queue is bounded by max-inflight-frames per connection) and are written in order later.
+/// In an outage the failed batch and everything after it form the backlog, written oldest first once the sink
+/// can write again (retried with exponential backoff and jitter). With a spool (spool-dir) the backlog goes to
+/// disk and is acknowledged at once, so connections keep reading until the spool reaches max-spool-size; without
+/// one, or once the spool is full, batches wait in memory unacknowledged, their connections run out of credits
+/// and stop reading (the queue is bounded by max-inflight-frames per connection). At stop, batches still in
+/// memory go to the spool; a spool left behind is replayed when the sink starts again.
 /// </summary>
 public sealed class SinkActor : UntypedActor, IWithTimers
 {
@@ -24,20 +31,36 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private static readonly TimeSpan MinRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
 
+    // Replay yields to the mailbox this often, so that new batches are spooled and acknowledged meanwhile.
+    private static readonly TimeSpan ReplaySlice = TimeSpan.FromMilliseconds(200);
+
     private readonly SinkSettings _settings;
     private readonly Func<SinkSettings, IFrameSink> _factory;
     private readonly SinkStatus _status;
     private readonly KeyValuePair<string, object?> _sinkTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Queue<SinkBatch> _retryQueue = new();
+
+    // Batches waiting in memory, unacknowledged, oldest first; always newer than everything in the spool.
+    private readonly Queue<SinkBatch> _held = new();
+    private long _heldFrames;
+
+    // Per connection (and sink slot): the highest seq written but durable only at the next flush / spool sync.
+    private readonly Dictionary<(IActorRef, int), long> _awaitingFlush = new();
+    private readonly Dictionary<(IActorRef, int), long> _awaitingSpoolSync = new();
+
     private IFrameSink? _sink;
+    private SinkDurability _durability;
+    private SinkSpool? _spool;
+    private bool _outage;
     private TimeSpan _retryDelay = MinRetry;
+    private long _reportedBacklog;
+    private bool _wroteSinceProbe;
 
     public SinkActor(SinkSettings settings, Func<SinkSettings, IFrameSink> factory, SinkStatus status)
     {
-        _status = status;
         _settings = settings;
         _factory = factory;
+        _status = status;
         _sinkTag = ActorNetMetrics.Sink(settings.Name);
     }
 
@@ -59,41 +82,84 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         public static readonly RetryTick Instance = new();
     }
 
+    private sealed class ProbeTick
+    {
+        public static readonly ProbeTick Instance = new();
+    }
+
     protected override void PreStart()
     {
+        ActorKinds.Started(ActorKinds.Sink, Self);
         _sink = _factory(_settings);
+        _durability = _sink.Durability;
+        if (_settings.HasSpool)
+        {
+            _spool = new SinkSpool(Path.Combine(_settings.SpoolDir, _settings.Name), _settings.MaxSpoolSize);
+            if (!_spool.IsEmpty)
+            {
+                _log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new",
+                    _settings.Name, _spool.Frames, _spool.Bytes, Path.Combine(_settings.SpoolDir, _settings.Name));
+                _outage = true;
+                Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, TimeSpan.Zero);
+            }
+        }
+        ReportBacklog();
         Timers.StartPeriodicTimer(nameof(FlushTick), FlushTick.Instance, _settings.FlushInterval);
+        if (_durability == SinkDurability.OnWrite)
+            Timers.StartPeriodicTimer(nameof(ProbeTick), ProbeTick.Instance, _settings.ProbeInterval);
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        ActorKinds.Restarted(ActorKinds.Sink);
+        base.PostRestart(reason);
     }
 
     protected override void PostStop()
     {
-        if (_retryQueue.Count > 0)
-            _log.Error("Sink {Sink} stopped with {Batches} batches it could not write", _settings.Name, _retryQueue.Count);
+        SpoolHeldAtStop();
         try
         {
             _sink?.Dispose();
+            SendCommits(_awaitingFlush);
         }
         catch (Exception e)
         {
             _log.Error(e, "Sink {Sink} failed to flush and close", _settings.Name);
         }
+        _spool?.Dispose();
+        _spool = null;
+        ActorNetMetrics.SinkBacklogFrames.Add(-_reportedBacklog, _sinkTag);
+        _reportedBacklog = 0;
+        ActorKinds.Stopped(Self);
     }
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
-            case SinkBatch batch when _retryQueue.Count > 0:
-                _retryQueue.Enqueue(batch);
+            case SinkBatch batch when _outage:
+                AddToBacklog(batch);
+                ReportBacklog();
                 break;
             case SinkBatch batch:
-                if (!TryWrite(batch)) StartRetrying(batch);
+                if (!TryWrite(batch.Batch, batch.WriteAccepted, batch.WriteRejected, out var error))
+                {
+                    EnterOutage(batch.Batch, error);
+                    AddToBacklog(batch);
+                    ReportBacklog();
+                    return;
+                }
+                Acknowledge(batch);
                 break;
             case FlushTick:
-                TryFlush();
+                Flush();
                 break;
             case RetryTick:
-                Retry();
+                WriteBacklog();
+                break;
+            case ProbeTick:
+                Probe();
                 break;
             default:
                 Unhandled(message);
@@ -101,57 +167,245 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
     }
 
-    private bool TryWrite(SinkBatch batch)
+    /// <summary>Writes one batch (or the sink's part of it); false and the error when the sink cannot.</summary>
+    private bool TryWrite(ParsedBatch batch, bool accepted, bool rejected, out Exception? error)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            var written = _sink!.Write(batch.Batch, batch.WriteAccepted, batch.WriteRejected);
+            var written = _sink!.Write(batch, accepted, rejected);
+            ActorNetMetrics.SinkWriteSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _sinkTag);
             if (written > 0) ActorNetMetrics.SinkFramesWritten.Add(written, _sinkTag);
-            batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.LastSeq));
+            _status.Wrote(written);
+            _wroteSinceProbe = true;
+            error = null;
             return true;
         }
         catch (Exception e)
         {
             ActorNetMetrics.SinkWriteFailures.Add(1, _sinkTag);
-            _log.Error(e, "Sink {Sink} failed to write {Frames} frames of connection {ConnectionId}; retrying in {Delay}",
-                _settings.Name, batch.Batch.Count, batch.Batch.Connection.Id, _retryDelay);
+            _status.Failed(e.Message);
+            error = e;
             return false;
         }
     }
 
-    private void TryFlush()
+    private void Acknowledge(SinkBatch batch)
+    {
+        var upTo = batch.Batch.Frames.LastSeq;
+        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, upTo));
+        if (!batch.WantsCommit) return;
+        if (_durability == SinkDurability.OnFlush) Remember(_awaitingFlush, batch, upTo);
+        else batch.AckTo.Tell(new FramesCommitted(batch.AckSlot, upTo));
+    }
+
+    private static void Remember(Dictionary<(IActorRef, int), long> awaiting, SinkBatch batch, long upTo)
+    {
+        var key = (batch.AckTo, batch.AckSlot);
+        if (!awaiting.TryGetValue(key, out var seen) || seen < upTo) awaiting[key] = upTo;
+    }
+
+    private static void SendCommits(Dictionary<(IActorRef, int), long> awaiting)
+    {
+        foreach (var ((connection, slot), upTo) in awaiting) connection.Tell(new FramesCommitted(slot, upTo));
+        awaiting.Clear();
+    }
+
+    private void EnterOutage(ParsedBatch failed, Exception? error)
+    {
+        _outage = true;
+        _log.Error(error, "Sink {Sink} failed to write {Frames} frames of connection {ConnectionId}; {Where}, retrying in {Delay}",
+            _settings.Name, failed.Count, failed.Connection.Id,
+            _spool is null ? "holding them in memory (sources stop reading when their credits run out)" : "spooling to disk",
+            _retryDelay);
+        Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, _retryDelay);
+    }
+
+    /// <summary>Spooled (and acknowledged) while the spool has room and nothing is held in memory before it.</summary>
+    private void AddToBacklog(SinkBatch batch)
+    {
+        if (_held.Count == 0 && TrySpool(batch)) return;
+        _held.Enqueue(batch);
+        _heldFrames += CountWritten(batch);
+    }
+
+    private bool TrySpool(SinkBatch batch, bool ignoreLimit = false)
+    {
+        if (_spool is null) return false;
+        if (!_spool.TryAppend(batch.Batch, batch.WriteAccepted, batch.WriteRejected, CountWritten(batch), ignoreLimit))
+            return false;
+        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.LastSeq));
+        if (batch.WantsCommit) Remember(_awaitingSpoolSync, batch, batch.Batch.Frames.LastSeq);
+        return true;
+    }
+
+    private static int CountWritten(SinkBatch batch)
+    {
+        var parsed = batch.Batch;
+        if (parsed.Rejections is null) return batch.WriteAccepted ? parsed.Count : 0;
+        var written = 0;
+        for (var i = 0; i < parsed.Count; i++)
+            if (parsed.IsRejected(i) ? batch.WriteRejected : batch.WriteAccepted) written++;
+        return written;
+    }
+
+    /// <summary>The spool first (it holds the oldest batches), then what waits in memory, in order.</summary>
+    private void WriteBacklog()
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(ReplaySlice.TotalSeconds * Stopwatch.Frequency);
+        while (_spool is not null && _spool.TryPeek(out var spooled, out var accepted, out var rejected))
+        {
+            if (!TryWrite(spooled, accepted, rejected, out var error) || !TryFlushReplayed(out error))
+            {
+                RetryLater(error);
+                return;
+            }
+            _spool.Advance();
+            MoveHeldIntoSpool();
+            ReportBacklog();
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                // Let queued batches in (they join the spool), then carry on at once.
+                Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, TimeSpan.Zero);
+                return;
+            }
+        }
+
+        while (_held.TryPeek(out var batch))
+        {
+            if (!TryWrite(batch.Batch, batch.WriteAccepted, batch.WriteRejected, out var error))
+            {
+                RetryLater(error);
+                return;
+            }
+            _held.Dequeue();
+            _heldFrames -= CountWritten(batch);
+            Acknowledge(batch);
+        }
+
+        _outage = false;
+        _retryDelay = MinRetry;
+        ReportBacklog();
+        _log.Info("Sink {Sink} is writing again; its backlog is written", _settings.Name);
+    }
+
+    // A replayed record leaves the spool only once durable in the sink: for a flushing sink, after a flush.
+    private bool TryFlushReplayed(out Exception? error)
+    {
+        error = null;
+        if (_durability != SinkDurability.OnFlush) return true;
+        try
+        {
+            _sink!.Flush();
+            return true;
+        }
+        catch (Exception e)
+        {
+            error = e;
+            return false;
+        }
+    }
+
+    private void MoveHeldIntoSpool()
+    {
+        while (_held.TryPeek(out var batch) && TrySpool(batch))
+        {
+            _held.Dequeue();
+            _heldFrames -= CountWritten(batch);
+        }
+    }
+
+    private void RetryLater(Exception? error)
+    {
+        _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetry.Ticks));
+        // Jitter: sinks sharing one database do not all come back at the same instant.
+        var delay = _retryDelay * (0.8 + 0.4 * Random.Shared.NextDouble());
+        _log.Warning("Sink {Sink} still cannot write ({Error}); {Backlog} frames waiting; retrying in {Delay}",
+            _settings.Name, error?.Message, Backlog, delay);
+        Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, delay);
+    }
+
+    private void Flush()
     {
         try
         {
             _sink!.Flush();
+            SendCommits(_awaitingFlush);
         }
         catch (Exception e)
         {
             // The records stay buffered in the sink and are flushed again on the next tick.
             ActorNetMetrics.SinkWriteFailures.Add(1, _sinkTag);
+            _status.Failed(e.Message);
             _log.Error(e, "Sink {Sink} failed to flush; retrying on the next flush", _settings.Name);
         }
-    }
 
-    private void StartRetrying(SinkBatch failed)
-    {
-        _retryQueue.Enqueue(failed);
-        Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, _retryDelay);
-    }
-
-    private void Retry()
-    {
-        while (_retryQueue.TryPeek(out var batch))
+        if (_spool is null || _awaitingSpoolSync.Count == 0) return;
+        try
         {
-            if (!TryWrite(batch))
+            _spool.Sync();
+            // Commits must arrive in seq order per connection: spooled batches are newer than unflushed ones.
+            if (_awaitingFlush.Count == 0) SendCommits(_awaitingSpoolSync);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Sink {Sink} failed to sync its spool; acknowledgements to peers wait for the next flush", _settings.Name);
+        }
+    }
+
+    private void Probe()
+    {
+        if (_outage || _wroteSinceProbe)
+        {
+            _wroteSinceProbe = false;
+            return;
+        }
+        var wasWriting = _status.CanWrite;
+        try
+        {
+            _sink!.Probe();
+            _status.Healthy();
+            if (!wasWriting) _log.Info("Sink {Sink} can write again", _settings.Name);
+        }
+        catch (Exception e)
+        {
+            _status.Failed(e.Message);
+            if (wasWriting) _log.Warning("Sink {Sink} cannot reach its store: {Error}", _settings.Name, e.Message);
+        }
+    }
+
+    private void SpoolHeldAtStop()
+    {
+        if (_held.Count == 0) return;
+        var held = _held.Count;
+        if (_spool is not null)
+        {
+            try
             {
-                _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetry.Ticks));
-                Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, _retryDelay);
+                // Past max-spool-size if need be: at stop, exceeding the limit beats losing what was read.
+                while (_held.TryDequeue(out var batch)) TrySpool(batch, ignoreLimit: true);
+                _spool.Sync();
+                _log.Warning("Sink {Sink} stopped during an outage: {Batches} batches spooled, {Frames} frames in the spool, written at next start",
+                    _settings.Name, held, _spool.Frames);
                 return;
             }
-            _retryQueue.Dequeue();
+            catch (Exception e)
+            {
+                _log.Error(e, "Sink {Sink} could not spool {Batches} batches at stop", _settings.Name, _held.Count);
+            }
         }
-        _log.Info("Sink {Sink} is writing again", _settings.Name);
-        _retryDelay = MinRetry;
+        _log.Error("Sink {Sink} stopped with {Batches} batches ({Frames} frames) it could not write and has no spool for (set spool-dir)",
+            _settings.Name, _held.Count, _heldFrames);
+    }
+
+    private long Backlog => _heldFrames + (_spool?.Frames ?? 0);
+
+    private void ReportBacklog()
+    {
+        var backlog = Backlog;
+        _status.SetBacklog(backlog, _spool?.Bytes ?? 0);
+        if (backlog == _reportedBacklog) return;
+        ActorNetMetrics.SinkBacklogFrames.Add(backlog - _reportedBacklog, _sinkTag);
+        _reportedBacklog = backlog;
     }
 }

@@ -102,6 +102,10 @@ public sealed class SqliteSink : IFrameSink
         return written;
     }
 
+    public SinkDurability Durability => SinkDurability.OnWrite;
+
+    public void Probe() => Execute("SELECT 1");
+
     /// <summary>Every batch is committed by <see cref="Write"/>; nothing is buffered.</summary>
     public void Flush()
     {
