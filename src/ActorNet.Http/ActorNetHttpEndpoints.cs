@@ -43,8 +43,7 @@ public static class ActorNetHttpEndpoints
         // Dashboard/DashboardEndpoints.cs: extension MapActorNetDashboard(this IEndpointRouteBuilder, ActorNetService,
         // HttpSettings). Its endpoints that show data call .RequireAdminToken() themselves (the WebSocket with
         // allowQueryToken: true, since browsers cannot set headers on a WebSocket). Uncomment once that file exists:
-        // app.MapActorNetDashboard(service, settings);
-        _ = settings;
+        app.MapActorNetDashboard(service, settings);
         return app;
     }
 }

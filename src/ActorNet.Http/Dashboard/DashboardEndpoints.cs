@@ -1,4 +1,6 @@
 using ActorNet.Configuration;
+using ActorNet.Http.Dashboard;
+using ActorNet.Http.Security;
 using ActorNet.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace ActorNet.Http.Dashboard;
+// In ActorNet.Http, beside MapActorNet, so that the extension is found where the other endpoints are composed.
+namespace ActorNet.Http;
 
 /// <summary>
 /// The dashboard: one static page (HTML, JS and CSS embedded in this assembly; no build step, nothing fetched
@@ -22,15 +25,17 @@ public static class DashboardEndpoints
     ];
 
     /// <summary>
-    /// Maps <c>GET /</c> (the page and its assets), <c>GET /api/history</c> (frames/s per source over the last
-    /// 5 minutes, sampled every second from now on) and <c>/ws/tail</c>. When <paramref name="app"/> is an
-    /// application builder this also adds the WebSocket middleware; otherwise the caller must
-    /// (<c>UseWebSockets()</c>).
+    /// Maps <c>GET /</c> (the page and its assets, open to all: they hold no data), <c>GET /api/history</c>
+    /// (frames/s per source over the last 5 minutes, sampled every second from now on) and <c>/ws/tail</c>, both
+    /// behind the admin token. Needs <c>UseWebSockets()</c> and <c>UseActorNetAdminToken</c> in the pipeline, as
+    /// <see cref="ActorNetHttpServer"/> has.
     /// </summary>
+    /// <param name="settings">
+    /// The settings the pipeline's admin-token middleware was given; the dashboard's endpoints only mark themselves
+    /// as needing the token.
+    /// </param>
     public static IEndpointRouteBuilder MapActorNetDashboard(this IEndpointRouteBuilder app, ActorNetService service, HttpSettings settings)
     {
-        if (app is IApplicationBuilder builder) builder.UseWebSockets();
-
         foreach (var (path, resource, contentType) in Assets)
         {
             var content = ReadAsset(resource);
@@ -41,11 +46,10 @@ public static class DashboardEndpoints
         history.Start();
         var lifetime = app.ServiceProvider.GetService<IHostApplicationLifetime>();
         lifetime?.ApplicationStopping.Register(history.Dispose);
-        app.MapGet("/api/history", (HttpContext context) => DashboardAccess.IsAllowed(context, settings, allowQueryToken: false)
-            ? Results.Json(HistoryView.Of(history), DashboardJson.Options)
-            : Results.Unauthorized());
+        app.MapGet("/api/history", () => Results.Json(HistoryView.Of(history), DashboardJson.Options)).RequireAdminToken();
 
-        app.Map("/ws/tail", context => LiveTailEndpoint.HandleAsync(context, service, settings));
+        // Browsers cannot set headers on a WebSocket: the page passes the token as ?token=.
+        app.Map("/ws/tail", context => LiveTailEndpoint.HandleAsync(context, service)).RequireAdminToken(allowQueryToken: true);
         return app;
     }
 

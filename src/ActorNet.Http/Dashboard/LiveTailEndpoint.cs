@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ActorNet.Configuration;
 using ActorNet.Monitoring;
 using ActorNet.Pipeline;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 namespace ActorNet.Http.Dashboard;
 
 /// <summary>
-/// <c>GET /ws/tail[?sink=name][&amp;token=...]</c>: one <see cref="LiveTail"/> subscriber per WebSocket. Sends
+/// <c>GET /ws/tail[?sink=name][&amp;token=...]</c> (the token is checked by the admin-token middleware): one <see cref="LiveTail"/> subscriber per WebSocket. Sends
 /// every record of the <c>websocket</c> sinks (or of the one named) as a text message, and every second
 /// <c>{"kind":"stats","dropped":N,"queued":N,"droppedTotal":N,"sinks":[...]}</c> (the first one as soon as the
 /// subscriber is registered). The socket's queue holds the sink's <c>subscriber-buffer</c> records; a browser that
@@ -26,13 +25,8 @@ internal static class LiveTailEndpoint
     // Records sent between two looks at the stats timer, so that a flood of records still lets stats out.
     private const int RecordsPerRound = 256;
 
-    public static async Task HandleAsync(HttpContext context, ActorNetService service, HttpSettings settings)
+    public static async Task HandleAsync(HttpContext context, ActorNetService service)
     {
-        if (!DashboardAccess.IsAllowed(context, settings, allowQueryToken: true))
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -54,16 +54,6 @@
     connectTail();
   });
 
-  // Counters may sit on the source itself or under "counters"; accept either spelling the API uses.
-  function pick(item, ...names) {
-    for (const scope of [item, item.counters || {}]) {
-      for (const name of names) {
-        if (scope[name] !== undefined && scope[name] !== null) return scope[name];
-      }
-    }
-    return undefined;
-  }
-
   function number(value) {
     return typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 1 }) : '';
   }
@@ -104,23 +94,18 @@
     }
   }
 
-  function renderSources(sources, connections) {
+  function renderSources(sources) {
     syncRows($('sources').tBodies[0], sources, s => s.name, 'data-source', (row, s) => {
-      const frames = pick(s, 'framesReceived', 'frames');
-      const active = pick(s, 'connectionsActive', 'connections', 'activeConnections');
-      const open = typeof active === 'number' ? active : connections.filter(c => c.source === s.name).length;
       cell(row, 'name', s.name);
       cell(row, 'type', s.type || '');
       cell(row, 'endpoint', s.endpoint || '');
       const state = cell(row, 'state', s.state || '');
       state.title = s.lastError ? 'last error: ' + s.lastError + (s.nextAttemptAt ? '; next attempt ' + time(s.nextAttemptAt) : '') : '';
       state.dataset.state = s.state || '';
-      cell(row, 'connections', number(open), open);
-      cell(row, 'frames', number(frames), frames);
-      const bytes = pick(s, 'bytesReceived', 'bytes');
-      cell(row, 'bytes', number(bytes), bytes);
-      const quarantined = pick(s, 'framesQuarantined', 'quarantined');
-      cell(row, 'quarantined', number(quarantined), quarantined);
+      cell(row, 'connections', number(s.connectionsActive), s.connectionsActive);
+      cell(row, 'frames', number(s.frames), s.frames);
+      cell(row, 'bytes', number(s.bytes), s.bytes);
+      cell(row, 'quarantined', number(s.quarantined), s.quarantined);
       const rate = rates.get(s.name);
       cell(row, 'fps', rate === undefined ? '' : number(rate), rate === undefined ? '' : rate);
     });
@@ -134,12 +119,9 @@
       cell(row, 'peer', c.peer);
       cell(row, 'connected', time(c.connectedAt));
       cell(row, 'last-frame', time(c.lastFrameAt));
-      const frames = pick(c, 'frames', 'framesReceived');
-      cell(row, 'frames', number(frames), frames);
-      const bytes = pick(c, 'bytes', 'bytesReceived');
-      cell(row, 'bytes', number(bytes), bytes);
-      const quarantined = pick(c, 'quarantined', 'framesQuarantined');
-      cell(row, 'quarantined', number(quarantined), quarantined);
+      cell(row, 'frames', number(c.frames), c.frames);
+      cell(row, 'bytes', number(c.bytes), c.bytes);
+      cell(row, 'quarantined', number(c.quarantined), c.quarantined);
       let action = row.querySelector('td.action');
       if (!action) {
         action = document.createElement('td');
@@ -175,10 +157,8 @@
     if (needToken) return;
     try {
       const [sources, connections] = await Promise.all([api('/api/sources'), api('/api/connections')]);
-      const sourceList = Array.isArray(sources) ? sources : (sources && sources.sources) || [];
-      const connectionList = Array.isArray(connections) ? connections : (connections && connections.connections) || [];
-      renderSources(sourceList, connectionList);
-      renderConnections(connectionList);
+      renderSources(sources.sources);
+      renderConnections(connections.connections);
       setBadge('api-state', 'updated ' + new Date().toLocaleTimeString('en-GB', { hour12: false }), 'ok');
     } catch (e) {
       if (!(e instanceof Unauthorized)) setBadge('api-state', 'API unreachable: ' + (e.message || e), 'bad');
