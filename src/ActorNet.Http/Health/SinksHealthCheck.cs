@@ -12,7 +12,8 @@ internal sealed class SinksHealthCheck(ActorNetService service) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var names = service.Settings.Sinks.Keys.Order(StringComparer.Ordinal).ToArray();
+        // Only sinks some source feeds are started; one that is configured but unused never writes and never fails.
+        var names = service.Settings.Sources.SelectMany(s => s.AllSinks).Distinct().Order(StringComparer.Ordinal).ToArray();
         var notReady = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var name in names)
         {

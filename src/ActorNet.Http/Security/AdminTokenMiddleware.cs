@@ -17,7 +17,7 @@ internal sealed class AdminTokenMiddleware(RequestDelegate next, AdminToken toke
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return context.Response.WriteAsJsonAsync(new ErrorResponse("this endpoint requires Authorization: Bearer <actornet.http.admin-token>"),
+        return context.Response.WriteAsJsonAsync(new ErrorResponse("this endpoint requires the admin token (actornet.http.admin-token) as Authorization: Bearer TOKEN"),
             AdminJsonContext.Default.ErrorResponse);
     }
 }
