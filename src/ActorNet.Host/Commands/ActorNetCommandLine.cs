@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ActorNet.Host.Commands.FeedSim;
 using ActorNet.Host.Commands.Send;
+using ActorNet.Host.Commands.Status;
 
 namespace ActorNet.Host.Commands;
 
@@ -17,6 +18,7 @@ public static class ActorNetCommandLine
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(SendCommand.Create());
         root.Subcommands.Add(FeedSimCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 }
