@@ -74,6 +74,16 @@ public sealed class ActorNetProcess : IDisposable
         if (kill.ExitCode != 0) throw new XunitException($"kill -TERM {_process.Id} exited with {kill.ExitCode}");
     }
 
+    /// <summary>
+    /// SIGKILL (<see cref="Process.Kill()"/> on Linux), as the OOM killer or <c>kill -9</c> would: no drain, no flush.
+    /// Returns once the process is gone, so its port and files are free.
+    /// </summary>
+    public async Task KillAsync(TimeSpan within)
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(within);
+    }
+
     /// <summary>The exit code; fails (after killing the process) if it is still running after <paramref name="within"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {
