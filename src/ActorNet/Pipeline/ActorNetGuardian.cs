@@ -57,7 +57,7 @@ internal sealed class ActorNetGuardian : UntypedActor
         foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct())
         {
             var sink = _settings.Sinks[name];
-            var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type], _status.AddSink(name, sink.Type)), $"sink-{name}");
+            var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type], _status.Sink(name)!), $"sink-{name}");
             sinkRefs[name] = actor;
             _sinks.Add(actor);
         }
@@ -65,10 +65,7 @@ internal sealed class ActorNetGuardian : UntypedActor
         foreach (var source in _settings.Sources)
         {
             var slots = source.AllSinks;
-            var endpoint = source.Type == SourceType.TcpConnect
-                ? $"{source.Host}:{source.Port}"
-                : _boundSockets[source.Name].LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}";
-            var sourceStatus = _status.AddSource(source.Name, source.Type == SourceType.TcpConnect ? "tcp-connect" : "tcp-listen", endpoint);
+            var sourceStatus = _status.Source(source.Name)!;
             var route = new SourceRoute(
                 slots.Select(n => sinkRefs[n]).ToArray(),
                 slots.Select(n => source.Sinks.Contains(n)).ToArray(),

@@ -65,7 +65,7 @@ public sealed class ActorNetService
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
 
         var sockets = BindAll(settings);
-        var status = new ActorNetStatus();
+        var status = Describe(settings, sockets);
         options.LiveTail.Attach(status);
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status), name);
         return new ActorNetService(system, name, guardian, settings, status, options.LiveTail);
@@ -124,6 +124,23 @@ public sealed class ActorNetService
             .Ask<ConnectionProtocol.BroadcastSent>(new ConnectionProtocol.BroadcastTo(source, payload), timeout ?? TimeSpan.FromSeconds(5))
             .ConfigureAwait(false);
         return sent.Connections;
+    }
+
+    /// <summary>
+    /// Every source and sink in the operational view before any actor starts, so that a caller sees the whole
+    /// picture as soon as <see cref="Start"/> returns (states then move on as the actors run).
+    /// </summary>
+    private static ActorNetStatus Describe(ActorNetSettings settings, IReadOnlyDictionary<string, Socket> sockets)
+    {
+        var status = new ActorNetStatus();
+        foreach (var name in settings.Sources.SelectMany(s => s.AllSinks).Distinct()) status.AddSink(name, settings.Sinks[name].Type);
+        foreach (var source in settings.Sources)
+        {
+            var listening = source.Type == SourceType.TcpListen;
+            var endpoint = listening ? sockets[source.Name].LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}" : $"{source.Host}:{source.Port}";
+            status.AddSource(source.Name, listening ? "tcp-listen" : "tcp-connect", endpoint);
+        }
+        return status;
     }
 
     private static Dictionary<string, Socket> BindAll(ActorNetSettings settings)
