@@ -39,10 +39,8 @@ public static class ActorNetHttpEndpoints
         app.MapActorNetHealth();
         app.MapActorNetAdminApi(service);
 
-        // The dashboard, the websocket sink's /ws/tail and the live tail are mapped by
-        // Dashboard/DashboardEndpoints.cs: extension MapActorNetDashboard(this IEndpointRouteBuilder, ActorNetService,
-        // HttpSettings). Its endpoints that show data call .RequireAdminToken() themselves (the WebSocket with
-        // allowQueryToken: true, since browsers cannot set headers on a WebSocket). Uncomment once that file exists:
+        // The page, /api/history and the live tail's /ws/tail (Dashboard/). Its data endpoints mark themselves with
+        // RequireAdminToken, the WebSocket with allowQueryToken, since a browser cannot set headers on a WebSocket.
         app.MapActorNetDashboard(service, settings);
         return app;
     }
