@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ActorNet.Http.Admin;
 using ActorNet.Monitoring;
 using ActorNet.Pipeline;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +11,9 @@ using Microsoft.Extensions.Hosting;
 namespace ActorNet.Http.Dashboard;
 
 /// <summary>
-/// <c>GET /ws/tail[?sink=name][&amp;token=...]</c> (the token is checked by the admin-token middleware): one <see cref="LiveTail"/> subscriber per WebSocket. Sends
-/// every record of the <c>websocket</c> sinks (or of the one named) as a text message, and every second
+/// <c>GET /ws/tail[?sink=name][&amp;token=...]</c>: one <see cref="LiveTail"/> subscriber per WebSocket (the token is
+/// checked by the admin-token middleware). Sends every record of the <c>websocket</c> sinks (or of the one named)
+/// as a text message, and every second
 /// <c>{"kind":"stats","dropped":N,"queued":N,"droppedTotal":N,"sinks":[...]}</c> (the first one as soon as the
 /// subscriber is registered). The socket's queue holds the sink's <c>subscriber-buffer</c> records; a browser that
 /// reads more slowly than records arrive loses its oldest ones, counted in <c>dropped</c>.
@@ -30,7 +32,7 @@ internal static class LiveTailEndpoint
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("/ws/tail expects a WebSocket upgrade");
+            await context.Response.WriteAsJsonAsync(new ErrorResponse("/ws/tail expects a WebSocket upgrade"), AdminJsonContext.Default.ErrorResponse);
             return;
         }
 
@@ -39,7 +41,7 @@ internal static class LiveTailEndpoint
         if (filter is not null && sinks.All(s => s.Name != filter))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsync($"no websocket sink is named \"{filter}\"");
+            await context.Response.WriteAsJsonAsync(new ErrorResponse($"no websocket sink is named \"{filter}\""), AdminJsonContext.Default.ErrorResponse);
             return;
         }
         var watched = sinks.Where(s => filter is null || s.Name == filter).ToArray();

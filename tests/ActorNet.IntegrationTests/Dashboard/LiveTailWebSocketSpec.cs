@@ -72,11 +72,16 @@ public sealed class LiveTailWebSocketSpec
     }
 
     [Fact]
-    public async Task A_sink_that_is_not_a_websocket_sink_cannot_be_watched()
+    public async Task A_sink_that_is_not_a_websocket_sink_cannot_be_watched_nor_the_tail_read_without_a_websocket()
     {
         using var directory = new TempDirectory();
         var port = Loopback.FreePort();
         await using var host = await DashboardHost.StartAsync(DashboardHost.Config(TestConfig.UniqueSourceName("tail-sink"), port, directory));
+        using var http = new HttpClient();
+
+        using var plain = await http.GetAsync(host.Http("/ws/tail"));
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Contains("expects a WebSocket upgrade", await plain.Content.ReadAsStringAsync());
 
         var refused = await Assert.ThrowsAsync<WebSocketException>(() => TailClient.ConnectAsync(host.WebSocket("/ws/tail?sink=file")));
         Assert.Contains("404", refused.Message);
