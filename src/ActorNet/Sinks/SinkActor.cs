@@ -56,6 +56,10 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private long _reportedBacklog;
     private bool _wroteSinceProbe;
 
+    // The spool's oldest record is written to a flushing sink whose flush failed: retry the flush, not the write,
+    // or the sink's buffer would hold the record twice.
+    private bool _replayAwaitsFlush;
+
     public SinkActor(SinkSettings settings, Func<SinkSettings, IFrameSink> factory, SinkStatus status)
     {
         _settings = settings;
@@ -255,11 +259,21 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         var deadline = Stopwatch.GetTimestamp() + (long)(ReplaySlice.TotalSeconds * Stopwatch.Frequency);
         while (_spool is not null && _spool.TryPeek(out var spooled, out var accepted, out var rejected))
         {
-            if (!TryWrite(spooled, accepted, rejected, out var error) || !TryFlushReplayed(out error))
+            if (!_replayAwaitsFlush)
             {
-                RetryLater(error);
+                if (!TryWrite(spooled, accepted, rejected, out var writeError))
+                {
+                    RetryLater(writeError);
+                    return;
+                }
+                _replayAwaitsFlush = true;
+            }
+            if (!TryFlushReplayed(out var flushError))
+            {
+                RetryLater(flushError);
                 return;
             }
+            _replayAwaitsFlush = false;
             _spool.Advance();
             MoveHeldIntoSpool();
             ReportBacklog();

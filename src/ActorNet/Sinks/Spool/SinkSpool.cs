@@ -190,15 +190,36 @@ internal sealed class SinkSpool : IDisposable
             _readOffset = 0;
         }
 
+        var kept = new List<long>();
         foreach (var segment in segments)
         {
             var start = segment == _readSegment ? _readOffset : 0;
+            var before = _records.Count;
             var validEnd = ScanSegment(segment, start);
+            if (_records.Count == before)
+            {
+                // Nothing left to replay in it (all replayed, or only a torn record): it would never be deleted later.
+                File.Delete(SegmentPath(segment));
+                continue;
+            }
             using var file = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Write);
             // A record torn by a crash was never synced, so never acknowledged to anyone: drop it.
             if (file.Length > validEnd) file.SetLength(validEnd);
+            kept.Add(segment);
         }
-        _writeSegment = segments[^1];
+        if (kept.Count == 0)
+        {
+            _writeSegment = Math.Max(segments[^1], _readSegment);
+            _readSegment = _writeSegment + 1;
+            _readOffset = 0;
+            return;
+        }
+        if (kept[0] != _readSegment)
+        {
+            _readSegment = kept[0];
+            _readOffset = 0;
+        }
+        _writeSegment = kept[^1];
     }
 
     private long ScanSegment(long segment, long offset)

@@ -244,6 +244,32 @@ public sealed class SinkSpoolSpec : IDisposable
     }
 
     [Fact]
+    public void A_segment_whose_only_record_was_torn_is_deleted_at_reopen()
+    {
+        var appended = new List<SpooledBatch>();
+        using (var spool = new SinkSpool(_directory, RollingLimit))
+        {
+            // Up to the append that opens a second segment: that record is the second segment's only one.
+            for (var n = 0; SegmentFiles().Length < 2; n++)
+            {
+                var s = Spooled(n);
+                Assert.True(spool.TryAppend(s.Batch, s.Accepted, s.Rejected, s.Frames));
+                appended.Add(s);
+            }
+            spool.Sync();
+        }
+        var last = SegmentFiles()[^1];
+        using (var file = new FileStream(last, FileMode.Open, FileAccess.Write))
+            file.SetLength(file.Length - 3);
+
+        using var reopened = new SinkSpool(_directory, RollingLimit);
+
+        Assert.False(File.Exists(last), "a segment holding nothing to replay is removed");
+        Assert.Equal(appended.SkipLast(1).Select(Describe), DrainAll(reopened));
+        Assert.Empty(SegmentFiles());
+    }
+
+    [Fact]
     public void A_last_record_with_a_flipped_byte_is_dropped_at_reopen()
     {
         var appended = Enumerable.Range(0, 6).Select(Spooled).ToList();
