@@ -69,7 +69,8 @@ internal sealed class ActorNetGuardian : UntypedActor
             var route = new SourceRoute(
                 slots.Select(n => sinkRefs[n]).ToArray(),
                 slots.Select(n => source.Sinks.Contains(n)).ToArray(),
-                slots.Select(n => n == source.Quarantine).ToArray(),
+                // A live tail (websocket) shows quarantined frames too: it stores nothing, so it cannot lose them.
+                slots.Select(n => n == source.Quarantine || _settings.Sinks[n].Type == "websocket").ToArray(),
                 source.Ack);
             var parsers = Enumerable.Range(0, source.ParserParallelism)
                 .Select(i => Context.ActorOf(ParserActor.Props(sourceStatus, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),

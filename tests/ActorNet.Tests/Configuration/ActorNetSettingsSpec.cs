@@ -39,7 +39,7 @@ public sealed class ActorNetSettingsSpec
         """;
 
     [Fact]
-    public void The_embedded_default_is_one_text_source_on_port_7000_into_sqlite_with_rejects_in_jsonl()
+    public void The_embedded_default_is_one_text_source_on_port_7000_into_sqlite_with_rejects_in_jsonl_and_the_dashboard_on()
     {
         var settings = ActorNetSettings.Create(ActorNetSettings.EmbeddedDefault.WithFallback(ActorNetSettings.Reference));
 
@@ -52,15 +52,16 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal("\n"u8.ToArray(), framing.Delimiter);
         Assert.Equal(64 * 1024, framing.MaxFrameLength);
         Assert.Equal("text", source.Parser);
-        Assert.Equal(["store"], source.Sinks);
+        Assert.Equal(["store", "live"], source.Sinks);
         Assert.Equal("rejects", source.Quarantine);
         Assert.Equal("sqlite", settings.Sinks["store"].Type);
+        Assert.Equal("data/spool", settings.Sinks["store"].SpoolDir);
+        Assert.Equal("websocket", settings.Sinks["live"].Type);
+        Assert.Equal(new HttpSettings(true, "127.0.0.1", 8080, ""), settings.Http);
         Assert.Equal("data/actornet.db", settings.Sinks["store"].Path);
         Assert.Equal("frames", settings.Sinks["store"].Table);
         Assert.Equal("jsonl", settings.Sinks["rejects"].Type);
-        Assert.Equal("jsonl", settings.Sinks["rejects"].Type);
         Assert.Equal("data/quarantine.jsonl", settings.Sinks["rejects"].Path);
-        Assert.False(settings.Http.Enabled);
     }
 
     [Fact]
