@@ -238,8 +238,16 @@ public sealed record ActorNetSettings(
                 ? System.Text.Encoding.UTF8.GetBytes(login)
                 : null,
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
-            Ack = s.Section("ack", "{ enabled = on }").Bool("enabled"),
         };
+        var ack = s.Section("ack", "{ enabled = on }");
+        source = source with
+        {
+            Ack = ack.Bool("enabled"),
+            AckFinalWait = ack.RequiredDuration("final-wait", TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+        };
+        // ACK n must come back as one frame the peer can cut: a fixed size cannot hold it, raw has no boundaries.
+        if (source.Ack && source.Framing is FixedFramingSettings or RawFramingSettings)
+            ack.Error("enabled", "on", $"off with {source.Framing.Type} framing (ACK n needs delimiter or length-field framing to come back as one frame)");
 
         // Writing to the peer frames the payload; a length-field framing that keeps header bytes in the payload
         // cannot make them up.

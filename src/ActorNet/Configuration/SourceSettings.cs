@@ -55,10 +55,16 @@ public sealed record SourceSettings(
     public ReplyMode Reply { get; init; } = ReplyMode.None;
 
     /// <summary>
-    /// Write <c>ACK n</c> to the peer once its frames 1..n are committed in every durable sink of the source
-    /// (ack.enabled).
+    /// Write <c>ACK n</c> to the peer once its frames 1..n are committed in every sink of the source (sinks that keep
+    /// nothing count as committed once handed the frames) (ack.enabled).
     /// </summary>
     public bool Ack { get; init; }
+
+    /// <summary>
+    /// ack.final-wait: when the peer half-closes or ActorNet drains, how long the connection waits for the frames it
+    /// read to be committed so that it can send the last <c>ACK n</c> before closing.
+    /// </summary>
+    public TimeSpan AckFinalWait { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];

@@ -16,6 +16,7 @@ namespace ActorNet.Connections;
 ///   Reading --credits exhausted--> (paused, still Reading) --acks--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
 ///   Reading --EOF | error | idle | Close | fatal frame--> stopped
+///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
 ///   any --unexpected exception--> restarted by the listener: same socket, partial frame quarantined,
 ///                                 decoder resynchronised (or the peer closed if the framing cannot)
 /// </code>
@@ -33,6 +34,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool _waitingForRestartBackoff;
     private bool _stopping;
     private bool _dataAvailable;
+    private string _closeReason = "";
 
     public ConnectionActor(ConnectionState state, SourceSettings settings, IActorRef parser)
     {
@@ -61,10 +63,6 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         var info = new ConnectionInfo(settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{settings.Host}:{settings.Port}");
         var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source);
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
-        // Registered here, before the actor can receive anything, so the admin view never lags its first frame.
-        state.Status = new ConnectionStatus(id, info.Source, info.Peer, connection);
-        source.Owner.Opened(state.Status);
-        source.Accepted();
         context.Watch(connection);
         return (connection, info);
     }
@@ -73,6 +71,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
+        // Registered by the actor itself, before it handles any message and in the same thread as its PostStop,
+        // so the view can neither miss its first frame nor keep a connection that already closed.
+        _state.Status = new ConnectionStatus(Info.Id, Info.Source, Info.Peer, Self);
+        _state.Source.Owner.Opened(_state.Status);
+        _state.Source.Accepted();
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
         ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
         ActorKinds.Started(ActorKinds.Connection, Self);
@@ -141,7 +144,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 if (read.Count == 0)
                 {
                     DeliverTruncated();
-                    Stop("the peer closed the connection");
+                    StopAfterLastAck("the peer closed the connection");
                     return;
                 }
                 Process(read);
@@ -240,7 +243,65 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void FinishDrain()
     {
         DeliverTruncated();
-        Stop("ActorNet is stopping");
+        StopAfterLastAck("ActorNet is stopping");
+    }
+
+    /// <summary>
+    /// Reading is over but the peer may still listen (it half-closed, or ActorNet drains): with acknowledgements,
+    /// wait for the frames read to be committed and send the last <c>ACK n</c>, so that a peer that stops sending
+    /// and waits for it does not resend what was stored. Bounded by ack.final-wait.
+    /// </summary>
+    private void StopAfterLastAck(string reason)
+    {
+        if (!_settings.Ack || _state.LostFrames || LastAckWritten)
+        {
+            Stop(reason);
+            return;
+        }
+        _closeReason = reason;
+        Context.SetReceiveTimeout(null);
+        Timers.Cancel(nameof(ConnectionProtocol.HeartbeatTick));
+        Timers.StartSingleTimer(nameof(FinalAckTimeout), FinalAckTimeout.Instance, _settings.AckFinalWait);
+        Become(AwaitingCommits);
+    }
+
+    private bool LastAckWritten =>
+        _state.LastAckSent >= _state.NextSeq - 1 && !_state.Transport.WritePending && _outgoing.PendingBytes == 0;
+
+    private void AwaitingCommits(object message)
+    {
+        switch (message)
+        {
+            case FramesAcknowledged ack:
+                Acknowledge(ack);
+                break;
+            case FramesCommitted commit:
+                AcknowledgeToPeer(commit);
+                break;
+            case ConnectionProtocol.WriteCompleted written:
+                _state.Transport.WriteHandled();
+                _outgoing.Completed(written.Buffer, written.Count);
+                PumpWrites();
+                break;
+            case ConnectionProtocol.WriteFailed failed:
+                _state.Transport.WriteHandled();
+                Stop($"{_closeReason}; the last ACK could not be written: {failed.Cause.Message}");
+                return;
+            case FinalAckTimeout:
+                Stop($"{_closeReason}; frames after {_state.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
+                return;
+            case ConnectionProtocol.ReadCompleted or ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
+                _state.Transport.ReadHandled();
+                return;
+            default:
+                return;
+        }
+        if (LastAckWritten || _state.LostFrames) Stop(_closeReason);
+    }
+
+    private sealed class FinalAckTimeout
+    {
+        public static readonly FinalAckTimeout Instance = new();
     }
 
     private void ContinueReading()
@@ -317,11 +378,31 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void Acknowledge(FramesAcknowledged ack)
     {
-        if (ack.UpToSeq > _state.AckedUpTo[ack.AckSlot]) _state.AckedUpTo[ack.AckSlot] = ack.UpToSeq;
+        var slotAcked = _state.AckedUpTo[ack.AckSlot];
+        if (ack.UpToSeq <= slotAcked) return;
+        if (ack.FirstSeq > slotAcked + 1) LostOnTheWay(ack.AckSlot, slotAcked + 1, ack.FirstSeq - 1);
+        _state.AckedUpTo[ack.AckSlot] = ack.UpToSeq;
         var acked = _state.AckedByAll;
         while (_state.Unacknowledged.TryPeek(out var oldest) && oldest.LastSeq <= acked)
             _state.Unacknowledged.Dequeue().Release();
         ReportInflight();
+    }
+
+    /// <summary>
+    /// A sink acknowledged a batch after a gap: the batches between never reached it (a sink or parser actor
+    /// restarted and lost its mailbox's head, or a sink was stopped). Never silent; with acknowledgements the
+    /// peer is closed, so that it resends from its last <c>ACK n</c> instead of this connection acknowledging
+    /// past the gap.
+    /// </summary>
+    private void LostOnTheWay(int slot, long from, long to)
+    {
+        _log.Error("Connection {ConnectionId} on source {Source}: frames {From}..{To} never reached sink slot {Slot} ({Sink})",
+            Info.Id, Info.Source, from, to, slot, _settings.AllSinks[slot]);
+        if (!_settings.Ack) return;
+        _state.LostFrames = true;
+        if (_stopping) return;
+        DeliverTruncated();
+        Stop($"frames {from}..{to} were lost before sink {_settings.AllSinks[slot]} stored them; the peer resends from its last ACK");
     }
 
     /// <summary>
@@ -330,9 +411,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private void AcknowledgeToPeer(FramesCommitted commit)
     {
-        if (commit.UpToSeq > _state.CommittedUpTo[commit.AckSlot]) _state.CommittedUpTo[commit.AckSlot] = commit.UpToSeq;
+        // Never past what the sink acknowledged in order (commits follow acknowledgements from the same sink).
+        var upTo = Math.Min(commit.UpToSeq, _state.AckedUpTo[commit.AckSlot]);
+        if (upTo > _state.CommittedUpTo[commit.AckSlot]) _state.CommittedUpTo[commit.AckSlot] = upTo;
         var committed = _state.CommittedByAll;
-        if (committed <= _state.LastAckSent || _stopping) return;
+        if (committed <= _state.LastAckSent || _stopping || _state.LostFrames) return;
         Span<byte> ack = stackalloc byte[24];
         "ACK "u8.CopyTo(ack);
         committed.TryFormat(ack[4..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);

@@ -25,7 +25,7 @@ internal sealed class ConnectionState
     /// <summary>The source's operational view, which this connection's counters add to.</summary>
     public SourceStatus Source { get; }
 
-    /// <summary>This connection's operational view; set once the actor exists (it holds the actor's reference).</summary>
+    /// <summary>This connection's operational view; set by the actor's PreStart (it holds the actor's reference).</summary>
     public ConnectionStatus Status { get; set; } = null!;
     public SocketTransport Transport { get; }
 
@@ -40,6 +40,9 @@ internal sealed class ConnectionState
 
     /// <summary>ack.enabled: the n of the last <c>ACK n</c> written to the peer.</summary>
     public long LastAckSent { get; set; }
+
+    /// <summary>A sink never received some of this connection's frames: no further ACK may be sent.</summary>
+    public bool LostFrames { get; set; }
 
     /// <summary>The highest seq every sink has made durable.</summary>
     public long CommittedByAll

@@ -31,6 +31,12 @@ namespace ActorNet.Metrics;
 /// lock or an allocation and is updated with <see cref="Interlocked"/>; only the first measurement of a new tag set
 /// allocates. Scrapes are serialised among themselves and never block a measurement.
 /// </para>
+/// <para>
+/// An exporter sees only measurements made after it starts listening. For counters that only shifts the start; for an
+/// <see cref="UpDownCounter{T}"/> it is wrong for good: a connection opened before and closed after counts −1. ActorNet's
+/// operations endpoints therefore export <see cref="Shared"/>, which <c>ActorNetService.Start</c> creates before any
+/// actor runs.
+/// </para>
 /// </remarks>
 public sealed class PrometheusTextExporter : IDisposable
 {
@@ -53,9 +59,17 @@ public sealed class PrometheusTextExporter : IDisposable
         [typeof(Histogram<>)] = (Aggregation.Histogram, "histogram"),
     };
 
+    private static readonly Lazy<PrometheusTextExporter> SharedExporter = new(() => new PrometheusTextExporter(ActorNetMetrics.MeterName, shared: true));
+
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<Instrument, Family> _families = new();
+
+    // One listener per observable instrument, so that a scrape knows which callback threw: a listener's
+    // RecordObservableInstruments reports failures as one AggregateException that does not name the instruments.
+    private readonly ConcurrentQueue<MeterListener> _observers = new();
+
     private readonly Lock _scrapeGate = new();
+    private readonly bool _shared;
     private long _published;
     private bool _disposed;
 
@@ -69,24 +83,27 @@ public sealed class PrometheusTextExporter : IDisposable
     /// process-wide one.
     /// </param>
     public PrometheusTextExporter(string meterName = ActorNetMetrics.MeterName)
+        : this(meterName, shared: false)
+    {
+    }
+
+    private PrometheusTextExporter(string meterName, bool shared)
     {
         ArgumentException.ThrowIfNullOrEmpty(meterName);
         MeterName = meterName;
-        _listener = new MeterListener
-        {
-            InstrumentPublished = OnInstrumentPublished,
-            // The meter was disposed (or this listener was): its metrics leave the exposition.
-            MeasurementsCompleted = (instrument, _) => _families.TryRemove(instrument, out Family? _),
-        };
-        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, family) => ((Family)family!).Record((double)value, tags));
+        _shared = shared;
+        _listener = Listener(OnInstrumentPublished);
         _listener.Start();
     }
+
+    /// <summary>
+    /// The process-wide exporter of the <c>ActorNet</c> meter, created (and listening) the first time it is asked
+    /// for; it lives as long as the process and <see cref="Dispose"/> leaves it listening. <c>ActorNetService.Start</c>
+    /// asks for it when <c>actornet.http.enabled</c>, before any actor runs, so that the gauges built on
+    /// <see cref="UpDownCounter{T}"/> (open connections, frames in flight, sink backlogs) count from zero whichever way
+    /// the operations endpoints are started later.
+    /// </summary>
+    public static PrometheusTextExporter Shared => SharedExporter.Value;
 
     /// <summary>The name of the meter whose instruments are exported.</summary>
     public string MeterName { get; }
@@ -104,19 +121,16 @@ public sealed class PrometheusTextExporter : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _scrape++;
-            AggregateException? failedCallbacks = null;
-            try
+            var families = _families.Values.ToList();
+            List<string>? failedCallbacks = null;
+            foreach (var family in families)
             {
-                _listener.RecordObservableInstruments();
-            }
-            catch (AggregateException e)
-            {
-                // Every other instrument was still observed: one broken callback must not blank the whole scrape.
-                // Its series drop out, and the failure is reported below as a comment, which scrapers ignore.
-                failedCallbacks = e;
+                if (!family.Observe())
+                {
+                    (failedCallbacks ??= []).Add(family.InstrumentName);
+                }
             }
 
-            var families = _families.Values.ToList();
             families.Sort(static (a, b) => a.Name == b.Name ? a.Order.CompareTo(b.Order) : string.CompareOrdinal(a.Name, b.Name));
             Family? header = null;
             foreach (var family in families)
@@ -136,10 +150,13 @@ public sealed class PrometheusTextExporter : IDisposable
                 family.WriteSamples(writer, _scrape);
             }
 
-            foreach (var failure in failedCallbacks?.InnerExceptions ?? [])
+            // The instrument's name only: /metrics needs no token, and an exception's message may say anything (a
+            // connection string, a path). Scrapers ignore comments.
+            failedCallbacks?.Sort(StringComparer.Ordinal);
+            foreach (var instrument in failedCallbacks ?? [])
             {
                 writer.Write("# observable instrument callback failed: ");
-                writer.Write(Escape($"{failure.GetType().Name}: {failure.Message}", quotes: false));
+                writer.Write(Escape(instrument, quotes: false));
                 writer.Write('\n');
             }
         }
@@ -153,19 +170,42 @@ public sealed class PrometheusTextExporter : IDisposable
         return writer.ToString();
     }
 
-    /// <summary>Stops listening; measurements made afterwards are not seen.</summary>
+    /// <summary>Stops listening; measurements made afterwards are not seen. Does nothing to <see cref="Shared"/>.</summary>
     public void Dispose()
     {
         lock (_scrapeGate)
         {
-            if (_disposed)
+            if (_disposed || _shared)
             {
                 return;
             }
 
             _disposed = true;
             _listener.Dispose();
+            foreach (var observer in _observers)
+            {
+                observer.Dispose();
+            }
         }
+    }
+
+    // A listener that hands every measurement to the Family given as the state of EnableMeasurementEvents.
+    private MeterListener Listener(Action<Instrument, MeterListener> published)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = published,
+            // The meter was disposed (or this listener was): its metrics leave the exposition.
+            MeasurementsCompleted = (instrument, _) => _families.TryRemove(instrument, out Family? _),
+        };
+        listener.SetMeasurementEventCallback<byte>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
+        listener.SetMeasurementEventCallback<short>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
+        listener.SetMeasurementEventCallback<int>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
+        listener.SetMeasurementEventCallback<long>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
+        listener.SetMeasurementEventCallback<float>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
+        listener.SetMeasurementEventCallback<double>(static (_, value, tags, family) => ((Family)family!).Record(value, tags));
+        listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, family) => ((Family)family!).Record((double)value, tags));
+        return listener;
     }
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
@@ -178,7 +218,33 @@ public sealed class PrometheusTextExporter : IDisposable
 
         var family = new Family(this, instrument, kind.Aggregation, kind.Type, Interlocked.Increment(ref _published));
         _families[instrument] = family;
-        listener.EnableMeasurementEvents(instrument, family);
+        if (!instrument.IsObservable)
+        {
+            listener.EnableMeasurementEvents(instrument, family);
+            return;
+        }
+
+        // Start calls back for every instrument already published, this one included.
+        var observer = Listener((published, self) =>
+        {
+            if (ReferenceEquals(published, instrument))
+            {
+                self.EnableMeasurementEvents(published, family);
+            }
+        });
+        family.Observer = observer;
+        lock (_scrapeGate)
+        {
+            if (_disposed)
+            {
+                observer.Dispose();
+                return;
+            }
+
+            _observers.Enqueue(observer);
+        }
+
+        observer.Start();
     }
 
     private static string MetricName(Instrument instrument, string type)
@@ -353,6 +419,7 @@ public sealed class PrometheusTextExporter : IDisposable
             Type = type;
             Order = order;
             Name = MetricName(instrument, type);
+            InstrumentName = instrument.Name;
             Header = (string.IsNullOrEmpty(instrument.Description) ? "" : $"# HELP {Name} {Escape(instrument.Description, quotes: false)}\n")
                 + $"# TYPE {Name} {type}\n";
             if (aggregation == Aggregation.Histogram)
@@ -363,9 +430,31 @@ public sealed class PrometheusTextExporter : IDisposable
         }
 
         public string Name { get; }
+        public string InstrumentName { get; }
         public string Type { get; }
         public string Header { get; }
         public long Order { get; }
+
+        /// <summary>The listener of this instrument alone, when it is observable; null otherwise.</summary>
+        public MeterListener? Observer { get; set; }
+
+        /// <summary>
+        /// Runs an observable instrument's callback, whose measurements land in <see cref="Record(long, ReadOnlySpan{KeyValuePair{string, object?}})"/>;
+        /// false when it threw. True at once for other instruments.
+        /// </summary>
+        public bool Observe()
+        {
+            try
+            {
+                Observer?.RecordObservableInstruments();
+                return true;
+            }
+            catch (AggregateException)
+            {
+                // One broken callback must not blank the whole scrape: its series drop out and the scrape names it.
+                return false;
+            }
+        }
 
         public void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {

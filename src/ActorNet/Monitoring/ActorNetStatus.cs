@@ -38,7 +38,14 @@ public sealed class ActorNetStatus
 
     internal SinkStatus AddSink(string name, string type) => _sinks.GetOrAdd(name, _ => new SinkStatus(name, type));
 
-    internal void Opened(ConnectionStatus connection) => _connections[connection.Id] = connection;
+    internal void Opened(ConnectionStatus connection)
+    {
+        _connections[connection.Id] = connection;
+        Source(connection.Source)?.ConnectionOpened();
+    }
 
-    internal void Closed(long id) => _connections.TryRemove(id, out _);
+    internal void Closed(long id)
+    {
+        if (_connections.TryRemove(id, out var connection)) Source(connection.Source)?.ConnectionClosed();
+    }
 }

@@ -20,7 +20,10 @@ public sealed class SinkStatus
     public string Name { get; }
     public string Type { get; }
 
-    /// <summary>False from a failed write (or failed health probe) until the next successful one.</summary>
+    /// <summary>
+    /// False from a failed write, flush or health probe until the next one that succeeds (for a sink that is durable
+    /// on flush, a write into its buffer does not count); false once the sink actor has stopped.
+    /// </summary>
     public bool CanWrite => _writing;
 
     public string State => _writing ? "writing" : "failing";
@@ -39,11 +42,7 @@ public sealed class SinkStatus
     /// <summary>Records a subscriber-facing sink (websocket) dropped because a subscriber was too slow.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    internal void Wrote(int frames)
-    {
-        Interlocked.Add(ref _written, frames);
-        _writing = true;
-    }
+    internal void Wrote(int frames) => Interlocked.Add(ref _written, frames);
 
     internal void Failed(string error)
     {

@@ -12,6 +12,7 @@ public sealed class SourceStatus
     private long _accepted;
     private long _rejected;
     private long _reconnects;
+    private int _active;
     private volatile string _state = SourceStates.Starting;
     private volatile string? _lastError;
     private long _nextAttemptTicks;
@@ -60,7 +61,7 @@ public sealed class SourceStatus
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
     /// <summary>Open connections of this source.</summary>
-    public int ConnectionsActive => Owner.Connections.Count(c => c.Source == Name);
+    public int ConnectionsActive => Volatile.Read(ref _active);
 
     internal void SetState(string state, string? lastError = null, DateTime? nextAttemptAt = null)
     {
@@ -74,6 +75,9 @@ public sealed class SourceStatus
         if (frames > 0) Interlocked.Add(ref _frames, frames);
         if (bytes > 0) Interlocked.Add(ref _bytes, bytes);
     }
+
+    internal void ConnectionOpened() => Interlocked.Increment(ref _active);
+    internal void ConnectionClosed() => Interlocked.Decrement(ref _active);
 
     internal void Quarantined(int frames) => Interlocked.Add(ref _quarantined, frames);
     internal void Accepted() => Interlocked.Increment(ref _accepted);

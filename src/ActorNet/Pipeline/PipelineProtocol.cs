@@ -11,10 +11,12 @@ namespace ActorNet.Pipeline;
 public sealed record SinkBatch(ParsedBatch Batch, bool WriteAccepted, bool WriteRejected, int AckSlot, IActorRef AckTo, bool WantsCommit = false);
 
 /// <summary>
-/// A sink has written (or, for a quarantine, handled) every frame of a connection up to <see cref="UpToSeq"/>.
-/// Acknowledgements for a connection that already closed are expected, hence no dead-letter logging.
+/// A sink has written (or spooled, or for a quarantine, handled) the batch <see cref="FirstSeq"/>..<see cref="UpToSeq"/>
+/// of a connection. A sink acknowledges a connection's batches in order, so a <see cref="FirstSeq"/> past the last
+/// acknowledged seq + 1 means batches were lost on the way (a sink or parser restarted). Acknowledgements for a
+/// connection that already closed are expected, hence no dead-letter logging.
 /// </summary>
-public sealed record FramesAcknowledged(int AckSlot, long UpToSeq) : INotInfluenceReceiveTimeout, IDeadLetterSuppression;
+public sealed record FramesAcknowledged(int AckSlot, long FirstSeq, long UpToSeq) : INotInfluenceReceiveTimeout, IDeadLetterSuppression;
 
 /// <summary>
 /// A sink has made every frame of a connection up to <see cref="UpToSeq"/> durable (committed, fsynced, or spooled

@@ -5,13 +5,17 @@ namespace ActorNet.Sinks;
 
 /// <summary>
 /// Appends one JSON object per line to a file. Records are formatted into memory and written when the buffer
-/// passes buffer-size and on every flush; the file is opened for append, so a restart continues it.
+/// passes buffer-size and on every flush; every flush (flush-interval) also fsyncs, which is when the lines count
+/// as durable. The file is opened for append, so a restart continues it. A write that fails is cut back off the
+/// file and the buffer kept, so a retry never leaves a torn or doubled line.
 /// </summary>
 public sealed class JsonlSink : IFrameSink
 {
     private readonly JsonRecordWriter _records;
     private readonly FileStream _file;
     private readonly int _bufferSize;
+    private bool _unsynced;
+    private bool _torn;
 
     public JsonlSink(SinkSettings settings)
     {
@@ -26,7 +30,7 @@ public sealed class JsonlSink : IFrameSink
     {
         // Flush before taking the batch: if the file fails, the batch is retried whole and nothing is
         // formatted twice; the buffer never holds more than buffer-size plus one batch.
-        if (_records.Length >= _bufferSize) Flush();
+        if (_records.Length >= _bufferSize) WriteOut();
         return _records.Append(batch, accepted, rejected);
     }
 
@@ -36,10 +40,43 @@ public sealed class JsonlSink : IFrameSink
     /// <summary>Writes buffered lines and fsyncs them (once per flush-interval, not per batch).</summary>
     public void Flush()
     {
-        if (_records.Length == 0) return;
-        _file.Write(_records.WrittenSpan);
-        _records.Clear();
+        WriteOut();
+        if (!_unsynced) return;
         _file.Flush(flushToDisk: true);
+        _unsynced = false;
+    }
+
+    private void WriteOut()
+    {
+        if (_records.Length == 0) return;
+        var length = _file.Length;
+        try
+        {
+            if (_torn) _file.Write("\n"u8);
+            _torn = false;
+            _file.Write(_records.WrittenSpan);
+        }
+        catch
+        {
+            TruncateTo(length);
+            throw;
+        }
+        _records.Clear();
+        _unsynced = true;
+    }
+
+    private void TruncateTo(long length)
+    {
+        try
+        {
+            _file.SetLength(length);
+        }
+        catch (IOException)
+        {
+            // The file system refuses even that: the retry starts with a newline, so the torn bytes end up as one
+            // unparseable line of their own instead of corrupting the first record written after them.
+            _torn = true;
+        }
     }
 
     public void Dispose()

@@ -99,6 +99,9 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         if (_settings.HasSpool)
         {
             _spool = new SinkSpool(Path.Combine(_settings.SpoolDir, _settings.Name), _settings.MaxSpoolSize);
+            if (_spool.DroppedAtOpen > 0)
+                _log.Error("Sink {Sink} dropped {Bytes} damaged bytes at the end of its spool (a record torn by a crash is expected: it was never acknowledged)",
+                    _settings.Name, _spool.DroppedAtOpen);
             if (!_spool.IsEmpty)
             {
                 _log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new",
@@ -131,8 +134,17 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         {
             _log.Error(e, "Sink {Sink} failed to flush and close", _settings.Name);
         }
-        _spool?.Dispose();
+        try
+        {
+            _spool?.Dispose();
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Sink {Sink} failed to close its spool", _settings.Name);
+        }
         _spool = null;
+        // Not ready while stopped: at a drain that is the truth, and a sink its supervisor gave up on stays visible.
+        _status.Failed("stopped");
         ActorNetMetrics.SinkBacklogFrames.Add(-_reportedBacklog, _sinkTag);
         _reportedBacklog = 0;
         ActorKinds.Stopped(Self);
@@ -181,6 +193,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
             ActorNetMetrics.SinkWriteSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _sinkTag);
             if (written > 0) ActorNetMetrics.SinkFramesWritten.Add(written, _sinkTag);
             _status.Wrote(written);
+            if (_durability != SinkDurability.OnFlush) _status.Healthy();
             _wroteSinceProbe = true;
             error = null;
             return true;
@@ -197,7 +210,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private void Acknowledge(SinkBatch batch)
     {
         var upTo = batch.Batch.Frames.LastSeq;
-        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, upTo));
+        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.FirstSeq, upTo));
         if (!batch.WantsCommit) return;
         if (_durability == SinkDurability.OnFlush) Remember(_awaitingFlush, batch, upTo);
         else batch.AckTo.Tell(new FramesCommitted(batch.AckSlot, upTo));
@@ -236,9 +249,19 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private bool TrySpool(SinkBatch batch, bool ignoreLimit = false)
     {
         if (_spool is null) return false;
-        if (!_spool.TryAppend(batch.Batch, batch.WriteAccepted, batch.WriteRejected, CountWritten(batch), ignoreLimit))
+        try
+        {
+            if (!_spool.TryAppend(batch.Batch, batch.WriteAccepted, batch.WriteRejected, CountWritten(batch), ignoreLimit))
+                return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A spool that cannot take the batch (a full disk) is treated like a full one: the batch waits in memory
+            // and its connection stops reading; the append left nothing behind (SinkSpool rolls it back).
+            _log.Error(e, "Sink {Sink} could not spool a batch; holding it in memory", _settings.Name);
             return false;
-        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.LastSeq));
+        }
+        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.FirstSeq, batch.Batch.Frames.LastSeq));
         if (batch.WantsCommit) Remember(_awaitingSpoolSync, batch, batch.Batch.Frames.LastSeq);
         return true;
     }
@@ -344,6 +367,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         try
         {
             _sink!.Flush();
+            if (!_outage) _status.Healthy();
             SendCommits(_awaitingFlush);
         }
         catch (Exception e)

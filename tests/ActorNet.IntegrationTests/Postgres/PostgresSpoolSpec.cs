@@ -9,11 +9,19 @@ using Xunit.Abstractions;
 
 namespace ActorNet.IntegrationTests.Postgres;
 
+/// <summary>Specs that measure the process's heap: nothing else may run beside them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasuring
+{
+    public const string Name = "heap-measuring";
+}
+
 /// <summary>
 /// Long PostgreSQL outages with a spool: ActorNet keeps reading into the sink's on-disk spool (memory stays flat),
 /// stops reading once the spool is full, and writes everything in order once the database is back. A server of
 /// its own, since these specs stop it.
 /// </summary>
+[Collection(HeapMeasuring.Name)]
 public sealed class PostgresSpoolSpec : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

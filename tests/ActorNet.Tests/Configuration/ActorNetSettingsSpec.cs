@@ -680,6 +680,9 @@ public sealed class ActorNetSettingsSpec
     }
 
     [Theory]
+    [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = on, framing { type = fixed, frame-length = 16 } }", "actornet.sources.sensors.ack.enabled", "on", "fixed framing")]
+    [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = on, framing.type = raw }", "actornet.sources.sensors.ack.enabled", "on", "raw framing")]
+    [InlineData("actornet.sources.sensors { port = 7000, ack.final-wait = forever }", "actornet.sources.sensors.ack.final-wait", "forever", "duration")]
     [InlineData("actornet.sinks.store.max-spool-size = 10", "actornet.sinks.store.max-spool-size", "10", "size")]
     [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = yes-please }", "actornet.sources.sensors.ack.enabled", "yes-please", "on or off")]
     public void A_bad_spool_or_ack_value_is_rejected_naming_the_key(string hocon, string key, string value, string expected)

@@ -39,8 +39,20 @@ internal sealed class SinkSpool : IDisposable
         _segmentLimit = Math.Clamp(maxBytes / 8, 64 * 1024, 64L * 1024 * 1024);
         Directory.CreateDirectory(directory);
         _position = new FileStream(Path.Combine(directory, "position"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
-        Recover();
+        try
+        {
+            Recover();
+        }
+        catch
+        {
+            // FileShare.None locks the position file: a restarted sink must be able to open the spool again.
+            _position.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Bytes dropped when the spool was opened: a last record torn by a crash, or damaged ones after it.</summary>
+    public long DroppedAtOpen { get; private set; }
 
     public long MaxBytes { get; }
 
@@ -68,7 +80,24 @@ internal sealed class SinkSpool : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[4..], Crc32.Compute(bytes[HeaderLength..]));
 
         var writer = Writer(record.Length);
-        writer.Write(record.Span);
+        var length = writer.Length;
+        try
+        {
+            writer.Write(record.Span);
+        }
+        catch
+        {
+            // No partial record may stay behind the ones that follow: cut it off (best effort: on a failure here the
+            // CRC drops it at the next open, along with whatever follows it, which then was never acknowledged).
+            try
+            {
+                writer.SetLength(length);
+            }
+            catch (IOException)
+            {
+            }
+            throw;
+        }
         _records.Enqueue((_writeSegment, record.Length, frames));
         Bytes += record.Length;
         Frames += frames;
@@ -96,7 +125,10 @@ internal sealed class SinkSpool : IDisposable
         try
         {
             file.ReadExactly(buffer, 0, (int)next.Length);
-            (batch, accepted, rejected) = SpoolRecord.Read(buffer.AsSpan(HeaderLength, (int)next.Length - HeaderLength));
+            var body = buffer.AsSpan(HeaderLength, (int)next.Length - HeaderLength);
+            if (Crc32.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(4)))
+                throw new InvalidDataException($"spool record at {SegmentPath(_readSegment)}:{_readOffset} changed on disk (CRC mismatch)");
+            (batch, accepted, rejected) = SpoolRecord.Read(body);
             return true;
         }
         finally
@@ -132,9 +164,15 @@ internal sealed class SinkSpool : IDisposable
 
     public void Dispose()
     {
-        _writer?.Flush(flushToDisk: true);
-        _writer?.Dispose();
-        _position.Dispose();
+        try
+        {
+            _writer?.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            _writer?.Dispose();
+            _position.Dispose();
+        }
     }
 
     private FileStream Writer(int nextRecord)
@@ -198,13 +236,18 @@ internal sealed class SinkSpool : IDisposable
             var validEnd = ScanSegment(segment, start);
             if (_records.Count == before)
             {
+                DroppedAtOpen += new FileInfo(SegmentPath(segment)).Length - start;
                 // Nothing left to replay in it (all replayed, or only a torn record): it would never be deleted later.
                 File.Delete(SegmentPath(segment));
                 continue;
             }
             using var file = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Write);
             // A record torn by a crash was never synced, so never acknowledged to anyone: drop it.
-            if (file.Length > validEnd) file.SetLength(validEnd);
+            if (file.Length > validEnd)
+            {
+                DroppedAtOpen += file.Length - validEnd;
+                file.SetLength(validEnd);
+            }
             kept.Add(segment);
         }
         if (kept.Count == 0)
