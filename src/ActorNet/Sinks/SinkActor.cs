@@ -16,6 +16,7 @@ namespace ActorNet.Sinks;
 ///
 /// <code>
 ///   Writing --write fails--> Outage --backlog written in order--> Writing
+///   (start) --spool not empty--> Outage
 /// </code>
 /// In an outage the failed batch and everything after it form the backlog, written oldest first once the sink
 /// can write again (retried with exponential backoff and jitter). With a spool (spool-dir) the backlog goes to
@@ -51,7 +52,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private IFrameSink? _sink;
     private SinkDurability _durability;
     private SinkSpool? _spool;
-    private bool _outage;
     private TimeSpan _retryDelay = MinRetry;
     private long _reportedBacklog;
     private bool _wroteSinceProbe;
@@ -106,7 +106,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
             {
                 _log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new",
                     _settings.Name, _spool.Frames, _spool.Bytes, Path.Combine(_settings.SpoolDir, _settings.Name));
-                _outage = true;
+                Become(Outage);
                 Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, TimeSpan.Zero);
             }
         }
@@ -150,14 +150,12 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         ActorKinds.Stopped(Self);
     }
 
-    protected override void OnReceive(object message)
+    protected override void OnReceive(object message) => Writing(message);
+
+    private void Writing(object message)
     {
         switch (message)
         {
-            case SinkBatch batch when _outage:
-                AddToBacklog(batch);
-                ReportBacklog();
-                break;
             case SinkBatch batch:
                 if (!TryWrite(batch.Batch, batch.WriteAccepted, batch.WriteRejected, out var error))
                 {
@@ -169,13 +167,37 @@ public sealed class SinkActor : UntypedActor, IWithTimers
                 Acknowledge(batch);
                 break;
             case FlushTick:
-                Flush();
+                Flush(outage: false);
+                break;
+            case ProbeTick:
+                Probe();
+                break;
+            case RetryTick:
+                // A retry scheduled before the outage ended.
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Outage(object message)
+    {
+        switch (message)
+        {
+            case SinkBatch batch:
+                AddToBacklog(batch);
+                ReportBacklog();
                 break;
             case RetryTick:
                 WriteBacklog();
                 break;
+            case FlushTick:
+                Flush(outage: true);
+                break;
             case ProbeTick:
-                Probe();
+                // The retries probe the store.
+                _wroteSinceProbe = false;
                 break;
             default:
                 Unhandled(message);
@@ -230,7 +252,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     private void EnterOutage(ParsedBatch failed, Exception? error)
     {
-        _outage = true;
+        Become(Outage);
         _log.Error(error, "Sink {Sink} failed to write {Frames} frames of connection {ConnectionId}; {Where}, retrying in {Delay}",
             _settings.Name, failed.Count, failed.Connection.Id,
             _spool is null ? "holding them in memory (sources stop reading when their credits run out)" : "spooling to disk",
@@ -320,7 +342,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
             Acknowledge(batch);
         }
 
-        _outage = false;
+        Become(Writing);
         _retryDelay = MinRetry;
         ReportBacklog();
         _log.Info("Sink {Sink} is writing again; its backlog is written", _settings.Name);
@@ -362,12 +384,12 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, delay);
     }
 
-    private void Flush()
+    private void Flush(bool outage)
     {
         try
         {
             _sink!.Flush();
-            if (!_outage) _status.Healthy();
+            if (!outage) _status.Healthy();
             SendCommits(_awaitingFlush);
         }
         catch (Exception e)
@@ -393,7 +415,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     private void Probe()
     {
-        if (_outage || _wroteSinceProbe)
+        if (_wroteSinceProbe)
         {
             _wroteSinceProbe = false;
             return;
