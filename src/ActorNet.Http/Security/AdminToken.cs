@@ -12,15 +12,17 @@ public sealed class AdminToken
 {
     private const string BearerPrefix = "Bearer ";
 
-    private readonly byte[] _expected;
+    // Only the token's SHA-256 is kept: see Matches.
+    private readonly byte[] _expectedHash;
 
     public AdminToken(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        _expected = Encoding.UTF8.GetBytes(token);
+        IsRequired = token.Length > 0;
+        _expectedHash = Hash(token);
     }
 
-    public bool IsRequired => _expected.Length > 0;
+    public bool IsRequired { get; }
 
     /// <summary>
     /// True when no token is required, or the request carries it as <c>Authorization: Bearer &lt;token&gt;</c>, or
@@ -37,7 +39,11 @@ public sealed class AdminToken
         return allowQueryToken && request.Query.TryGetValue("token", out var query) && query.Count == 1 && Matches(query[0]);
     }
 
-    // Fixed-time comparison: the time a wrong guess takes must not tell how many of its leading bytes were right.
+    // The time a wrong guess takes must tell neither how many of its leading bytes were right nor how long the token
+    // is: FixedTimeEquals returns at once on a length mismatch, so it compares the two hashes, which are always 32
+    // bytes, rather than the tokens themselves.
     private bool Matches(string? presented) =>
-        presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected);
+        presented is not null && CryptographicOperations.FixedTimeEquals(Hash(presented), _expectedHash);
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }
