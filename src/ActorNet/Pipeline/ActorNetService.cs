@@ -67,6 +67,7 @@ public sealed class ActorNetService
         var sockets = BindAll(settings);
         var status = Describe(settings, sockets);
         options.LiveTail.Attach(status);
+        if (settings.Http.Enabled) _ = Metrics.PrometheusTextExporter.Shared; // listening before any actor runs: its gauges count from zero
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status), name);
         return new ActorNetService(system, name, guardian, settings, status, options.LiveTail);
     }

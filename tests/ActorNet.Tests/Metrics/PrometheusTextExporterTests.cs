@@ -343,16 +343,69 @@ public sealed partial class PrometheusTextExporterTests : IDisposable
     }
 
     [Fact]
-    public void Keeps_the_rest_of_a_scrape_when_an_observable_callback_throws()
+    public void Keeps_the_rest_of_a_scrape_when_an_observable_callback_throws_and_names_only_its_instrument()
     {
         _meter.CreateCounter<long>("actornet.reconnects").Add(2);
-        _meter.CreateObservableGauge("actornet.broken", new Func<long>(() => throw new InvalidOperationException("no\nsource")));
+        _meter.CreateObservableGauge("actornet.broken", new Func<long>(() => throw new InvalidOperationException("Host=db.internal;Password=hunter2")));
+        _meter.CreateObservableGauge("actornet.fine", () => 7L);
+        _meter.CreateObservableCounter("actornet.also.broken", new Func<long>(() => throw new IOException("/secret/path")));
 
-        var lines = Lines(_exporter.Scrape());
+        var output = _exporter.Scrape();
+        var lines = Lines(output);
 
         Assert.Contains("actornet_reconnects_total 2", lines);
-        Assert.Contains(@"# observable instrument callback failed: InvalidOperationException: no\nsource", lines);
+        Assert.Contains("actornet_fine 7", lines);
+        Assert.Equal(
+            ["# observable instrument callback failed: actornet.also.broken", "# observable instrument callback failed: actornet.broken"],
+            lines.Where(line => line.StartsWith("# observable", StringComparison.Ordinal)));
         Assert.DoesNotContain(lines, line => line.StartsWith("actornet_broken", StringComparison.Ordinal));
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_observable_callback_that_fails_once_is_named_in_that_scrape_only()
+    {
+        var fail = true;
+        _meter.CreateObservableGauge("actornet.flaky", () => fail ? throw new InvalidOperationException("down") : 3L);
+
+        Assert.Contains("# observable instrument callback failed: actornet.flaky", Lines(_exporter.Scrape()));
+        fail = false;
+        var lines = Lines(_exporter.Scrape());
+
+        Assert.Contains("actornet_flaky 3", lines);
+        Assert.DoesNotContain(lines, line => line.StartsWith("# observable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Stops_observing_when_disposed()
+    {
+        var calls = 0;
+        _meter.CreateObservableGauge("actornet.observed", () => ++calls);
+        _exporter.Scrape();
+        Assert.Equal(1, calls);
+
+        _exporter.Dispose();
+        using var other = new PrometheusTextExporter(_meter.Name);
+        other.Scrape();
+
+        // Only the other exporter's listener asked.
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public void The_shared_exporter_is_one_per_process_exports_the_ActorNet_meter_and_outlives_Dispose()
+    {
+        var shared = PrometheusTextExporter.Shared;
+        // The instruments are created with ActorNetMetrics, whichever comes first.
+        Assert.NotNull(ActorNetMetrics.ConnectionsActive);
+
+        shared.Dispose();
+
+        Assert.Same(shared, PrometheusTextExporter.Shared);
+        Assert.Equal(ActorNetMetrics.MeterName, shared.MeterName);
+        Assert.Contains("# TYPE actornet_connections_active gauge", shared.Scrape(), StringComparison.Ordinal);
     }
 
     [Fact]
