@@ -1,5 +1,6 @@
 using ActorNet.Configuration;
 using ActorNet.Http.Admin;
+using ActorNet.Http.Dashboard;
 using ActorNet.Http.Health;
 using ActorNet.Http.Security;
 using ActorNet.Metrics;
@@ -17,10 +18,14 @@ namespace ActorNet.Http;
 /// </summary>
 public static class ActorNetHttpEndpoints
 {
-    /// <summary>The services the endpoints need (the health checks over <paramref name="service"/>'s status).</summary>
+    /// <summary>
+    /// The services the endpoints need: the health checks over <paramref name="service"/>'s status, and the
+    /// dashboard's rate sampler, a singleton so that disposing the container stops its timer (which holds the status).
+    /// </summary>
     public static IServiceCollection AddActorNetEndpoints(this IServiceCollection services, ActorNetService service)
     {
         services.AddActorNetHealthChecks(service);
+        services.AddSingleton(_ => new RateHistory(service.Status));
         return services;
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Http.Dashboard;
 using ActorNet.Metrics;
 using ActorNet.Pipeline;
 using Microsoft.AspNetCore.Builder;
@@ -17,16 +19,18 @@ namespace ActorNet.Http;
 /// </summary>
 public sealed class ActorNetHttpServer : IAsyncDisposable
 {
+    // What a browser may call a loopback server. A page of a DNS-rebinding domain (evil.example, re-resolved to
+    // 127.0.0.1) reaches the port, but its requests carry Host: evil.example and are refused.
+    private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]"];
+
     private readonly WebApplication _app;
-    private readonly PrometheusTextExporter? _ownedExporter;
     private readonly ILogger _log;
     private bool _stopped;
 
-    private ActorNetHttpServer(WebApplication app, Uri address, PrometheusTextExporter? ownedExporter, ILogger log)
+    private ActorNetHttpServer(WebApplication app, Uri address, ILogger log)
     {
         _app = app;
         Address = address;
-        _ownedExporter = ownedExporter;
         _log = log;
     }
 
@@ -35,18 +39,23 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
 
     /// <summary>Binds and starts serving; fails, naming the address, when it cannot bind.</summary>
     /// <param name="exporter">
-    /// The exporter /metrics writes. Counters count only what happens after their exporter starts listening: the host
-    /// creates it before ActorNet starts. Null creates one now, owned (and disposed) by the server.
+    /// The exporter /metrics writes; null for <see cref="PrometheusTextExporter.Shared"/>, which
+    /// <see cref="ActorNetService.Start"/> started before ActorNet's first actor when <c>actornet.http.enabled</c>.
+    /// An exporter created later counts only what happens after it starts listening.
     /// </param>
     /// <param name="loggerFactory">Where the server's own log events and Kestrel's go; null discards them.</param>
     /// <exception cref="InvalidConfigurationException">The address cannot be bound.</exception>
-    public static async Task<ActorNetHttpServer> StartAsync(ActorNetService service, HttpSettings settings,
-        PrometheusTextExporter? exporter = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    public static Task<ActorNetHttpServer> StartAsync(ActorNetService service, HttpSettings settings,
+        PrometheusTextExporter? exporter = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        StartAsync(service, settings, exporter, loggerFactory, LiveTailLimits.Default, cancellationToken);
+
+    /// <param name="tailLimits">Bounds of <c>/ws/tail</c>; specs make them small.</param>
+    internal static async Task<ActorNetHttpServer> StartAsync(ActorNetService service, HttpSettings settings,
+        PrometheusTextExporter? exporter, ILoggerFactory? loggerFactory, LiveTailLimits tailLimits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(settings);
         loggerFactory ??= NullLoggerFactory.Instance;
-        var ownedExporter = exporter is null ? new PrometheusTextExporter() : null;
 
         // Args and content root are ActorNet's own: the slim builder would otherwise read the process's command line
         // (actornet's options) as configuration.
@@ -56,12 +65,19 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, settings));
         builder.Services.AddActorNetEndpoints(service);
+        builder.Services.AddSingleton(tailLimits);
+        var allowedHosts = AllowedHosts(settings);
+        if (allowedHosts is not null)
+            builder.Services.AddHostFiltering(options => options.AllowedHosts = allowedHosts);
 
+        // From here on the app owns what the container created (the dashboard's sampler among them): disposing it,
+        // as a failed start does, releases them.
         var app = builder.Build();
+        if (allowedHosts is not null) app.UseHostFiltering();
         app.UseRouting();
         app.UseWebSockets();
         app.UseActorNetAdminToken(settings);
-        app.MapActorNet(service, settings, exporter ?? ownedExporter!);
+        app.MapActorNet(service, settings, exporter ?? PrometheusTextExporter.Shared);
 
         try
         {
@@ -70,13 +86,11 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            ownedExporter?.Dispose();
             throw new InvalidConfigurationException([$"actornet.http: cannot listen on {settings.Host}:{settings.Port}: {e.Message}"]);
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            ownedExporter?.Dispose();
             throw;
         }
 
@@ -84,7 +98,7 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
         var address = new Uri(app.Urls.First());
         var log = loggerFactory.CreateLogger<ActorNetHttpServer>();
         HttpLog.Listening(log, address, settings.RequiresToken ? "required for /api" : "not set");
-        return new ActorNetHttpServer(app, address, ownedExporter, log);
+        return new ActorNetHttpServer(app, address, log);
     }
 
     /// <summary>Stops accepting requests and lets those in progress finish, within <paramref name="cancellationToken"/>.</summary>
@@ -105,8 +119,20 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
-            _ownedExporter?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The Host header values a server bound to loopback answers (any port: the filter ignores it), and null for
+    /// any other address: an operator who binds 0.0.0.0 or a LAN address reaches the server by names ActorNet
+    /// cannot know (and should set an admin token).
+    /// </summary>
+    internal static string[]? AllowedHosts(HttpSettings settings)
+    {
+        if (settings.Host is "localhost" or "") return LoopbackNames;
+        if (!IPAddress.TryParse(settings.Host, out var address) || !IPAddress.IsLoopback(address)) return null;
+        var bound = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        return LoopbackNames.Contains(bound) ? LoopbackNames : [.. LoopbackNames, bound];
     }
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, HttpSettings settings)

@@ -11,4 +11,8 @@ internal static partial class HttpLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "HTTP endpoints on {Url} stopped")]
     public static partial void Stopped(ILogger logger, Uri url);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "Live tail subscriber {Peer}:{PeerPort} closed: a send took longer than {SendTimeout} (the browser stopped reading)")]
+    public static partial void TailSendTimedOut(ILogger logger, string peer, int peerPort, TimeSpan sendTimeout);
 }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 // In ActorNet.Http, beside MapActorNet, so that the extension is found where the other endpoints are composed.
 namespace ActorNet.Http;
@@ -27,8 +26,8 @@ public static class DashboardEndpoints
     /// <summary>
     /// Maps <c>GET /</c> (the page and its assets, open to all: they hold no data), <c>GET /api/history</c>
     /// (frames/s per source over the last 5 minutes, sampled every second from now on) and <c>/ws/tail</c>, both
-    /// behind the admin token. Needs <c>UseWebSockets()</c> and <c>UseActorNetAdminToken</c> in the pipeline, as
-    /// <see cref="ActorNetHttpServer"/> has.
+    /// behind the admin token. Needs <see cref="ActorNetHttpEndpoints.AddActorNetEndpoints"/>, and
+    /// <c>UseWebSockets()</c> and <c>UseActorNetAdminToken</c> in the pipeline, as <see cref="ActorNetHttpServer"/> has.
     /// </summary>
     /// <param name="settings">
     /// The settings the pipeline's admin-token middleware was given; the dashboard's endpoints only mark themselves
@@ -42,14 +41,14 @@ public static class DashboardEndpoints
             app.MapGet(path, () => Results.Bytes(content, contentType)).ExcludeFromDescription();
         }
 
-        var history = new RateHistory(service.Status);
+        // The container created it, and disposes it (and its timer) with the app, whether or not the app ever started.
+        var history = app.ServiceProvider.GetRequiredService<RateHistory>();
         history.Start();
-        var lifetime = app.ServiceProvider.GetService<IHostApplicationLifetime>();
-        lifetime?.ApplicationStopping.Register(history.Dispose);
         app.MapGet("/api/history", () => Results.Json(HistoryView.Of(history), DashboardJson.Options)).RequireAdminToken();
 
         // Browsers cannot set headers on a WebSocket: the page passes the token as ?token=.
-        app.Map("/ws/tail", context => LiveTailEndpoint.HandleAsync(context, service)).RequireAdminToken(allowQueryToken: true);
+        var tail = new LiveTailEndpoint(service, app.ServiceProvider.GetService<LiveTailLimits>() ?? LiveTailLimits.Default);
+        app.Map("/ws/tail", tail.HandleAsync).RequireAdminToken(allowQueryToken: true);
         return app;
     }
 

@@ -1,12 +1,16 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorNet.Http.Admin;
+using ActorNet.Http.Security;
 using ActorNet.Monitoring;
 using ActorNet.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorNet.Http.Dashboard;
 
@@ -16,9 +20,10 @@ namespace ActorNet.Http.Dashboard;
 /// as a text message, and every second
 /// <c>{"kind":"stats","dropped":N,"queued":N,"droppedTotal":N,"sinks":[...]}</c> (the first one as soon as the
 /// subscriber is registered). The socket's queue holds the sink's <c>subscriber-buffer</c> records; a browser that
-/// reads more slowly than records arrive loses its oldest ones, counted in <c>dropped</c>.
+/// reads more slowly than records arrive loses its oldest ones, counted in <c>dropped</c>. Refuses upgrades from
+/// other sites' pages (403) and more than <see cref="LiveTailLimits.MaxSubscribers"/> sockets at once (503).
 /// </summary>
-internal static class LiveTailEndpoint
+internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits limits)
 {
     public const string WebSocketSinkType = "websocket";
 
@@ -27,12 +32,20 @@ internal static class LiveTailEndpoint
     // Records sent between two looks at the stats timer, so that a flood of records still lets stats out.
     private const int RecordsPerRound = 256;
 
-    public static async Task HandleAsync(HttpContext context, ActorNetService service)
+    private int _subscribers;
+
+    public async Task HandleAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsJsonAsync(new ErrorResponse("/ws/tail expects a WebSocket upgrade"), AdminJsonContext.Default.ErrorResponse);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "/ws/tail expects a WebSocket upgrade");
+            return;
+        }
+
+        if (!WebSocketOrigin.IsSameOrigin(context.Request))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden,
+                $"/ws/tail accepts WebSockets from this server's own pages only ({WebSocketOrigin.Own(context.Request)}), not from {context.Request.Headers.Origin}");
             return;
         }
 
@@ -40,23 +53,55 @@ internal static class LiveTailEndpoint
         var filter = context.Request.Query["sink"].ToString() is { Length: > 0 } name ? name : null;
         if (filter is not null && sinks.All(s => s.Name != filter))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsJsonAsync(new ErrorResponse($"no websocket sink is named \"{filter}\""), AdminJsonContext.Default.ErrorResponse);
+            await RefuseAsync(context, StatusCodes.Status404NotFound, $"no websocket sink is named \"{filter}\"");
             return;
         }
         var watched = sinks.Where(s => filter is null || s.Name == filter).ToArray();
 
-        // With no websocket sink nothing is ever published, and any capacity will do.
-        var capacity = watched.Select(s => s.SubscriberBuffer).DefaultIfEmpty(1).Max();
-        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        // Counted before the check, so that two upgrades racing for the last place cannot both take it.
+        if (Interlocked.Increment(ref _subscribers) > limits.MaxSubscribers)
+        {
+            Interlocked.Decrement(ref _subscribers);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable,
+                $"/ws/tail already serves {limits.MaxSubscribers} subscribers, the most it serves at once; close another tab or try later");
+            return;
+        }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        try
+        {
+            await ServeAsync(context, watched.Select(s => s.Name).ToArray(), filter,
+                capacity: watched.Select(s => s.SubscriberBuffer).DefaultIfEmpty(1).Max()); // with no websocket sink nothing is published
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _subscribers);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, string[] sinks, string? filter, int capacity)
+    {
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        var log = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger<LiveTailEndpoint>() ?? NullLogger<LiveTailEndpoint>.Instance;
+
+        // The server pings, and aborts a socket whose pong does not come back in time: a browser whose machine
+        // slept or whose network dropped never sends a close, and its subscriber would stay for good.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = limits.KeepAliveInterval,
+            KeepAliveTimeout = limits.KeepAliveTimeout,
+        });
         using var subscription = service.LiveTail.Subscribe(capacity, filter);
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var receiving = ReceiveUntilClosedAsync(socket, closed);
+        var sender = new Sender(socket, closed.Token, limits.SendTimeout);
         try
         {
-            await SendAsync(socket, subscription, service.LiveTail, watched.Select(s => s.Name).ToArray(), closed.Token);
+            await SendAsync(sender, subscription, service.LiveTail, sinks, closed.Token);
+        }
+        catch (OperationCanceledException) when (sender.TimedOut)
+        {
+            // Cancelling the send aborted the socket: nothing more can be said to this browser.
+            HttpLog.TailSendTimedOut(log, context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Connection.RemotePort, limits.SendTimeout);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
@@ -64,6 +109,7 @@ internal static class LiveTailEndpoint
         }
         finally
         {
+            sender.Dispose();
             await closed.CancelAsync();
             await receiving;
         }
@@ -81,11 +127,10 @@ internal static class LiveTailEndpoint
         }
     }
 
-    private static async Task SendAsync(WebSocket socket, LiveTailSubscription subscription, LiveTail tail, string[] sinks,
-        CancellationToken cancel)
+    private static async Task SendAsync(Sender sender, LiveTailSubscription subscription, LiveTail tail, string[] sinks, CancellationToken cancel)
     {
         using var timer = new PeriodicTimer(StatsInterval);
-        await SendStatsAsync(socket, subscription, tail, sinks, cancel);
+        await SendStatsAsync(sender, subscription, tail, sinks);
         Task<bool>? record = null;
         Task<bool>? tick = null;
         while (true)
@@ -96,23 +141,19 @@ internal static class LiveTailEndpoint
             {
                 if (!await tick) return;
                 tick = null;
-                await SendStatsAsync(socket, subscription, tail, sinks, cancel);
+                await SendStatsAsync(sender, subscription, tail, sinks);
                 continue;
             }
             if (!await record) return;
             record = null;
             for (var sent = 0; sent < RecordsPerRound && subscription.Reader.TryRead(out var next); sent++)
-                await socket.SendAsync(next.Json, WebSocketMessageType.Text, endOfMessage: true, cancel);
+                await sender.SendAsync(next.Json);
         }
     }
 
-    private static Task SendStatsAsync(WebSocket socket, LiveTailSubscription subscription, LiveTail tail, string[] sinks,
-        CancellationToken cancel)
-    {
-        var stats = JsonSerializer.SerializeToUtf8Bytes(new TailStats(subscription.DroppedCount, subscription.Queued, tail.Dropped, sinks),
-            DashboardJson.Options);
-        return socket.SendAsync(stats, WebSocketMessageType.Text, endOfMessage: true, cancel);
-    }
+    private static Task SendStatsAsync(Sender sender, LiveTailSubscription subscription, LiveTail tail, string[] sinks) =>
+        sender.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new TailStats(subscription.DroppedCount, subscription.Queued, tail.Dropped, sinks),
+            DashboardJson.Options));
 
     /// <summary>Reads (and ignores) what the browser sends until it closes, then cancels <paramref name="closed"/>.</summary>
     private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationTokenSource closed)
@@ -128,12 +169,46 @@ internal static class LiveTailEndpoint
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
-            // Cancelled by the sender's end, or the connection broke: either way this socket is done.
+            // Cancelled by the sender's end, the keep-alive gave up, or the connection broke: this socket is done.
         }
         finally
         {
             await closed.CancelAsync();
         }
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ErrorResponse(error), AdminJsonContext.Default.ErrorResponse);
+    }
+
+    /// <summary>
+    /// Sends text messages, each within <c>timeout</c>. One deadline serves every send of the socket: armed before a
+    /// send and disarmed after, so that a record costs no timer of its own.
+    /// </summary>
+    private sealed class Sender(WebSocket socket, CancellationToken cancel, TimeSpan timeout) : IDisposable
+    {
+        private readonly CancellationTokenSource _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+
+        // When the send in progress began (a Stopwatch timestamp); 0 between sends.
+        private long _sendingSince;
+
+        /// <summary>The send in progress has outlasted the timeout (rather than failed as the socket closed or the server stopped).</summary>
+        public bool TimedOut => _sendingSince != 0 && Stopwatch.GetElapsedTime(_sendingSince) >= timeout;
+
+        public async Task SendAsync(ReadOnlyMemory<byte> message)
+        {
+            _sendingSince = Stopwatch.GetTimestamp();
+            _deadline.CancelAfter(timeout);
+            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _deadline.Token);
+            _sendingSince = 0;
+            // False when the deadline fired just as the send completed: the next send fails at once, which is fair
+            // to a browser that slow.
+            _deadline.TryReset();
+        }
+
+        public void Dispose() => _deadline.Dispose();
     }
 
     private sealed record TailStats(long Dropped, int Queued, long DroppedTotal, string[] Sinks)

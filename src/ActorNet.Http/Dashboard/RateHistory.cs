@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Http.Dashboard;
@@ -6,10 +7,14 @@ namespace ActorNet.Http.Dashboard;
 /// Frames per second of every source over the last minutes, sampled on the server so that a page opened now
 /// shows the recent past too. Every <see cref="Interval"/> it reads each source's
 /// <see cref="SourceStatus.FramesReceived"/> and keeps the rate since the previous sample in a ring of
-/// <see cref="Capacity"/> points per source (300 × 1 s = 5 minutes).
+/// <see cref="Capacity"/> points per source (300 × 1 s = 5 minutes). Its timer holds the status (and through it
+/// every connection's actor) until <see cref="Dispose"/>: the operations server leaves it to its DI container.
 /// </summary>
 public sealed class RateHistory : IDisposable
 {
+    // The samplers whose timer runs, so that a spec can tell that a server which failed to start left none behind.
+    private static readonly ConcurrentDictionary<RateHistory, byte> Running = new();
+
     private readonly ActorNetStatus _status;
     private readonly Dictionary<string, Ring> _rings = new(StringComparer.Ordinal);
     private readonly object _gate = new();
@@ -33,9 +38,14 @@ public sealed class RateHistory : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _timer ??= new Timer(_ => Sample(DateTime.UtcNow), null, TimeSpan.Zero, Interval);
+            if (_timer is not null) return;
+            _timer = new Timer(_ => Sample(DateTime.UtcNow), null, TimeSpan.Zero, Interval);
+            Running.TryAdd(this, 0);
         }
     }
+
+    /// <summary>How many samplers of <paramref name="status"/> are running (started and not disposed).</summary>
+    internal static int RunningFor(ActorNetStatus status) => Running.Keys.Count(history => history._status == status);
 
     /// <summary>
     /// Takes one sample at <paramref name="at"/>: a source's first sample only sets its baseline; later ones
@@ -74,6 +84,7 @@ public sealed class RateHistory : IDisposable
             _disposed = true;
             _timer?.Dispose();
             _timer = null;
+            Running.TryRemove(this, out _);
         }
     }
 

@@ -8,9 +8,10 @@ namespace ActorNet.Http.Health;
 /// Writes a health report as JSON that names what is not ready:
 /// <code>
 /// {"status":"unhealthy","checks":[{"name":"sinks","status":"unhealthy","description":"1 of 2 sink(s) cannot write: db",
-///   "notReady":{"db":"failing: connection refused"}}, ...]}
+///   "notReady":{"db":"failing"}}, ...]}
 /// </code>
-/// (the framework's default writer sends only the word <c>Unhealthy</c>).
+/// (the framework's default writer sends only the word <c>Unhealthy</c>). Names and states only: the endpoint needs
+/// no token, so no exception message goes out (the health check service logs a check that throws).
 /// </summary>
 internal static class HealthResponseWriter
 {
@@ -26,8 +27,9 @@ internal static class HealthResponseWriter
             json.WriteStartObject();
             json.WriteString("name", name);
             json.WriteString("status", Word(entry.Status));
-            if (entry.Description is { } description) json.WriteString("description", description);
-            if (entry.Exception is { } exception) json.WriteString("error", exception.Message);
+            // For a check that threw, the framework puts the exception's message in the description.
+            if (entry.Exception is { } exception) json.WriteString("error", $"the check threw {exception.GetType().Name}");
+            else if (entry.Description is { } description) json.WriteString("description", description);
             if (entry.Data.Count > 0)
             {
                 json.WriteStartObject("notReady");

@@ -6,7 +6,9 @@ namespace ActorNet.Http.Health;
 /// <summary>
 /// Ready while every sink can write (<see cref="Monitoring.SinkStatus.CanWrite"/>: false from a failed write or
 /// failed probe until the next success). A sink that cannot write holds its batches, its connections run out of
-/// credits and stop reading: a load balancer should send peers elsewhere.
+/// credits and stop reading: a load balancer should send peers elsewhere. It names a sink and its state, never the
+/// error: /health/ready needs no token, and a database's message can name its host, user and database. The error is
+/// in <c>GET /api/sinks</c> (<c>lastError</c>), behind the admin token.
 /// </summary>
 internal sealed class SinksHealthCheck(ActorNetService service) : IHealthCheck
 {
@@ -19,7 +21,7 @@ internal sealed class SinksHealthCheck(ActorNetService service) : IHealthCheck
         {
             var sink = service.Status.Sink(name);
             if (sink is null) notReady[name] = "starting";
-            else if (!sink.CanWrite) notReady[name] = sink.LastError is { } error ? $"{sink.State}: {error}" : sink.State;
+            else if (!sink.CanWrite) notReady[name] = sink.State;
         }
 
         return Task.FromResult(notReady.Count == 0

@@ -1,4 +1,3 @@
-using ActorNet.Metrics;
 using ActorNet.Pipeline;
 
 namespace ActorNet.Http.Hosting;
@@ -15,12 +14,6 @@ public sealed class ActorNetHttpHost
     internal ActorNetHttpHost()
     {
     }
-
-    /// <summary>
-    /// Created with the host, before ActorNet starts, so that /metrics counts every connection and frame from the
-    /// first one: an exporter sees only measurements made after it starts listening.
-    /// </summary>
-    internal PrometheusTextExporter Exporter { get; } = new();
 
     internal Task<ActorNetService> Service => _service.Task;
 

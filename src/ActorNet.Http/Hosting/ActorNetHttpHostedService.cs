@@ -22,7 +22,7 @@ internal sealed class ActorNetHttpHostedService(ActorNetHttpHost http, HttpSetti
         try
         {
             var service = await http.Service.WaitAsync(AttachBound, cancellationToken).ConfigureAwait(false);
-            _server = await ActorNetHttpServer.StartAsync(service, settings, http.Exporter, loggerFactory, cancellationToken).ConfigureAwait(false);
+            _server = await ActorNetHttpServer.StartAsync(service, settings, exporter: null, loggerFactory, cancellationToken).ConfigureAwait(false);
             http.Listening(_server.Address);
         }
         catch (TimeoutException e)
@@ -47,7 +47,6 @@ internal sealed class ActorNetHttpHostedService(ActorNetHttpHost http, HttpSetti
     public async ValueTask DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync().ConfigureAwait(false);
-        http.Exporter.Dispose();
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,4 +1,5 @@
 using ActorNet.Configuration;
+using ActorNet.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,9 @@ public static class ActorNetHttpHostingExtensions
     public static ActorNetHttpHost AddActorNetHttp(this IServiceCollection services, HttpSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        // Listening from now, before ActorNet starts, so that /metrics counts every connection and frame from the
+        // first one (ActorNetService.Start asks for it too, when given these settings with enabled = on).
+        _ = PrometheusTextExporter.Shared;
         var http = new ActorNetHttpHost();
         services.AddSingleton(http);
         services.AddHostedService(provider => new ActorNetHttpHostedService(http, settings, provider.GetRequiredService<ILoggerFactory>()));

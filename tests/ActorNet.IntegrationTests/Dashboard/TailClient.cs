@@ -23,10 +23,12 @@ public sealed class TailClient : IAsyncDisposable
     }
 
     /// <summary>Connects and waits for the first stats message, which the server sends once this subscriber is registered.</summary>
-    public static async Task<TailClient> ConnectAsync(Uri uri, string? bearer = null)
+    /// <param name="origin">The Origin header a browser would send (the page's origin); none when null.</param>
+    public static async Task<TailClient> ConnectAsync(Uri uri, string? bearer = null, string? origin = null)
     {
         var socket = new ClientWebSocket();
         if (bearer is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
+        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         try
         {
             await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

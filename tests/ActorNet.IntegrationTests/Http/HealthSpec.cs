@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.Http.Json;
 using System.Text.Json;
+using ActorNet.Http.Admin;
 using ActorNet.IntegrationTests.Postgres;
 using Xunit;
 
@@ -38,8 +40,8 @@ public sealed class HealthSpec : HttpTestKit, IClassFixture<PostgresServer>
         var sinks = Check(down, "sinks");
         Assert.Equal("unhealthy", sinks.GetProperty("status").GetString());
         Assert.Contains(DataSink, sinks.GetProperty("description").GetString());
-        var why = sinks.GetProperty("notReady").GetProperty(DataSink).GetString();
-        Assert.StartsWith("failing", why);
+        // The state only: Npgsql's message names the server, the user and the database, and /health needs no token.
+        Assert.Equal("failing", sinks.GetProperty("notReady").GetProperty(DataSink).GetString());
         Assert.Equal("healthy", Check(down, "listeners").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health/live")).StatusCode);
 
@@ -48,6 +50,22 @@ public sealed class HealthSpec : HttpTestKit, IClassFixture<PostgresServer>
         Assert.Equal("healthy", Check(back, "sinks").GetProperty("status").GetString());
         // The frame that arrived during the outage was held, and is stored now.
         await PollAsync(() => Task.FromResult(_postgres.Count(table)), n => n == 2, n => $"2 rows in {table}; {n}");
+    }
+
+    [Fact]
+    public async Task Ready_names_a_sink_that_cannot_write_and_its_state_but_not_its_error_which_only_the_admin_api_shows()
+    {
+        await StartAsync(sinks: ($"sinks = [ {DataSink} ], quarantine = {DataSink}", $"{DataSink} {{ type = failing, probe-interval = 100ms }}"));
+        using var peer = await ConnectAsync();
+        await peer.SendAsync("never stored\n"u8.ToArray(), SocketFlags.None);
+
+        var down = await PollAsync(ReadyAsync, r => r.Status == HttpStatusCode.ServiceUnavailable, r => $"503 while the sink fails; {r.Status} {r.Body}");
+
+        Assert.Equal("failing", Check(down, "sinks").GetProperty("notReady").GetProperty(DataSink).GetString());
+        Assert.DoesNotContain("db.internal", down.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("actornet_writer", down.Body, StringComparison.Ordinal);
+        var sink = (await Http.GetFromJsonAsync("/api/sinks", AdminJsonContext.Default.SinksResponse))!.Sinks.Single(s => s.Name == DataSink);
+        Assert.Equal(("failing", FailingSink.Error), (sink.State, sink.LastError));
     }
 
     [Fact]

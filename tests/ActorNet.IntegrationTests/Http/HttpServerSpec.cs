@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Http;
+using ActorNet.Http.Dashboard;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
 
@@ -35,5 +36,23 @@ public sealed class HttpServerSpec : HttpTestKit
             ActorNetHttpServer.StartAsync(Service, new HttpSettings(true, "127.0.0.1", port)));
 
         Assert.Contains($"actornet.http: cannot listen on 127.0.0.1:{port}", error.Message);
+    }
+
+    [Fact]
+    public async Task A_server_that_fails_to_bind_leaves_no_rate_sampler_running_and_neither_does_one_disposed()
+    {
+        StartActorNet();
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+
+        await Assert.ThrowsAsync<InvalidConfigurationException>(() =>
+            ActorNetHttpServer.StartAsync(Service, new HttpSettings(true, "127.0.0.1", ((IPEndPoint)taken.LocalEndPoint!).Port)));
+
+        // The sampler's timer holds the status, and with it every connection's actor.
+        Assert.Equal(0, RateHistory.RunningFor(Service.Status));
+        await using (await ActorNetHttpServer.StartAsync(Service, new HttpSettings(true, "127.0.0.1", 0)))
+            Assert.Equal(1, RateHistory.RunningFor(Service.Status));
+        Assert.Equal(0, RateHistory.RunningFor(Service.Status));
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Http;
+using ActorNet.Http.Dashboard;
 using ActorNet.IntegrationTests.Actors;
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Pipeline;
@@ -14,9 +15,11 @@ namespace ActorNet.IntegrationTests.Http;
 
 /// <summary>
 /// ActorNet in the TestKit's actor system with one tcp-listen source on a free loopback port, and its operations
-/// server (<see cref="ActorNetHttpServer"/>) on a port the kernel picks. Source and sink names carry a suffix no
-/// other test uses: the meter is process-wide, so a test reads only the series labelled with its own names.
-/// By default the source writes to <see cref="RecordingSink"/>s (<see cref="DataSink"/>, <see cref="QuarantineSink"/>).
+/// server (<see cref="ActorNetHttpServer"/>, started the embedding way: after ActorNet) on a port the kernel picks.
+/// Source and sink names carry a suffix no other test uses: the meter is process-wide, so a test reads only the
+/// series labelled with its own names.
+/// By default the source writes to <see cref="RecordingSink"/>s (<see cref="DataSink"/>, <see cref="QuarantineSink"/>);
+/// sink type <c>failing</c> is a <see cref="FailingSink"/>.
 /// </summary>
 public abstract class HttpTestKit : TestKit, IAsyncLifetime
 {
@@ -24,6 +27,7 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private ActorNetHttpServer? _server;
+    private ActorNetSettings? _settings;
 
     protected HttpTestKit() : base(ActorNetService.AkkaHocon + "\nakka.loglevel = WARNING")
     {
@@ -40,17 +44,30 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     /// <summary>A client of the operations server, without any token.</summary>
     protected HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The operations server's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    protected Uri Address => _server!.Address;
+
     /// <param name="sourceSettings">Source keys (framing, parser, limits), one per line.</param>
     /// <param name="adminToken">actornet.http.admin-token; empty for none.</param>
     /// <param name="sinks">
     /// The source's sink keys and the sinks block, replacing the recording sinks, e.g.
     /// <c>("sinks = [ db ], quarantine = db", "db { type = postgres, ... }")</c>.
     /// </param>
-    protected async Task StartAsync(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null)
+    /// <param name="tailLimits">Bounds of /ws/tail; the defaults when null.</param>
+    private protected async Task StartAsync(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null,
+        LiveTailLimits? tailLimits = null)
+    {
+        StartActorNet(sourceSettings, adminToken, sinks);
+        await StartServerAsync(tailLimits);
+    }
+
+    /// <summary>ActorNet alone, as <see cref="StartAsync"/> starts it; <see cref="StartServerAsync"/> adds the server.</summary>
+    protected void StartActorNet(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null)
     {
         var options = new ActorNetOptions()
             .AddSinkType("recording", _ => new RecordingSink(Data))
-            .AddSinkType("recording-quarantine", _ => new RecordingSink(Quarantine));
+            .AddSinkType("recording-quarantine", _ => new RecordingSink(Quarantine))
+            .AddSinkType("failing", _ => new FailingSink());
         var (sourceKeys, block) = sinks ?? ($"sinks = [ {DataSink} ], quarantine = {QuarantineSink}",
             $"{DataSink} {{ type = recording }}\n{QuarantineSink} {{ type = recording-quarantine }}");
         var config = ActorNetSettings.ParseOverlay($$"""
@@ -68,9 +85,20 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
             """);
         var settings = ActorNetSettings.Create(config, options.Parsers.Keys.ToArray(), options.SinkTypes.Keys.ToArray());
         Service = ActorNetService.Start(Sys, settings, options, "actornet");
-        _server = await ActorNetHttpServer.StartAsync(Service, settings.Http);
+        _settings = settings;
+    }
+
+    /// <summary>The operations server of the ActorNet that <see cref="StartActorNet"/> started.</summary>
+    private protected async Task StartServerAsync(LiveTailLimits? tailLimits = null)
+    {
+        _server = tailLimits is null
+            ? await ActorNetHttpServer.StartAsync(Service, _settings!.Http)
+            : await ActorNetHttpServer.StartAsync(Service, _settings!.Http, null, null, tailLimits, CancellationToken.None);
         Http = new HttpClient { BaseAddress = _server.Address, Timeout = Bound };
     }
+
+    /// <summary><paramref name="pathAndQuery"/> on the operations server as a <c>ws://</c> address.</summary>
+    protected Uri WebSocketUri(string pathAndQuery) => new UriBuilder(new Uri(Address, pathAndQuery)) { Scheme = "ws" }.Uri;
 
     protected async Task<PrometheusScrape> ScrapeAsync()
     {

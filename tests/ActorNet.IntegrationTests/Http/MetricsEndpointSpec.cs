@@ -46,6 +46,28 @@ public sealed class MetricsEndpointSpec : HttpTestKit
     }
 
     [Fact]
+    public async Task Gauges_count_the_connections_opened_before_an_embedding_program_started_the_server()
+    {
+        // ActorNetHttpServer.StartAsync(service, settings) after ActorNet has started, as an embedding program may
+        // call it: the gauges still start from zero, not from the server's start.
+        StartActorNet();
+        using var a = await ConnectAsync();
+        using var b = await ConnectAsync();
+        using var c = await ConnectAsync();
+        await a.SendAsync("before the server\n"u8.ToArray(), SocketFlags.None);
+        await PollAsync(() => Task.FromResult(Service.Status.ConnectionCount), n => n == 3, n => $"3 connections; {n}");
+        await PollAsync(() => Task.FromResult(Data.Count), n => n == 1, n => $"1 frame stored; {n}");
+
+        await StartServerAsync();
+
+        var scrape = await AwaitSourceMetricAsync("actornet_connections_active", 3);
+        Assert.Equal(0, scrape.Value("actornet_inflight_frames", ("source", SourceName)));
+        a.Shutdown(SocketShutdown.Both);
+        a.Close();
+        await AwaitSourceMetricAsync("actornet_connections_active", 2);
+    }
+
+    [Fact]
     public async Task A_restarted_connection_and_an_oversize_frame_are_counted_once_each()
     {
         await StartAsync("framing { type = delimiter, delimiter = \"\\n\", max-frame-length = 16 }\nrestart.backoff = 10ms");
