@@ -5,8 +5,9 @@ namespace ActorNet.Http.Health;
 
 /// <summary>
 /// Ready while every sink can write (<see cref="Monitoring.SinkStatus.CanWrite"/>: false from a failed write or
-/// failed probe until the next success). A sink that cannot write holds its batches, its connections run out of
-/// credits and stop reading: a load balancer should send peers elsewhere. It names a sink and its state, never the
+/// failed probe until the next success). A sink that cannot write spools its batches until its spool is full, or
+/// holds them, and its connections then run out of credits and stop reading: a load balancer should send peers
+/// elsewhere. It names a sink and its state, never the
 /// error: /health/ready needs no token, and a database's message can name its host, user and database. The error is
 /// in <c>GET /api/sinks</c> (<c>lastError</c>), behind the admin token.
 /// </summary>

@@ -155,6 +155,10 @@ public sealed record ActorNetSettings(
             h.Error("host", host, "an IP address to bind (such as 127.0.0.1, ::1 or 0.0.0.0) or localhost");
         var port = h.Int("port", 0, 65535);
         var token = h.Text("admin-token", "a secret string, or \"\" for none") ?? "";
+        // The admin API closes connections: open to the network it must not be open to everyone.
+        var loopback = host == "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+        if (enabled && host.Length > 0 && !loopback && token.Length == 0)
+            h.Error("admin-token", "", $"a token when http.host ({host}) is not a loopback address");
         return new HttpSettings(enabled, host, port, token);
     }
 

@@ -663,6 +663,14 @@ public sealed class ActorNetSettingsSpec
     }
 
     [Fact]
+    public void Http_on_a_non_loopback_address_needs_an_admin_token()
+    {
+        AssertSingleError("actornet.http { enabled = on, host = 0.0.0.0 }", "actornet.http.admin-token", "", "not a loopback address");
+        Assert.Equal("t", ActorNetSettings.Parse("actornet.http { enabled = on, host = 0.0.0.0, admin-token = t }").Http.AdminToken);
+        Assert.True(ActorNetSettings.Parse("actornet.http { enabled = on, host = \"::1\" }").Http.Enabled);
+    }
+
+    [Fact]
     public void Spool_and_ack_settings_are_read()
     {
         var settings = ActorNetSettings.Parse("""
