@@ -3,6 +3,7 @@ using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.EndToEnd;
 using ActorNet.Benchmarks.Idle;
 using ActorNet.Benchmarks.LoadGen;
+using ActorNet.Benchmarks.Storage;
 using BenchmarkDotNet.Running;
 
 namespace ActorNet.Benchmarks;
@@ -18,6 +19,7 @@ public static class Program
         {LoadGenCommand.Usage}
         {EndToEndCommand.Usage}
         {IdleCommand.Usage}
+        {StoreCommand.Usage}
         """;
 
     public static async Task<int> Main(string[] args)
@@ -46,6 +48,7 @@ public static class Program
                 "loadgen" => await LoadGenCommand.RunAsync(new OptionReader(rest, "idle", "exit-on-stdin-eof"), cancel.Token),
                 "e2e" => await EndToEndCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "idle" => await IdleCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }
