@@ -22,6 +22,10 @@ public sealed class ParserActor : UntypedActor
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
+    // A peer that sends nothing but garbage must not turn the log into a copy of its stream.
+    private readonly LogBudget _quarantineLog = new(QuarantineLinesPerSecond);
+    private const int QuarantineLinesPerSecond = 20;
+
     public ParserActor(SourceStatus status, IFrameParser parser, SourceRoute route, int rawLimit)
     {
         _status = status;
@@ -124,6 +128,10 @@ public sealed class ParserActor : UntypedActor
             var rejected = rejections[i];
             if (rejected is null) continue;
             ActorNetMetrics.FramesQuarantined.Add(1, _sourceTag, ActorNetMetrics.Reason(rejected.Reason));
+            if (!_quarantineLog.TryTake(Environment.TickCount64, out var suppressed)) continue;
+            if (suppressed > 0)
+                _log.Warning("{Suppressed} more frames of source {Source} were quarantined without a log line of their own (at most {PerSecond} a second per parser; actornet_frames_quarantined_total counts every one)",
+                    suppressed, _source, QuarantineLinesPerSecond);
             _log.Warning("Quarantined frame {Seq} of connection {ConnectionId} ({Peer}) from source {Source}: {Error}",
                 batch.FirstSeq + i, batch.Connection.Id, batch.Connection.Peer, _source, rejected.Error);
         }
