@@ -47,7 +47,8 @@ public static class DashboardEndpoints
         app.MapGet("/api/history", () => Results.Json(HistoryView.Of(history), DashboardJson.Options)).RequireAdminToken();
 
         // Browsers cannot set headers on a WebSocket: the page passes the token as ?token=.
-        var tail = new LiveTailEndpoint(service, app.ServiceProvider.GetService<LiveTailLimits>() ?? LiveTailLimits.Default);
+        var tail = new LiveTailEndpoint(service, app.ServiceProvider.GetService<LiveTailLimits>() ?? LiveTailLimits.Default,
+            new WebSocketOrigin(settings.AllowedOrigins));
         app.Map("/ws/tail", tail.HandleAsync).RequireAdminToken(allowQueryToken: true);
         return app;
     }

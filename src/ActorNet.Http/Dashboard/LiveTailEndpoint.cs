@@ -23,7 +23,7 @@ namespace ActorNet.Http.Dashboard;
 /// reads more slowly than records arrive loses its oldest ones, counted in <c>dropped</c>. Refuses upgrades from
 /// other sites' pages (403) and more than <see cref="LiveTailLimits.MaxSubscribers"/> sockets at once (503).
 /// </summary>
-internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits limits)
+internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits limits, WebSocketOrigin origins)
 {
     public const string WebSocketSinkType = "websocket";
 
@@ -42,10 +42,9 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
             return;
         }
 
-        if (!WebSocketOrigin.IsSameOrigin(context.Request))
+        if (!origins.Admits(context.Request))
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden,
-                $"/ws/tail accepts WebSockets from this server's own pages only ({WebSocketOrigin.Own(context.Request)}), not from {context.Request.Headers.Origin}");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, origins.Refusal(context.Request, "/ws/tail"));
             return;
         }
 

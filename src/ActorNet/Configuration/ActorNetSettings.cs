@@ -159,7 +159,14 @@ public sealed record ActorNetSettings(
         var loopback = host == "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
         if (enabled && host.Length > 0 && !loopback && token.Length == 0)
             h.Error("admin-token", "", $"a token when http.host ({host}) is not a loopback address");
-        return new HttpSettings(enabled, host, port, token);
+        var origins = new List<string>();
+        foreach (var text in h.StringList("allowed-origins", "a list of quoted origins such as [ \"https://actornet.example.com\" ], or [ ]") ?? [])
+        {
+            if (HttpSettings.NormaliseOrigin(text) is not { } normal)
+                h.Error("allowed-origins", text, "an origin such as \"https://actornet.example.com\": http or https, a host and an optional port; no path, query or fragment");
+            else if (!origins.Contains(normal)) origins.Add(normal);
+        }
+        return new HttpSettings(enabled, host, port, token) { AllowedOrigins = origins.ToArray() };
     }
 
     private static SinkSettings ReadSink(string name, ConfigSection s, IReadOnlyCollection<string> sinkTypes)

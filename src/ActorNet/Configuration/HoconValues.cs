@@ -36,7 +36,9 @@ internal static class HoconValues
         // Concatenated lists are separated by the whitespace between them, kept as literals.
         if (!value.Values.TrueForAll(e => e.IsArray() || e is HoconLiteral { Value: var v } && string.IsNullOrWhiteSpace(v)))
             return null;
-        return value.Values.Where(e => e.IsArray()).SelectMany(e => e.GetArray()).ToArray();
+        // Akka's parser reads "[ ]" (a space or line break inside) as a list of one value made of nothing; any value
+        // written in a list, "" included, holds at least one literal.
+        return value.Values.Where(e => e.IsArray()).SelectMany(e => e.GetArray()).Where(e => e.Values.Count > 0).ToArray();
     }
 
     /// <summary>The value as an error message shows it: one line, at most about 80 characters.</summary>

@@ -54,15 +54,16 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     /// <c>("sinks = [ db ], quarantine = db", "db { type = postgres, ... }")</c>.
     /// </param>
     /// <param name="tailLimits">Bounds of /ws/tail; the defaults when null.</param>
+    /// <param name="httpKeys">More keys of actornet.http, e.g. <c>allowed-origins = [ "https://a.example" ]</c>.</param>
     private protected async Task StartAsync(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null,
-        LiveTailLimits? tailLimits = null)
+        LiveTailLimits? tailLimits = null, string httpKeys = "")
     {
-        StartActorNet(sourceSettings, adminToken, sinks);
+        StartActorNet(sourceSettings, adminToken, sinks, httpKeys);
         await StartServerAsync(tailLimits);
     }
 
     /// <summary>ActorNet alone, as <see cref="StartAsync"/> starts it; <see cref="StartServerAsync"/> adds the server.</summary>
-    protected void StartActorNet(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null)
+    protected void StartActorNet(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null, string httpKeys = "")
     {
         var options = new ActorNetOptions()
             .AddSinkType("recording", _ => new RecordingSink(Data))
@@ -72,7 +73,9 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
             $"{DataSink} {{ type = recording }}\n{QuarantineSink} {{ type = recording-quarantine }}");
         var config = ActorNetSettings.ParseOverlay($$"""
             actornet {
-              http { enabled = on, port = 0, admin-token = "{{adminToken}}" }
+              http { enabled = on, port = 0, admin-token = "{{adminToken}}"
+                {{httpKeys}}
+              }
               sources.{{SourceName}} {
                 type = tcp-listen, host = 127.0.0.1, port = {{Port}}
                 {{sourceKeys}}

@@ -671,6 +671,59 @@ public sealed class ActorNetSettingsSpec
     }
 
     [Fact]
+    public void Allowed_origins_are_none_by_default_and_read_in_the_form_browsers_send()
+    {
+        Assert.Empty(ActorNetSettings.Parse("").Http.AllowedOrigins);
+        // As check-config prints an empty list, and as people write one.
+        Assert.Empty(ActorNetSettings.Parse("actornet.http.allowed-origins = [ ]").Http.AllowedOrigins);
+        Assert.Empty(ActorNetSettings.Parse("actornet.http.allowed-origins = [\n]").Http.AllowedOrigins);
+
+        var settings = ActorNetSettings.Parse("""
+            actornet.http.allowed-origins = [ "https://actornet.example.com", "HTTPS://Dash.Example:443/", "http://x.example:80",
+              "http://127.0.0.1:8443", "http://[::1]:9000", "https://bücher.example", "https://actornet.example.com:443" ]
+            """);
+
+        Assert.Equal(["https://actornet.example.com", "https://dash.example", "http://x.example", "http://127.0.0.1:8443", "http://[::1]:9000",
+            "https://xn--bcher-kva.example"], settings.Http.AllowedOrigins);
+        Assert.Equal(ActorNetSettings.Parse("""actornet.http.allowed-origins = [ "https://dash.example" ]""").Http,
+            ActorNetSettings.Parse("""actornet.http.allowed-origins = [ "https://DASH.example:443" ]""").Http);
+    }
+
+    [Theory]
+    [InlineData("https://x.example/path")]
+    [InlineData("https://x.example/.")]
+    [InlineData("https://x.example?q=1")]
+    [InlineData("https://x.example#top")]
+    [InlineData("https://user@x.example")]
+    [InlineData("ftp://x")]
+    [InlineData("ws://x.example")]
+    [InlineData("not a url")]
+    [InlineData("x.example")]
+    [InlineData("")]
+    public void An_allowed_origin_that_is_not_an_http_origin_is_rejected_naming_the_key_and_value(string origin)
+    {
+        AssertSingleError($$"""actornet.http.allowed-origins = [ "https://ok.example", "{{origin}}" ]""", "actornet.http.allowed-origins", origin,
+            "an origin such as \"https://actornet.example.com\": http or https, a host and an optional port; no path, query or fragment");
+    }
+
+    [Fact]
+    public void Allowed_origins_must_be_a_list()
+    {
+        AssertSingleError("""actornet.http.allowed-origins = "https://actornet.example.com" """, "actornet.http.allowed-origins",
+            "https://actornet.example.com", "a list of quoted origins");
+    }
+
+    [Theory]
+    [InlineData("actornet.http.allowed-origins = [ https://actornet.example.com ]")]
+    [InlineData("actornet.http.allowed-origins = [\n  https://actornet.example.com\n]")]
+    public void An_unquoted_allowed_origin_is_a_hocon_syntax_error(string hocon)
+    {
+        // "//" starts a HOCON comment: what is left is an open list, or "https:", which HOCON does not take unquoted.
+        var error = Assert.Single(Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse(hocon)).Errors);
+        Assert.StartsWith("HOCON syntax error: ", error);
+    }
+
+    [Fact]
     public void Spool_and_ack_settings_are_read()
     {
         var settings = ActorNetSettings.Parse("""
