@@ -7,6 +7,7 @@ namespace ActorNet.Http.Admin;
 /// <param name="Endpoint">The address listened on, or the feed server connected to.</param>
 /// <param name="State">One of <see cref="SourceStates"/>; for a tcp-connect feed, the state of its connection.</param>
 /// <param name="LastError">tcp-connect: why the last attempt or connection ended; null for listeners and feeds that never failed.</param>
+/// <param name="Restarts">Connection actors of this source restarted after a failure (each kept its socket).</param>
 /// <param name="NextAttemptAt">tcp-connect while backing off: when the next attempt is due (UTC).</param>
 public sealed record SourceView(
     string Name,
@@ -19,13 +20,14 @@ public sealed record SourceView(
     long Frames,
     long Bytes,
     long Quarantined,
+    long Restarts,
     long Reconnects,
     string? LastError,
     DateTime? NextAttemptAt)
 {
     public static SourceView From(SourceStatus source) => new(
         source.Name, source.Type, source.Endpoint, source.State, source.ConnectionsActive, source.ConnectionsAccepted,
-        source.ConnectionsRejected, source.FramesReceived, source.BytesReceived, source.FramesQuarantined, source.Reconnects,
+        source.ConnectionsRejected, source.FramesReceived, source.BytesReceived, source.FramesQuarantined, source.ConnectionRestarts, source.Reconnects,
         source.LastError, source.NextAttemptAt);
 }
 

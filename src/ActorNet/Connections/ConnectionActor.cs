@@ -100,6 +100,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         ActorNetMetrics.ConnectionRestarts.Add(1, _sourceTag);
         ActorKinds.Restarted(ActorKinds.Connection);
+        _state.Source.ConnectionRestarted();
         _log.Warning(reason, "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes",
             Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
         SetIdleTimeout();

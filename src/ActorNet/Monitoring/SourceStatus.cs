@@ -12,6 +12,7 @@ public sealed class SourceStatus
     private long _accepted;
     private long _rejected;
     private long _reconnects;
+    private long _restarts;
     private int _active;
     private volatile string _state = SourceStates.Starting;
     private volatile string? _lastError;
@@ -59,6 +60,7 @@ public sealed class SourceStatus
     public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
     public long ConnectionsRejected => Interlocked.Read(ref _rejected);
     public long Reconnects => Interlocked.Read(ref _reconnects);
+    public long ConnectionRestarts => Interlocked.Read(ref _restarts);
 
     /// <summary>Open connections of this source.</summary>
     public int ConnectionsActive => Volatile.Read(ref _active);
@@ -83,6 +85,7 @@ public sealed class SourceStatus
     internal void Accepted() => Interlocked.Increment(ref _accepted);
     internal void Rejected() => Interlocked.Increment(ref _rejected);
     internal void Reconnecting() => Interlocked.Increment(ref _reconnects);
+    internal void ConnectionRestarted() => Interlocked.Increment(ref _restarts);
 }
 
 /// <summary>The values of <see cref="SourceStatus.State"/>.</summary>

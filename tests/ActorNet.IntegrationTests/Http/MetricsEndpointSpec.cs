@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using ActorNet.Http.Admin;
 using System.Net.Sockets;
 using ActorNet.IntegrationTests.Support;
 using Akka.Actor;
@@ -90,6 +92,8 @@ public sealed class MetricsEndpointSpec : HttpTestKit
         // Per actor kind the series are process-wide (other tests restart connections too): at least this one more.
         Assert.True(scrape.Value("actornet_actor_restarts_total", ("kind", "connection")) >= before + 1, scrape.Text);
         Assert.True(peer.Connected && !peer.IsClosedByServer(), "the restarted connection keeps its peer");
+        var source = Assert.Single((await Http.GetFromJsonAsync("/api/sources", AdminJsonContext.Default.SourcesResponse))!.Sources);
+        Assert.Equal(1, source.Restarts);
     }
 
     [Fact]
