@@ -45,8 +45,11 @@ internal sealed class ActorNetGuardian : UntypedActor
         Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status));
 
     /// <summary>
-    /// Sinks and parsers hold no state worth keeping across a failure (sinks catch their own write errors and
-    /// retry), so any that throws is restarted; the listener keeps its connections across its own restart.
+    /// A sink or parser that throws (a bug: sinks catch their own write errors and retry) is restarted. A sink's
+    /// backlog survives it (held batches go to the spool in PostStop, the spool is reopened); the batch being
+    /// handled is lost, which its connection sees as a gap in the acknowledgements and never acknowledges past.
+    /// The listener keeps its connections across its own restart. Past 10 restarts a minute the actor stops:
+    /// readiness then reports the sink as stopped.
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(10, TimeSpan.FromMinutes(1), e => e is ActorInitializationException ? Directive.Stop : Directive.Restart);
