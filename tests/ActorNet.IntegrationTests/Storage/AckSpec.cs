@@ -244,8 +244,8 @@ public sealed partial class AckSpec
         }
     }
 
-    // Fails today: SinkActor.WriteBacklog (SinkActor.cs:258) writes a replayed record again after its flush failed,
-    // while the sink still holds the first copy in its buffer (as JsonlSink does after a failed flush).
+    // A replayed record whose flush failed must be flushed again, not written again: the sink still holds the first
+    // copy in its buffer (as JsonlSink does after a failed flush).
     [Fact]
     public async Task A_replayed_batch_whose_flush_failed_is_stored_once()
     {
@@ -403,101 +403,5 @@ public sealed partial class AckSpec
             while (reader.Read()) values.Add(reader.IsDBNull(0) ? null : reader.GetValue(0));
             return values;
         }
-    }
-
-    /// <summary>What <see cref="SwitchableSink"/> stored, and the switch that takes it down.</summary>
-    private sealed class SwitchableStore
-    {
-        private readonly ConcurrentQueue<long> _seqs = new();
-        private int _failures;
-        private int _flushFailures;
-
-        /// <summary>Writes fail.</summary>
-        public volatile bool Down;
-
-        /// <summary>Flushes fail (<see cref="BufferingSink"/>).</summary>
-        public volatile bool FlushDown;
-
-        public List<long> Seqs => [.. _seqs];
-        public int Failures => Volatile.Read(ref _failures);
-        public int FlushFailures => Volatile.Read(ref _flushFailures);
-
-        public void Store(long seq) => _seqs.Enqueue(seq);
-        public void Failed() => Interlocked.Increment(ref _failures);
-        public void FlushFailed() => Interlocked.Increment(ref _flushFailures);
-    }
-
-    /// <summary>A store that commits on write, like a database, and fails every write and probe while switched off.</summary>
-    private sealed class SwitchableSink(SwitchableStore store) : IFrameSink
-    {
-        public SinkDurability Durability => SinkDurability.OnWrite;
-
-        public int Write(ParsedBatch batch, bool accepted, bool rejected)
-        {
-            if (store.Down)
-            {
-                store.Failed();
-                throw new IOException("the store is down");
-            }
-            var written = 0;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (batch.IsRejected(i) ? !rejected : !accepted) continue;
-                store.Store(batch.Seq(i));
-                written++;
-            }
-            return written;
-        }
-
-        public void Probe()
-        {
-            if (store.Down) throw new IOException("the store is down");
-        }
-
-        public void Flush()
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-
-    /// <summary>
-    /// Like <see cref="JsonlSink"/>: writes go to a buffer, a flush stores them; a failed flush keeps the buffer for
-    /// the next one, and a flush of an empty buffer does nothing.
-    /// </summary>
-    private sealed class BufferingSink(SwitchableStore store) : IFrameSink
-    {
-        private readonly List<long> _buffer = [];
-
-        public SinkDurability Durability => SinkDurability.OnFlush;
-
-        public int Write(ParsedBatch batch, bool accepted, bool rejected)
-        {
-            if (store.Down)
-            {
-                store.Failed();
-                throw new IOException("the store is down");
-            }
-            var before = _buffer.Count;
-            for (var i = 0; i < batch.Count; i++)
-                if (batch.IsRejected(i) ? rejected : accepted) _buffer.Add(batch.Seq(i));
-            return _buffer.Count - before;
-        }
-
-        public void Flush()
-        {
-            if (_buffer.Count == 0) return;
-            if (store.FlushDown)
-            {
-                store.FlushFailed();
-                throw new IOException("the store cannot flush");
-            }
-            foreach (var seq in _buffer) store.Store(seq);
-            _buffer.Clear();
-        }
-
-        public void Dispose() => Flush();
     }
 }

@@ -32,7 +32,7 @@ public sealed partial class ShutdownDuringOutageSpec
         var source = TestConfig.UniqueSourceName("drain-outage");
         var port = Loopback.FreePort();
         var spool = directory.File("spool");
-        var store = new RecordingStore();
+        var store = new SwitchableStore();
         var settings = Settings(source, port, directory, spoolDir: spool);
 
         // First run: some lines written, then the store goes down and the rest is read into the spool and memory.
@@ -103,7 +103,7 @@ public sealed partial class ShutdownDuringOutageSpec
             await second.DisposeAsync();
         }
 
-        var written = store.Written;
+        var written = store.Stored;
         Assert.Equal(2 * linesPerPeer + newLines, written.Count);
         AssertPeerWrittenInOrder(written, 0, linesPerPeer);
         AssertPeerWrittenInOrder(written, 1, linesPerPeer);
@@ -123,7 +123,7 @@ public sealed partial class ShutdownDuringOutageSpec
         using var directory = new TempDirectory();
         var source = TestConfig.UniqueSourceName("drain-nospool");
         var port = Loopback.FreePort();
-        var store = new RecordingStore { Down = true };
+        var store = new SwitchableStore { Down = true };
 
         var run = Run.Start("drain-nospool", Settings(source, port, directory, spoolDir: null), store);
         try
@@ -182,7 +182,7 @@ public sealed partial class ShutdownDuringOutageSpec
     }
 
     /// <summary>The peer's lines 1..<paramref name="lines"/>, each once, in seq order, on one connection.</summary>
-    private static void AssertPeerWrittenInOrder(List<Written> written, int peer, int lines)
+    private static void AssertPeerWrittenInOrder(List<StoredFrame> written, int peer, int lines)
     {
         var mine = written.Where(w => w.Payload.StartsWith($"peer{peer} ", StringComparison.Ordinal)).ToList();
         Assert.Single(mine.Select(w => w.Connection).Distinct());
@@ -194,7 +194,7 @@ public sealed partial class ShutdownDuringOutageSpec
     private static string[] SpoolSegments(string spool) =>
         Directory.Exists(spool) ? Directory.GetFiles(spool, "*.seg", SearchOption.AllDirectories) : [];
 
-    /// <summary>One source of text lines into sink <c>db</c> (a <see cref="RecordingSink"/>), quarantine to jsonl.</summary>
+    /// <summary>One source of text lines into sink <c>db</c> (a <see cref="SwitchableSink"/>), quarantine to jsonl.</summary>
     private static string Settings(string source, int port, TempDirectory directory, string? spoolDir) => $$"""
         actornet {
           sources.{{source}} {
@@ -228,9 +228,9 @@ public sealed partial class ShutdownDuringOutageSpec
 
         public ActorNetService Service { get; }
 
-        public static Run Start(string name, string hocon, RecordingStore store)
+        public static Run Start(string name, string hocon, SwitchableStore store)
         {
-            var options = new ActorNetOptions().AddSinkType("recording", _ => new RecordingSink(store));
+            var options = new ActorNetOptions().AddSinkType("recording", _ => new SwitchableSink(store));
             var settings = ActorNetSettings.Create(ActorNetSettings.ParseOverlay(hocon), options.Parsers.Keys.ToArray(), options.SinkTypes.Keys.ToArray());
             var system = ActorSystem.Create(name, ActorNetService.AkkaHocon + "\nakka.loglevel = WARNING");
             try
@@ -259,79 +259,5 @@ public sealed partial class ShutdownDuringOutageSpec
     private sealed class LogRecorder : ReceiveActor
     {
         public LogRecorder(ConcurrentQueue<string> log) => Receive<LogEvent>(e => log.Enqueue($"{e.LogLevel()} {e.Message}"));
-    }
-
-    private sealed record Written(long Connection, long Seq, string Payload);
-
-    /// <summary>What <see cref="RecordingSink"/> wrote, in the order it wrote it, across ActorNet runs; and the switch.</summary>
-    private sealed class RecordingStore
-    {
-        private readonly List<Written> _written = [];
-        private int _failures;
-
-        /// <summary>Writes and probes fail, as with a database that is down.</summary>
-        public volatile bool Down;
-
-        public int Failures => Volatile.Read(ref _failures);
-
-        public int Count
-        {
-            get
-            {
-                lock (_written) return _written.Count;
-            }
-        }
-
-        public List<Written> Written
-        {
-            get
-            {
-                lock (_written) return [.. _written];
-            }
-        }
-
-        public void Failed() => Interlocked.Increment(ref _failures);
-
-        public void Store(IEnumerable<Written> batch)
-        {
-            lock (_written) _written.AddRange(batch);
-        }
-    }
-
-    /// <summary>A store that commits on write (like a database) and fails every write and probe while switched off.</summary>
-    private sealed class RecordingSink(RecordingStore store) : IFrameSink
-    {
-        public SinkDurability Durability => SinkDurability.OnWrite;
-
-        public int Write(ParsedBatch batch, bool accepted, bool rejected)
-        {
-            if (store.Down)
-            {
-                store.Failed();
-                throw new IOException("the store is down");
-            }
-            var written = new List<Written>(batch.Count);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (batch.IsRejected(i) ? !rejected : !accepted) continue;
-                written.Add(new Written(batch.Connection.Id, batch.Seq(i), Encoding.UTF8.GetString(batch.Payload(i).Span)));
-            }
-            // One batch commits as a whole, as a transaction would.
-            store.Store(written);
-            return written.Count;
-        }
-
-        public void Probe()
-        {
-            if (store.Down) throw new IOException("the store is down");
-        }
-
-        public void Flush()
-        {
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }
