@@ -28,14 +28,7 @@ public sealed class ConnectionStatus
     public DateTime ConnectedAt { get; } = DateTime.UtcNow;
 
     /// <summary>When the last read that produced frames completed (UTC); null before the first frame.</summary>
-    public DateTime? LastFrameAt
-    {
-        get
-        {
-            var ticks = Interlocked.Read(ref _lastFrameTicks);
-            return ticks == 0 ? null : new DateTime(ticks, DateTimeKind.Utc);
-        }
-    }
+    public DateTime? LastFrameAt => UtcTicks.Read(ref _lastFrameTicks);
 
     public long FramesReceived => Interlocked.Read(ref _frames);
     public long BytesReceived => Interlocked.Read(ref _bytes);
@@ -51,7 +44,7 @@ public sealed class ConnectionStatus
     internal void Framed(int frames, DateTime at)
     {
         Interlocked.Add(ref _frames, frames);
-        Interlocked.Exchange(ref _lastFrameTicks, at.Ticks);
+        UtcTicks.Write(ref _lastFrameTicks, at);
     }
 
     internal void Quarantined(int frames) => Interlocked.Add(ref _quarantined, frames);

@@ -45,14 +45,7 @@ public sealed class SourceStatus
     public string? LastError => _lastError;
 
     /// <summary>tcp-connect while backing off: when the next attempt is due (UTC).</summary>
-    public DateTime? NextAttemptAt
-    {
-        get
-        {
-            var ticks = Interlocked.Read(ref _nextAttemptTicks);
-            return ticks == 0 ? null : new DateTime(ticks, DateTimeKind.Utc);
-        }
-    }
+    public DateTime? NextAttemptAt => UtcTicks.Read(ref _nextAttemptTicks);
 
     public long FramesReceived => Interlocked.Read(ref _frames);
     public long BytesReceived => Interlocked.Read(ref _bytes);
@@ -68,7 +61,7 @@ public sealed class SourceStatus
     internal void SetState(string state, string? lastError = null, DateTime? nextAttemptAt = null)
     {
         if (lastError is not null) _lastError = lastError;
-        Interlocked.Exchange(ref _nextAttemptTicks, nextAttemptAt?.Ticks ?? 0);
+        UtcTicks.Write(ref _nextAttemptTicks, nextAttemptAt);
         _state = state;
     }
 
