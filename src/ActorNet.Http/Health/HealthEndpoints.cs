@@ -8,7 +8,8 @@ namespace ActorNet.Http.Health;
 
 /// <summary>
 /// <c>GET /health/live</c>: 200 while the process answers HTTP (no checks: restarting ActorNet would not fix a
-/// database). <c>GET /health/ready</c>: 200 when every listener is bound and every sink can write, else 503 with
+/// database). <c>GET /health/ready</c>: 200 when every listener is bound, no feed has stopped for good and every
+/// sink can write, else 503 with
 /// JSON naming what is not. Both open without a token, for orchestrators and load balancers.
 /// </summary>
 public static class HealthEndpoints
@@ -18,6 +19,7 @@ public static class HealthEndpoints
     public static IHealthChecksBuilder AddActorNetHealthChecks(this IServiceCollection services, ActorNetService service) =>
         services.AddHealthChecks()
             .AddCheck("listeners", new ListenersHealthCheck(service), tags: [ReadyTag])
+            .AddCheck("feeds", new FeedsHealthCheck(service), tags: [ReadyTag])
             .AddCheck("sinks", new SinksHealthCheck(service), tags: [ReadyTag]);
 
     public static IEndpointRouteBuilder MapActorNetHealth(this IEndpointRouteBuilder app)

@@ -7,8 +7,7 @@ namespace ActorNet.Http.Health;
 
 /// <summary>
 /// Ready while every tcp-listen source is listening: not yet while its actor starts, no longer once it drains.
-/// Outbound feeds do not count: a vendor's server being down is not a reason to take ActorNet out of service
-/// (their state is in /api/sources).
+/// Outbound feeds have their own check (<see cref="FeedsHealthCheck"/>).
 /// </summary>
 internal sealed class ListenersHealthCheck(ActorNetService service) : IHealthCheck
 {

@@ -57,14 +57,35 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// or an outbound feed): a new id, and always the same parser for that id, so its frames stay in order.
     /// </summary>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source) =>
+        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source);
+
+    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus)"/>
+    internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket, string peer,
         SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source)
     {
         var id = ConnectionIds.Next();
-        var info = new ConnectionInfo(settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{settings.Host}:{settings.Port}");
+        var info = new ConnectionInfo(settings.Name, id, peer);
         var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source);
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
         context.Watch(connection);
         return (connection, info);
+    }
+
+    /// <summary>
+    /// The peer's address, or "unknown" when the peer reset before it could be read: getpeername fails with
+    /// ENOTCONN then, and the connection's first read reports the reset the normal way.
+    /// </summary>
+    internal static string PeerOf(System.Net.Sockets.Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "unknown";
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return "unknown";
+        }
     }
 
     private ConnectionInfo Info => _state.Info;

@@ -178,7 +178,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             {
                 _lastRejectionLog = DateTime.UtcNow;
                 _log.Warning("Source {Source} refused {Peer}: max-connections {MaxConnections} reached",
-                    _settings.Name, socket.RemoteEndPoint, _settings.MaxConnections);
+                    _settings.Name, ConnectionActor.PeerOf(socket), _settings.MaxConnections);
             }
             socket.Dispose();
             return;

@@ -17,9 +17,11 @@ namespace ActorNet.Connections;
 ///
 /// <code>
 ///   Connecting --connected--> Connected --connection stopped--> BackingOff --timer--> Connecting
-///   Connecting --refused / timed out--> BackingOff   (or Stopped after reconnect.max-attempts failures)
+///   Connecting --refused / timed out / reset at once--> BackingOff   (or GaveUp after reconnect.max-attempts failures)
 ///   any --Drain--> Draining --connection gone--> Drained
 /// </code>
+/// Every socket error is the feed's normal life, the input of its reconnect loop: none is thrown, so none can
+/// restart the feed or exhaust a supervisor's patience.
 /// </summary>
 internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
 {
@@ -87,7 +89,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Connected connected when connected.Attempt == _attempt:
-                StartConnection(connected.Socket);
+                StartConnection(connected.Socket, connected.Peer);
                 break;
             case Connected stale:
                 stale.Socket.Dispose();
@@ -211,8 +213,10 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
             var addresses = IPAddress.TryParse(host, out var parsed) ? [parsed] : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
             if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
             socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(new IPEndPoint(addresses[0], port), token).ConfigureAwait(false);
-            self.Tell(new Connected(socket, attempt));
+            var endpoint = new IPEndPoint(addresses[0], port);
+            await socket.ConnectAsync(endpoint, token).ConfigureAwait(false);
+            // The address connected to, not socket.RemoteEndPoint: a server that resets at once makes getpeername fail.
+            self.Tell(new Connected(socket, endpoint.ToString(), attempt));
         }
         catch (OperationCanceledException)
         {
@@ -226,13 +230,24 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         }
     }
 
-    private void StartConnection(Socket socket)
+    private void StartConnection(Socket socket, string peer)
     {
         _connecting?.Dispose();
         _connecting = null;
         _connectedAt = DateTime.UtcNow;
         _lastCloseReason = "";
-        (_connection, var info) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status);
+        ConnectionInfo info;
+        try
+        {
+            (_connection, info) = ConnectionActor.StartChild(Context, socket, peer, _settings, _parsers, _sinkSlots, _status);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Setting the socket up failed because the server already dropped it: a failed attempt like any other.
+            socket.Dispose();
+            BackOff($"connection lost while starting: {e.Message}");
+            return;
+        }
         _status.SetState(SourceStates.Connected);
         _log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", _settings.Name, info.Peer, info.Id);
         Become(ConnectedPhase);
@@ -259,7 +274,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         Timers.StartSingleTimer(RetryTimerKey, RetryNow.Instance, delay);
     }
 
-    private sealed record Connected(Socket Socket, int Attempt);
+    private sealed record Connected(Socket Socket, string Peer, int Attempt);
 
     private sealed record ConnectFailed(string Reason, int Attempt);
 

@@ -9,7 +9,7 @@ public sealed class SinkStatus
     private long _spoolBytes;
     private long _dropped;
     private volatile string? _lastError;
-    private volatile bool _writing = true;
+    private volatile string _state = SinkStates.Starting;
 
     internal SinkStatus(string name, string type)
     {
@@ -21,12 +21,14 @@ public sealed class SinkStatus
     public string Type { get; }
 
     /// <summary>
-    /// False from a failed write, flush or health probe until the next one that succeeds (for a sink that is durable
-    /// on flush, a write into its buffer does not count); false once the sink actor has stopped.
+    /// True only in <see cref="SinkStates.Writing"/>: false until the sink has opened its store, from a failed open,
+    /// write, flush or health probe until the next one that succeeds (for a sink that is durable on flush, a write
+    /// into its buffer does not count), and for good once the sink actor has stopped.
     /// </summary>
-    public bool CanWrite => _writing;
+    public bool CanWrite => ReferenceEquals(_state, SinkStates.Writing);
 
-    public string State => _writing ? "writing" : "failing";
+    /// <summary>One of <see cref="SinkStates"/>.</summary>
+    public string State => _state;
 
     public string? LastError => _lastError;
 
@@ -48,10 +50,23 @@ public sealed class SinkStatus
     {
         Interlocked.Increment(ref _failures);
         _lastError = error;
-        _writing = false;
+        if (!ReferenceEquals(_state, SinkStates.Stopped)) _state = SinkStates.Failing;
     }
 
-    internal void Healthy() => _writing = true;
+    internal void Healthy()
+    {
+        if (!ReferenceEquals(_state, SinkStates.Stopped)) _state = SinkStates.Writing;
+    }
+
+    /// <summary>A sink actor (re)starts: not writing until it has opened its store.</summary>
+    internal void Starting() => _state = SinkStates.Starting;
+
+    /// <summary>The sink actor is gone: nothing it is sent is written any more.</summary>
+    internal void Stopped(string reason)
+    {
+        _lastError = reason;
+        _state = SinkStates.Stopped;
+    }
 
     internal void SetBacklog(long frames, long spoolBytes)
     {
@@ -60,4 +75,19 @@ public sealed class SinkStatus
     }
 
     internal void AddDropped(long records) => Interlocked.Add(ref _dropped, records);
+}
+
+/// <summary>What <see cref="SinkStatus.State"/> can be.</summary>
+public static class SinkStates
+{
+    /// <summary>Opening its store (and its spool); batches wait.</summary>
+    public const string Starting = "starting";
+
+    public const string Writing = "writing";
+
+    /// <summary>Cannot open or write its store: retrying, with batches spooled or held (see lastError).</summary>
+    public const string Failing = "failing";
+
+    /// <summary>The sink actor stopped: at a drain, or for good after a fault (logged at Error level).</summary>
+    public const string Stopped = "stopped";
 }

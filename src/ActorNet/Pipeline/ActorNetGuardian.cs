@@ -29,6 +29,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly List<IActorRef> _parsers = [];
     private readonly List<IActorRef> _sinks = [];
     private readonly HashSet<IActorRef> _waitingFor = [];
+    private readonly Dictionary<IActorRef, string> _names = [];
+    private readonly List<string> _stoppedForGood = [];
     private IActorRef? _drainRequester;
 
     public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
@@ -45,14 +47,18 @@ internal sealed class ActorNetGuardian : UntypedActor
         Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status));
 
     /// <summary>
-    /// A sink or parser that throws (a bug: sinks catch their own write errors and retry) is restarted. A sink's
-    /// backlog survives it (held batches go to the spool in PostStop, the spool is reopened); the batch being
-    /// handled is lost, which its connection sees as a gap in the acknowledgements and never acknowledges past.
-    /// The listener keeps its connections across its own restart. Past 10 restarts a minute the actor stops:
-    /// readiness then reports the sink as stopped.
+    /// A sink, parser or source that throws (a bug: sinks treat every storage fault as an outage and retry, feeds
+    /// treat every socket error as a reason to reconnect) is restarted, without a limit: these actors must live as
+    /// long as ActorNet does, and a restart limit would stop one for good after a burst of faults, as it once did
+    /// to a feed whose server reset every connection. A restart happens once per failed message, so it cannot spin
+    /// on its own. A sink's backlog survives it (held batches go to the spool in PostStop, the spool is reopened);
+    /// the batch being handled is lost, which its connection sees as a gap in the acknowledgements and never
+    /// acknowledges past. The listener keeps its connections across its own restart. Only an actor that cannot
+    /// even be constructed is stopped (restarting it would fail the same way): that is logged at Error level and
+    /// shown as stopped in /api/sources or /api/sinks, and readiness turns 503.
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), e => e is ActorInitializationException ? Directive.Stop : Directive.Restart);
+        new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, e => e is ActorInitializationException ? Directive.Stop : Directive.Restart);
 
     protected override void PreStart()
     {
@@ -63,6 +69,7 @@ internal sealed class ActorNetGuardian : UntypedActor
             var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type], _status.Sink(name)!), $"sink-{name}");
             sinkRefs[name] = actor;
             _sinks.Add(actor);
+            Watch(actor, $"sink {name}");
         }
 
         foreach (var source in _settings.Sources)
@@ -80,11 +87,34 @@ internal sealed class ActorNetGuardian : UntypedActor
                     $"parser-{source.Name}-{i}"))
                 .ToArray();
             _parsers.AddRange(parsers);
+            foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
             var sourceProps = source.Type == SourceType.TcpConnect
                 ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus)
                 : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus);
-            _listeners.Add(Context.ActorOf(sourceProps, $"source-{source.Name}"));
+            var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
+            _listeners.Add(sourceActor);
+            Watch(sourceActor, $"source {source.Name}");
         }
+    }
+
+    private void Watch(IActorRef actor, string name)
+    {
+        _names[actor] = name;
+        Context.Watch(actor);
+    }
+
+    /// <summary>
+    /// Before a drain no child stops unless its supervision gave up on it (see <see cref="SupervisorStrategy"/>):
+    /// said at Error level, and shown as stopped (its PostStop sets the status; here the reason is recorded).
+    /// </summary>
+    private void StoppedForGood(IActorRef actor)
+    {
+        if (!_names.Remove(actor, out var name)) return;
+        _stoppedForGood.Add(name);
+        var reason = "stopped for good after a fault it could not recover from (see the error logged before)";
+        if (name.StartsWith("sink ", StringComparison.Ordinal)) _status.Sink(name[5..])?.Stopped(reason);
+        else if (name.StartsWith("source ", StringComparison.Ordinal)) _status.Source(name[7..])?.SetState(SourceStates.Stopped, reason);
+        _log.Error("The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts", name, reason);
     }
 
     protected override void OnReceive(object message)
@@ -102,7 +132,8 @@ internal sealed class ActorNetGuardian : UntypedActor
             case ConnectionProtocol.BroadcastTo broadcast:
                 RouteToSource(broadcast.Source, new ConnectionProtocol.Broadcast(broadcast.Payload), new ConnectionProtocol.BroadcastSent(0));
                 break;
-            case Terminated:
+            case Terminated t:
+                StoppedForGood(t.ActorRef);
                 break;
             default:
                 Unhandled(message);
@@ -166,7 +197,8 @@ internal sealed class ActorNetGuardian : UntypedActor
         if (message is not Terminated t) return;
         _waitingFor.Remove(t.ActorRef);
         if (_waitingFor.Count > 0) return;
-        _log.Info("Drained: every frame read was delivered and every sink flushed");
+        if (_stoppedForGood.Count == 0) _log.Info("Drained: every frame read was delivered and every sink flushed");
+        else _log.Error("Drained, but {Actors} had stopped for good before: frames sent to them were lost", string.Join(", ", _stoppedForGood));
         _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
         Become(message => RefusedWrite(message));
     }

@@ -15,11 +15,15 @@ namespace ActorNet.Sinks;
 /// at stop.
 ///
 /// <code>
-///   Writing --write fails--> Outage --backlog written in order--> Writing
-///   (start) --spool not empty--> Outage
+///   (start) --store and spool open, spool empty--> Writing
+///   (start) --store or spool cannot open, or spool not empty--> Outage
+///   Writing --write fails--> Outage --store open, backlog written in order--> Writing
 /// </code>
-/// In an outage the failed batch and everything after it form the backlog, written oldest first once the sink
-/// can write again (retried with exponential backoff and jitter). With a spool (spool-dir) the backlog goes to
+/// A storage fault is an outage whatever the step that failed (opening the store or the spool at start, a write,
+/// replaying or advancing the spool): it is retried, never thrown, because a restart would replay a spooled
+/// record twice and a supervisor's restart limit would stop the sink for good. In an outage the failed batch and
+/// everything after it form the backlog, written oldest first once the sink can write again (retried with
+/// exponential backoff and jitter); the status is failing (readiness 503) until then. With a spool (spool-dir) the backlog goes to
 /// disk and is acknowledged at once, so connections keep reading until the spool reaches max-spool-size; without
 /// one, or once the spool is full, batches wait in memory unacknowledged, their connections run out of credits
 /// and stop reading (the queue is bounded by max-inflight-frames per connection). At stop, batches still in
@@ -94,26 +98,66 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         ActorKinds.Started(ActorKinds.Sink, Self);
-        _sink = _factory(_settings);
-        _durability = _sink.Durability;
-        if (_settings.HasSpool)
+        _status.Starting();
+        Timers.StartPeriodicTimer(nameof(FlushTick), FlushTick.Instance, _settings.FlushInterval);
+        if (!TryOpen(out var error))
         {
-            _spool = new SinkSpool(Path.Combine(_settings.SpoolDir, _settings.Name), _settings.MaxSpoolSize);
-            if (_spool.DroppedAtOpen > 0)
-                _log.Error("Sink {Sink} dropped {Bytes} damaged bytes at the end of its spool (a record torn by a crash is expected: it was never acknowledged)",
-                    _settings.Name, _spool.DroppedAtOpen);
-            if (!_spool.IsEmpty)
-            {
-                _log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new",
-                    _settings.Name, _spool.Frames, _spool.Bytes, Path.Combine(_settings.SpoolDir, _settings.Name));
-                Become(Outage);
-                Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, TimeSpan.Zero);
-            }
+            Become(Outage);
+            _log.Error(error, "Sink {Sink} cannot open its store; {Where}, retrying in {Delay}",
+                _settings.Name, _spool is null ? "holding batches in memory (sources stop reading when their credits run out)" : "spooling batches to disk",
+                _retryDelay);
+            Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, _retryDelay);
+        }
+        else if (_spool is { IsEmpty: false })
+        {
+            _log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new",
+                _settings.Name, _spool.Frames, _spool.Bytes, SpoolDirectory);
+            Become(Outage);
+            Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, TimeSpan.Zero);
+        }
+        else
+        {
+            _status.Healthy();
         }
         ReportBacklog();
-        Timers.StartPeriodicTimer(nameof(FlushTick), FlushTick.Instance, _settings.FlushInterval);
-        if (_durability == SinkDurability.OnWrite)
-            Timers.StartPeriodicTimer(nameof(ProbeTick), ProbeTick.Instance, _settings.ProbeInterval);
+    }
+
+    private string SpoolDirectory => Path.Combine(_settings.SpoolDir, _settings.Name);
+
+    /// <summary>
+    /// Opens the spool (when configured) and the store, whichever is not open yet. Any exception counts: a store
+    /// that cannot open (a read-only file, a missing directory, a refused login) is an outage to retry, not a bug.
+    /// </summary>
+    private bool TryOpen(out Exception? error)
+    {
+        error = null;
+        try
+        {
+            if (_settings.HasSpool && _spool is null) OpenSpool();
+            if (_sink is null)
+            {
+                _sink = _factory(_settings);
+                _durability = _sink.Durability;
+                if (_durability == SinkDurability.OnWrite)
+                    Timers.StartPeriodicTimer(nameof(ProbeTick), ProbeTick.Instance, _settings.ProbeInterval);
+            }
+            return true;
+        }
+        catch (Exception e)
+        {
+            ActorNetMetrics.SinkWriteFailures.Add(1, _sinkTag);
+            _status.Failed($"cannot open: {e.Message}");
+            error = e;
+            return false;
+        }
+    }
+
+    private void OpenSpool()
+    {
+        _spool = new SinkSpool(SpoolDirectory, _settings.MaxSpoolSize);
+        if (_spool.DroppedAtOpen > 0)
+            _log.Error("Sink {Sink} dropped {Bytes} damaged bytes at the end of its spool (a record torn by a crash is expected: it was never acknowledged)",
+                _settings.Name, _spool.DroppedAtOpen);
     }
 
     protected override void PostRestart(Exception reason)
@@ -144,7 +188,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         _spool = null;
         // Not ready while stopped: at a drain that is the truth, and a sink its supervisor gave up on stays visible.
-        _status.Failed("stopped");
+        // A restart's PreStart sets it back to starting.
+        _status.Stopped("the sink actor stopped");
         ActorNetMetrics.SinkBacklogFrames.Add(-_reportedBacklog, _sinkTag);
         _reportedBacklog = 0;
         ActorKinds.Stopped(Self);
@@ -190,7 +235,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
                 ReportBacklog();
                 break;
             case RetryTick:
-                WriteBacklog();
+                if (TryOpen(out var openError)) WriteBacklogOrRetry();
+                else RetryLater(openError);
                 break;
             case FlushTick:
                 Flush(outage: true);
@@ -298,12 +344,40 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         return written;
     }
 
+    private void WriteBacklogOrRetry()
+    {
+        try
+        {
+            WriteBacklog();
+        }
+        catch (Exception e)
+        {
+            // Reading the spool back failed (an I/O error): the record stays first in line and is read again later.
+            RetryLater(e);
+        }
+    }
+
     /// <summary>The spool first (it holds the oldest batches), then what waits in memory, in order.</summary>
     private void WriteBacklog()
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(ReplaySlice.TotalSeconds * Stopwatch.Frequency);
-        while (_spool is not null && _spool.TryPeek(out var spooled, out var accepted, out var rejected))
+        while (_spool is not null)
         {
+            ParsedBatch spooled;
+            bool accepted, rejected;
+            try
+            {
+                if (!_spool.TryPeek(out spooled, out accepted, out rejected)) break;
+            }
+            catch (InvalidDataException e)
+            {
+                // Changed on disk since it was written: no retry can restore it, and waiting for ever would stop the sink.
+                var before = _spool.Frames;
+                AdvanceSpool();
+                _log.Error(e, "Sink {Sink} skipped a damaged spool record: {Frames} frames lost", _settings.Name, before - _spool.Frames);
+                ReportBacklog();
+                continue;
+            }
             if (!_replayAwaitsFlush)
             {
                 if (!TryWrite(spooled, accepted, rejected, out var writeError))
@@ -319,7 +393,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
                 return;
             }
             _replayAwaitsFlush = false;
-            _spool.Advance();
+            AdvanceSpool();
             MoveHeldIntoSpool();
             ReportBacklog();
             if (Stopwatch.GetTimestamp() > deadline)
@@ -346,6 +420,14 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         _retryDelay = MinRetry;
         ReportBacklog();
         _log.Info("Sink {Sink} is writing again; its backlog is written", _settings.Name);
+    }
+
+    private void AdvanceSpool()
+    {
+        var wasPending = _spool!.PositionPending;
+        if (!_spool.Advance() && !wasPending)
+            _log.Warning("Sink {Sink} could not save its spool position (disk full?); replay goes on and saves it later (a crash meanwhile writes some records twice)",
+                _settings.Name);
     }
 
     // A replayed record leaves the spool only once durable in the sink: for a flushing sink, after a flush.
@@ -388,7 +470,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     {
         try
         {
-            _sink!.Flush();
+            if (_sink is null) return;
+            _sink.Flush();
             if (!outage) _status.Healthy();
             SendCommits(_awaitingFlush);
         }
@@ -434,28 +517,48 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// Held batches were never acknowledged (no credits returned, no ACK n): spooled here they are written at the next
+    /// start; what cannot be spooled is lost, and said so at Error level with its count (peers with ack.enabled can
+    /// tell from the missing ACK).
+    /// </summary>
     private void SpoolHeldAtStop()
     {
         if (_held.Count == 0) return;
-        var held = _held.Count;
-        if (_spool is not null)
+        if (_spool is null)
         {
-            try
-            {
-                // Past max-spool-size if need be: at stop, exceeding the limit beats losing what was read.
-                while (_held.TryDequeue(out var batch)) TrySpool(batch, ignoreLimit: true);
-                _spool.Sync();
-                _log.Warning("Sink {Sink} stopped during an outage: {Batches} batches spooled, {Frames} frames in the spool, written at next start",
-                    _settings.Name, held, _spool.Frames);
-                return;
-            }
-            catch (Exception e)
-            {
-                _log.Error(e, "Sink {Sink} could not spool {Batches} batches at stop", _settings.Name, _held.Count);
-            }
+            _log.Error("Sink {Sink} stopped with {Batches} batches ({Frames} frames) it could not write and has no spool for (set spool-dir): they are lost",
+                _settings.Name, _held.Count, _heldFrames);
+            return;
         }
-        _log.Error("Sink {Sink} stopped with {Batches} batches ({Frames} frames) it could not write and has no spool for (set spool-dir)",
-            _settings.Name, _held.Count, _heldFrames);
+        int spooled = 0, lostBatches = 0;
+        long lostFrames = 0;
+        // Past max-spool-size if need be: at stop, exceeding the limit beats losing what was read.
+        while (_held.TryDequeue(out var batch))
+        {
+            if (TrySpool(batch, ignoreLimit: true))
+            {
+                spooled++;
+                continue;
+            }
+            lostBatches++;
+            lostFrames += CountWritten(batch);
+        }
+        _heldFrames = 0;
+        try
+        {
+            _spool.Sync();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Error(e, "Sink {Sink} could not sync its spool at stop: the {Batches} batches just spooled may not survive a power cut", _settings.Name, spooled);
+        }
+        if (spooled > 0)
+            _log.Warning("Sink {Sink} stopped during an outage: {Batches} batches spooled, {Frames} frames in the spool, written at next start",
+                _settings.Name, spooled, _spool.Frames);
+        if (lostBatches > 0)
+            _log.Error("Sink {Sink} stopped during an outage and could not spool {Batches} batches ({Frames} frames): they are lost",
+                _settings.Name, lostBatches, lostFrames);
     }
 
     private long Backlog => _heldFrames + (_spool?.Frames ?? 0);

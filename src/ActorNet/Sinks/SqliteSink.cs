@@ -2,6 +2,7 @@ using System.Text;
 using ActorNet.Configuration;
 using ActorNet.Parsing;
 using ActorNet.Pipeline;
+using ActorNet.Sinks.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace ActorNet.Sinks;
@@ -9,69 +10,144 @@ namespace ActorNet.Sinks;
 /// <summary>
 /// Stores records in a SQLite file: WAL journal (readers never block the writer), one transaction per batch
 /// (a batch is stored whole or not at all, so the sink actor's retry never duplicates), the schema created on
-/// first use. The table holds data and quarantine records alike: <c>error</c>, <c>reason</c>, <c>raw</c> and
+/// first use. A failed write or probe closes the connection and the next one opens the file again: a database
+/// made writable again, unlocked, or removed and created anew is picked up without a restart. Before and after
+/// every commit the sink checks that its path still names the file it opened (<see cref="FileIdentity"/>): a
+/// commit into a file removed meanwhile is reported as a failure, so the batch is written again into the new file
+/// and never acknowledged from one nobody can read. The table holds data and quarantine records alike: <c>error</c>, <c>reason</c>, <c>raw</c> and
 /// <c>raw_length</c> are null for data. <c>payload</c> is TEXT: the JSON text for the json parser, the text for
 /// text, base64 for binary.
 /// </summary>
 public sealed class SqliteSink : IFrameSink
 {
-    private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _source, _connectionId, _peer, _seq, _receivedAt, _payload, _error, _reason, _raw, _rawLength;
+    // Short enough that a database locked by another process shows as an outage (readiness 503, retried with
+    // backoff) within seconds rather than blocking the sink actor silently; long enough that two sinks sharing a
+    // file (data and quarantine tables) wait out each other's millisecond transactions.
+    private const int BusyTimeoutMilliseconds = 5000;
+
+    private readonly SinkSettings _settings;
+    private SqliteConnection? _connection;
+    private SqliteCommand? _insert;
+    private SqliteParameter _source = null!, _connectionId = null!, _peer = null!, _seq = null!, _receivedAt = null!, _payload = null!,
+        _error = null!, _reason = null!, _raw = null!, _rawLength = null!;
+    private FileIdentity? _opened;
 
     public SqliteSink(SinkSettings settings)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(settings.Path));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = settings.Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            // Two sinks may share one file (data and quarantine tables): wait for the other's transaction.
-            DefaultTimeout = 30,
-            Pooling = false,
-        }.ToString());
-        _connection.Open();
-        // FULL: a commit is fsynced before Write returns, which is what OnWrite durability (and ACK n) promises; NORMAL
-        // would survive a process crash but lose acknowledged transactions to a power cut.
-        Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
-        var table = Quote(settings.Table);
-        Execute($"""
-            CREATE TABLE IF NOT EXISTS {table} (
-              id INTEGER PRIMARY KEY,
-              source TEXT NOT NULL,
-              connection INTEGER NOT NULL,
-              peer TEXT NOT NULL,
-              seq INTEGER NOT NULL,
-              received_at TEXT NOT NULL,
-              payload TEXT,
-              error TEXT,
-              reason TEXT,
-              raw BLOB,
-              raw_length INTEGER);
-            CREATE INDEX IF NOT EXISTS {Quote(settings.Table + "_by_connection")} ON {table} (source, connection, seq);
-            """);
-
-        _insert = _connection.CreateCommand();
-        _insert.CommandText = $"INSERT INTO {table} (source, connection, peer, seq, received_at, payload, error, reason, raw, raw_length) " +
-                              "VALUES ($source, $connection, $peer, $seq, $received_at, $payload, $error, $reason, $raw, $raw_length)";
-        _source = _insert.Parameters.Add("$source", SqliteType.Text);
-        _connectionId = _insert.Parameters.Add("$connection", SqliteType.Integer);
-        _peer = _insert.Parameters.Add("$peer", SqliteType.Text);
-        _seq = _insert.Parameters.Add("$seq", SqliteType.Integer);
-        _receivedAt = _insert.Parameters.Add("$received_at", SqliteType.Text);
-        _payload = _insert.Parameters.Add("$payload", SqliteType.Text);
-        _error = _insert.Parameters.Add("$error", SqliteType.Text);
-        _reason = _insert.Parameters.Add("$reason", SqliteType.Text);
-        _raw = _insert.Parameters.Add("$raw", SqliteType.Blob);
-        _rawLength = _insert.Parameters.Add("$raw_length", SqliteType.Integer);
-        _insert.Prepare();
+        _settings = settings;
+        Open();
     }
 
     public int Write(ParsedBatch batch, bool accepted, bool rejected)
     {
-        using var transaction = _connection.BeginTransaction();
-        _insert.Transaction = transaction;
+        if (_connection is null) Open();
+        try
+        {
+            EnsureSameFile();
+            var written = Insert(batch, accepted, rejected);
+            // A commit into a file removed meanwhile reached no one: fail it, so it is written again where the path points.
+            EnsureSameFile();
+            return written;
+        }
+        catch
+        {
+            Close();
+            throw;
+        }
+    }
+
+    public SinkDurability Durability => SinkDurability.OnWrite;
+
+    public void Probe()
+    {
+        if (_connection is null) Open();
+        try
+        {
+            EnsureSameFile();
+            Execute(_connection!, "SELECT 1");
+        }
+        catch
+        {
+            Close();
+            throw;
+        }
+    }
+
+    /// <summary>Every batch is committed by <see cref="Write"/>; nothing is buffered.</summary>
+    public void Flush()
+    {
+    }
+
+    public void Dispose() => Close();
+
+    private void Open()
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_settings.Path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = _settings.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = 30,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            // FULL: a commit is fsynced before Write returns, which is what OnWrite durability (and ACK n) promises; NORMAL
+            // would survive a process crash but lose acknowledged transactions to a power cut.
+            Execute(connection, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
+            var table = Quote(_settings.Table);
+            Execute(connection, $"""
+                CREATE TABLE IF NOT EXISTS {table} (
+                  id INTEGER PRIMARY KEY,
+                  source TEXT NOT NULL,
+                  connection INTEGER NOT NULL,
+                  peer TEXT NOT NULL,
+                  seq INTEGER NOT NULL,
+                  received_at TEXT NOT NULL,
+                  payload TEXT,
+                  error TEXT,
+                  reason TEXT,
+                  raw BLOB,
+                  raw_length INTEGER);
+                CREATE INDEX IF NOT EXISTS {Quote(_settings.Table + "_by_connection")} ON {table} (source, connection, seq);
+                """);
+            _insert = PrepareInsert(connection, table);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        _connection = connection;
+        // Read after the schema exists, so the file is there even when this open created it.
+        _opened = FileIdentity.Of(_settings.Path);
+    }
+
+    private SqliteCommand PrepareInsert(SqliteConnection connection, string table)
+    {
+        var insert = connection.CreateCommand();
+        insert.CommandText = $"INSERT INTO {table} (source, connection, peer, seq, received_at, payload, error, reason, raw, raw_length) " +
+                             "VALUES ($source, $connection, $peer, $seq, $received_at, $payload, $error, $reason, $raw, $raw_length)";
+        _source = insert.Parameters.Add("$source", SqliteType.Text);
+        _connectionId = insert.Parameters.Add("$connection", SqliteType.Integer);
+        _peer = insert.Parameters.Add("$peer", SqliteType.Text);
+        _seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+        _receivedAt = insert.Parameters.Add("$received_at", SqliteType.Text);
+        _payload = insert.Parameters.Add("$payload", SqliteType.Text);
+        _error = insert.Parameters.Add("$error", SqliteType.Text);
+        _reason = insert.Parameters.Add("$reason", SqliteType.Text);
+        _raw = insert.Parameters.Add("$raw", SqliteType.Blob);
+        _rawLength = insert.Parameters.Add("$raw_length", SqliteType.Integer);
+        insert.Prepare();
+        return insert;
+    }
+
+    private int Insert(ParsedBatch batch, bool accepted, bool rejected)
+    {
+        using var transaction = _connection!.BeginTransaction();
+        _insert!.Transaction = transaction;
         var connection = batch.Connection;
         _source.Value = connection.Source;
         _connectionId.Value = connection.Id;
@@ -104,24 +180,26 @@ public sealed class SqliteSink : IFrameSink
         return written;
     }
 
-    public SinkDurability Durability => SinkDurability.OnWrite;
-
-    public void Probe() => Execute("SELECT 1");
-
-    /// <summary>Every batch is committed by <see cref="Write"/>; nothing is buffered.</summary>
-    public void Flush()
+    private void EnsureSameFile()
     {
+        if (!FileIdentity.CanCheck) return;
+        var now = FileIdentity.Of(_settings.Path);
+        if (now is null || now != _opened)
+            throw new IOException($"the database file {_settings.Path} was {(now is null ? "removed" : "replaced")} while open: " +
+                                  "what was written to it since is not stored; opening the path again");
     }
 
-    public void Dispose()
+    private void Close()
     {
-        _insert.Dispose();
-        _connection.Dispose();
+        _insert?.Dispose();
+        _insert = null;
+        _connection?.Dispose();
+        _connection = null;
     }
 
-    private void Execute(string sql)
+    private static void Execute(SqliteConnection connection, string sql)
     {
-        using var command = _connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

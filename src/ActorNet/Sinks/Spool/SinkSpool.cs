@@ -15,6 +15,12 @@ namespace ActorNet.Sinks.Spool;
 /// Appends become durable at <see cref="Sync"/> (fsync). The position is written and fsynced after each record
 /// is replayed, so a crash replays at most the one record whose write it interrupted. Opening a spool that a
 /// crash left behind drops a torn last record (it was never synced, hence never acknowledged) and counts the rest.
+///
+/// A full disk must not stop the replay that frees it: the position file is allocated (16 bytes) when the spool
+/// opens, so saving a position overwrites blocks it already owns; should a save still fail, the replay moves on
+/// in memory and the position is saved at the next record, the next sync or the close (a crash before that
+/// replays the records since the last saved position: duplicates, never a loss). A finished segment that cannot
+/// be deleted is left for the next open, which deletes every segment before the saved position.
 /// </summary>
 internal sealed class SinkSpool : IDisposable
 {
@@ -42,6 +48,8 @@ internal sealed class SinkSpool : IDisposable
         try
         {
             Recover();
+            // Owns its blocks from now on (see the class comment): a later save never needs new space.
+            if (_position.Length < 16) SavePosition(_readSegment, _readOffset);
         }
         catch
         {
@@ -104,8 +112,15 @@ internal sealed class SinkSpool : IDisposable
         return true;
     }
 
-    /// <summary>Makes every append so far durable.</summary>
-    public void Sync() => _writer?.Flush(flushToDisk: true);
+    /// <summary>True while the replay position moved on in memory but could not be saved (a full or failing disk).</summary>
+    public bool PositionPending { get; private set; }
+
+    /// <summary>Makes every append so far durable (and a position that could not be saved earlier).</summary>
+    public void Sync()
+    {
+        _writer?.Flush(flushToDisk: true);
+        if (PositionPending) TrySavePosition();
+    }
 
     /// <summary>The oldest record not yet replayed, rebuilt; false when the spool is empty.</summary>
     public bool TryPeek(out ParsedBatch batch, out bool accepted, out bool rejected)
@@ -137,8 +152,13 @@ internal sealed class SinkSpool : IDisposable
         }
     }
 
-    /// <summary>The record <see cref="TryPeek"/> returned is written: moves past it, durably.</summary>
-    public void Advance()
+    /// <summary>
+    /// The record <see cref="TryPeek"/> returned is written (or damaged beyond use): moves past it. Never throws for
+    /// the disk's sake: the move is made in memory first, and a position that cannot be saved is saved later
+    /// (<see cref="PositionPending"/>), because throwing here would write the same record again.
+    /// </summary>
+    /// <returns>False when the new position could not be saved yet.</returns>
+    public bool Advance()
     {
         var done = _records.Dequeue();
         Bytes -= done.Length;
@@ -146,20 +166,36 @@ internal sealed class SinkSpool : IDisposable
         if (_records.TryPeek(out var next) && next.Segment == _readSegment)
         {
             _readOffset += done.Length;
-            SavePosition(_readSegment, _readOffset);
-            return;
+            return TrySavePosition();
         }
 
         // The read segment is finished (records are in order, so nothing later lives in it): give its space back.
         if (_readSegment == _writeSegment)
         {
-            _writer?.Dispose();
+            try
+            {
+                _writer?.Dispose();
+            }
+            catch (IOException)
+            {
+                // Only appends the sink already replayed (and wrote to its store) could be lost with this flush.
+            }
             _writer = null;
         }
-        File.Delete(SegmentPath(_readSegment));
+        var finished = _readSegment;
         _readSegment = _records.Count > 0 ? _records.Peek().Segment : _writeSegment + 1;
         _readOffset = 0;
-        SavePosition(_readSegment, _readOffset);
+        // Saved before the delete: a crash in between leaves a segment before the position, which Recover deletes.
+        var saved = TrySavePosition();
+        try
+        {
+            File.Delete(SegmentPath(finished));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next open (see the class comment); until then it only holds disk space.
+        }
+        return saved;
     }
 
     public void Dispose()
@@ -167,6 +203,8 @@ internal sealed class SinkSpool : IDisposable
         try
         {
             _writer?.Flush(flushToDisk: true);
+            if (PositionPending && !TrySavePosition())
+                throw new IOException($"could not save the spool's replay position in {_directory}: records already written will be written again at the next start");
         }
         finally
         {
@@ -186,6 +224,21 @@ internal sealed class SinkSpool : IDisposable
         _writeSegment = Math.Max(_writeSegment + 1, _readSegment);
         _writer = new FileStream(SegmentPath(_writeSegment), FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
         return _writer;
+    }
+
+    private bool TrySavePosition()
+    {
+        try
+        {
+            SavePosition(_readSegment, _readOffset);
+            PositionPending = false;
+            return true;
+        }
+        catch (IOException)
+        {
+            PositionPending = true;
+            return false;
+        }
     }
 
     private void SavePosition(long segment, long offset)
