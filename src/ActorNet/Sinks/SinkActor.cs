@@ -470,8 +470,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     {
         try
         {
-            if (_sink is null) return;
-            _sink.Flush();
+            // Not open yet (an outage from the start): nothing buffered, but the spool below still syncs.
+            _sink?.Flush();
             if (!outage) _status.Healthy();
             SendCommits(_awaitingFlush);
         }

@@ -22,8 +22,9 @@ public sealed class SqliteSink : IFrameSink
 {
     // Short enough that a database locked by another process shows as an outage (readiness 503, retried with
     // backoff) within seconds rather than blocking the sink actor silently; long enough that two sinks sharing a
-    // file (data and quarantine tables) wait out each other's millisecond transactions.
-    private const int BusyTimeoutMilliseconds = 5000;
+    // file (data and quarantine tables) wait out each other's millisecond transactions. Both SQLite (busy_timeout)
+    // and Microsoft.Data.Sqlite (its own retry loop, bounded by the command timeout) wait on a lock: both get it.
+    private const int BusyTimeoutSeconds = 5;
 
     private readonly SinkSettings _settings;
     private SqliteConnection? _connection;
@@ -88,7 +89,7 @@ public sealed class SqliteSink : IFrameSink
         {
             DataSource = _settings.Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            DefaultTimeout = 30,
+            DefaultTimeout = BusyTimeoutSeconds,
             Pooling = false,
         }.ToString());
         try
@@ -96,7 +97,7 @@ public sealed class SqliteSink : IFrameSink
             connection.Open();
             // FULL: a commit is fsynced before Write returns, which is what OnWrite durability (and ACK n) promises; NORMAL
             // would survive a process crash but lose acknowledged transactions to a power cut.
-            Execute(connection, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
+            Execute(connection, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000};");
             var table = Quote(_settings.Table);
             Execute(connection, $"""
                 CREATE TABLE IF NOT EXISTS {table} (
