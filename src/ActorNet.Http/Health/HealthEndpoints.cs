@@ -18,8 +18,8 @@ public static class HealthEndpoints
 
     public static IHealthChecksBuilder AddActorNetHealthChecks(this IServiceCollection services, ActorNetService service) =>
         services.AddHealthChecks()
-            .AddCheck("listeners", new ListenersHealthCheck(service), tags: [ReadyTag])
-            .AddCheck("feeds", new FeedsHealthCheck(service), tags: [ReadyTag])
+            .AddCheck("listeners", SourcesHealthCheck.Listeners(service), tags: [ReadyTag])
+            .AddCheck("feeds", SourcesHealthCheck.Feeds(service), tags: [ReadyTag])
             .AddCheck("sinks", new SinksHealthCheck(service), tags: [ReadyTag]);
 
     public static IEndpointRouteBuilder MapActorNetHealth(this IEndpointRouteBuilder app)

@@ -1,0 +1,43 @@
+using ActorNet.Configuration;
+using ActorNet.Monitoring;
+using ActorNet.Pipeline;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ActorNet.Http.Health;
+
+/// <summary>
+/// Ready while every source of one type is in a state <paramref name="isReady"/> accepts; names the others and
+/// their states. Two instances: <see cref="Listeners"/> and <see cref="Feeds"/>.
+/// </summary>
+internal sealed class SourcesHealthCheck(ActorNetService service, SourceType type, Func<string, bool> isReady, string noun, string ready, string notReady)
+    : IHealthCheck
+{
+    /// <summary>Every tcp-listen source listening: not yet while its actor starts, no longer once it drains.</summary>
+    public static SourcesHealthCheck Listeners(ActorNetService service) =>
+        new(service, SourceType.TcpListen, state => state == SourceStates.Listening, "listener", "bound", "not listening");
+
+    /// <summary>
+    /// No tcp-connect source stopped for good (gave up after reconnect.max-attempts, or stopped by its supervisor).
+    /// A feed that is merely retrying stays ready: a vendor's server being down is not a reason to take ActorNet out
+    /// of service (its state and last error are in /api/sources), but a feed that will never try again needs an operator.
+    /// </summary>
+    public static SourcesHealthCheck Feeds(ActorNetService service) =>
+        new(service, SourceType.TcpConnect, state => state is not (SourceStates.GaveUp or SourceStates.Stopped), "feed", "connected or retrying",
+            "stopped for good");
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var sources = service.Settings.Sources.Where(s => s.Type == type).ToArray();
+        var failing = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            var state = service.Status.Source(source.Name)?.State ?? SourceStates.Starting;
+            if (!isReady(state)) failing[source.Name] = state;
+        }
+
+        return Task.FromResult(failing.Count == 0
+            ? HealthCheckResult.Healthy($"{sources.Length} {noun}(s) {ready}")
+            : HealthCheckResult.Unhealthy($"{failing.Count} of {sources.Length} {noun}(s) {notReady}: {string.Join(", ", failing.Keys)}",
+                data: failing));
+    }
+}
