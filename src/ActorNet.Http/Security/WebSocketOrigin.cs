@@ -13,9 +13,10 @@ namespace ActorNet.Http.Security;
 internal sealed class WebSocketOrigin
 {
     // What may follow "scheme://" in a serialized origin (RFC 6454 §6.2; the URL standard's ASCII serialization):
-    // a punycode name, an IPv4 address or a bracketed IPv6 one, and ":port". Uri would read "http://evil@host"
-    // as user info, "host\x" as a path, "host%2F" as an escape, and "a b" could be an origin list; none of them is
-    // an origin a browser sends, so none is taken apart to find a host that happens to match.
+    // a punycode name, an IPv4 address or a bracketed IPv6 one, and ":port". Uri reads "http://evil@host" as user
+    // info on host and "http://host/x?y#z" as host with a path, query and fragment; "host%2F" holds an escape and
+    // "a b" could be an origin list. None of them is an origin a browser sends, so none is taken apart to find a
+    // host that happens to match.
     private static readonly SearchValues<char> AuthorityChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:[]");
 
