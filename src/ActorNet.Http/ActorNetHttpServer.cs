@@ -20,7 +20,8 @@ namespace ActorNet.Http;
 public sealed class ActorNetHttpServer : IAsyncDisposable
 {
     // What a browser may call a loopback server. A page of a DNS-rebinding domain (evil.example, re-resolved to
-    // 127.0.0.1) reaches the port, but its requests carry Host: evil.example and are refused.
+    // 127.0.0.1) reaches the port, but its requests carry Host: evil.example and are refused, as are requests with
+    // no Host or an empty one.
     private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]"];
 
     private readonly WebApplication _app;
@@ -68,7 +69,17 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
         builder.Services.AddSingleton(tailLimits);
         var allowedHosts = AllowedHosts(settings);
         if (allowedHosts is not null)
-            builder.Services.AddHostFiltering(options => options.AllowedHosts = allowedHosts);
+        {
+            builder.Services.AddHostFiltering(options =>
+            {
+                options.AllowedHosts = allowedHosts;
+                // The filter admits a missing Host (HTTP/1.0) or an empty one (HTTP/1.1 allows it) by default: such a
+                // request names no host the filter could check, so the promise that only loopback names are answered
+                // would not hold. Refused on every endpoint, /metrics and /health/* too, as a foreign host is (400):
+                // browsers, curl, Prometheus and kubelet probes all send a Host.
+                options.AllowEmptyHosts = false;
+            });
+        }
 
         // From here on the app owns what the container created (the dashboard's sampler among them): disposing it,
         // as a failed start does, releases them.

@@ -44,6 +44,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
 
         if (!origins.Admits(context.Request))
         {
+            HttpLog.TailOriginRefused(Log(context), PeerOf(context), context.Connection.RemotePort, context.Request.Headers.Origin.ToString());
             await RefuseAsync(context, StatusCodes.Status403Forbidden, origins.Refusal(context.Request, "/ws/tail"));
             return;
         }
@@ -80,7 +81,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
     private async Task ServeAsync(HttpContext context, string[] sinks, string? filter, int capacity)
     {
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var log = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger<LiveTailEndpoint>() ?? NullLogger<LiveTailEndpoint>.Instance;
+        var log = Log(context);
 
         // The server pings, and aborts a socket whose pong does not come back in time: a browser whose machine
         // slept or whose network dropped never sends a close, and its subscriber would stay for good.
@@ -100,7 +101,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
         catch (OperationCanceledException) when (sender.TimedOut)
         {
             // Cancelling the send aborted the socket: nothing more can be said to this browser.
-            HttpLog.TailSendTimedOut(log, context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Connection.RemotePort, limits.SendTimeout);
+            HttpLog.TailSendTimedOut(log, PeerOf(context), context.Connection.RemotePort, limits.SendTimeout);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
@@ -175,6 +176,11 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
             await closed.CancelAsync();
         }
     }
+
+    private static ILogger Log(HttpContext context) =>
+        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger<LiveTailEndpoint>() ?? NullLogger<LiveTailEndpoint>.Instance;
+
+    private static string PeerOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "?";
 
     private static Task RefuseAsync(HttpContext context, int status, string error)
     {

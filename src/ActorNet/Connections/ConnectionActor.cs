@@ -481,6 +481,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         return batch;
     }
 
+    // Akka's receive timeout: every message not marked INotInfluenceReceiveTimeout restarts it, a read of any
+    // size among them (a byte inside a partial frame too). What that makes idle-timeout mean is written next to
+    // the key in reference.conf; a message type added here decides whether it counts as hearing from the peer.
     private void SetIdleTimeout()
     {
         if (_settings.IdleTimeout is { } idle) Context.SetReceiveTimeout(idle);

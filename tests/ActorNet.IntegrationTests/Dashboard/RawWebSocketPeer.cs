@@ -23,11 +23,7 @@ public sealed class RawWebSocketPeer : IDisposable
         if (receiveBuffer is { } size) socket.ReceiveBufferSize = size;
         try
         {
-            await socket.ConnectAsync(IPAddress.Loopback, server.Port).WaitAsync(TimeSpan.FromSeconds(10));
-            var request = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + $"Sec-WebSocket-Key: {Convert.ToBase64String(Guid.NewGuid().ToByteArray())}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None);
-            var head = await ReadHeadAsync(socket);
+            var head = await UpgradeAsync(socket, server, path, origin: null);
             if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal))
                 throw new InvalidOperationException($"the upgrade of {path} was answered {head}");
             return new RawWebSocketPeer(socket);
@@ -39,7 +35,30 @@ public sealed class RawWebSocketPeer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks <paramref name="server"/> to upgrade <paramref name="path"/> with <paramref name="origin"/> written as it
+    /// stands in the <c>Origin</c> header, and returns the answer's status code (101 when it upgraded); the connection
+    /// is closed either way.
+    /// </summary>
+    public static async Task<int> AnswerToUpgradeAsync(Uri server, string path, string origin)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var head = await UpgradeAsync(socket, server, path, origin);
+        // "HTTP/1.1 403 Forbidden\r\n..."
+        return int.Parse(head.AsSpan(9, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose() => Socket.Dispose();
+
+    private static async Task<string> UpgradeAsync(Socket socket, Uri server, string path, string? origin)
+    {
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        var request = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + $"Sec-WebSocket-Key: {Convert.ToBase64String(Guid.NewGuid().ToByteArray())}\r\nSec-WebSocket-Version: 13\r\n"
+            + (origin is null ? "" : $"Origin: {origin}\r\n") + "\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None);
+        return await ReadHeadAsync(socket);
+    }
 
     // Byte by byte up to the blank line, so that nothing of the first frames is read with it.
     private static async Task<string> ReadHeadAsync(Socket socket)

@@ -67,6 +67,25 @@ public sealed class AllowedOriginsSpec : HttpTestKit
         Assert.Equal(0, Service.LiveTail.SubscriberCount);
     }
 
+    [Fact]
+    public async Task An_origin_with_user_info_a_path_a_query_or_a_fragment_is_refused_403_even_on_the_servers_own_or_a_listed_host()
+    {
+        await StartAsync(httpKeys: $"allowed-origins = [ \"{Proxy}\" ]");
+        var own = $"http://127.0.0.1:{Address.Port}";
+
+        // Written on the wire as they stand (ClientWebSocket and HttpClient might tidy a header up).
+        foreach (var origin in new[] { $"http://evil@127.0.0.1:{Address.Port}", $"{own}/x", $"{own}/", $"{own}?x=1", $"{own}#x",
+                     "https://evil@actornet.example.com", $"{Proxy}/x", $"{Proxy}?x=1", $"{Proxy}#x", "null" })
+            Assert.True(await RawWebSocketPeer.AnswerToUpgradeAsync(Address, "/ws/tail", origin) == 403, origin);
+        Assert.Equal(0, Service.LiveTail.SubscriberCount);
+        Assert.Contains($"Origin http://evil@127.0.0.1:{Address.Port} is not this server's own origin nor one in actornet.http.allowed-origins",
+            ServerLog.Dump("refused (403)"));
+
+        // The same handshake with the origins themselves upgrades.
+        Assert.Equal(101, await RawWebSocketPeer.AnswerToUpgradeAsync(Address, "/ws/tail", own));
+        Assert.Equal(101, await RawWebSocketPeer.AnswerToUpgradeAsync(Address, "/ws/tail", Proxy));
+    }
+
     /// <summary>A WebSocket upgrade of /ws/tail through HttpClient, which shows a refusal's body.</summary>
     private async Task<(HttpStatusCode Status, string Error)> UpgradeAsync(string origin)
     {

@@ -8,6 +8,7 @@ using ActorNet.IntegrationTests.Actors;
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Pipeline;
 using Akka.TestKit.Xunit2;
+using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Sdk;
 
@@ -28,6 +29,7 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private ActorNetHttpServer? _server;
     private ActorNetSettings? _settings;
+    private ILoggerFactory? _loggerFactory;
 
     protected HttpTestKit() : base(ActorNetService.AkkaHocon + "\nakka.loglevel = WARNING")
     {
@@ -40,6 +42,9 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     protected ConcurrentQueue<SeenRecord> Data { get; } = new();
     protected ConcurrentQueue<SeenRecord> Quarantine { get; } = new();
     protected ActorNetService Service { get; private set; } = null!;
+
+    /// <summary>What the operations server logs (its own events and Kestrel's, Information and above).</summary>
+    protected LogCollector ServerLog { get; } = new();
 
     /// <summary>A client of the operations server, without any token.</summary>
     protected HttpClient Http { get; private set; } = null!;
@@ -94,9 +99,9 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     /// <summary>The operations server of the ActorNet that <see cref="StartActorNet"/> started.</summary>
     private protected async Task StartServerAsync(LiveTailLimits? tailLimits = null)
     {
-        _server = tailLimits is null
-            ? await ActorNetHttpServer.StartAsync(Service, _settings!.Http)
-            : await ActorNetHttpServer.StartAsync(Service, _settings!.Http, null, null, tailLimits, CancellationToken.None);
+        _loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(ServerLog));
+        _server = await ActorNetHttpServer.StartAsync(Service, _settings!.Http, null, _loggerFactory, tailLimits ?? LiveTailLimits.Default,
+            CancellationToken.None);
         Http = new HttpClient { BaseAddress = _server.Address, Timeout = Bound };
     }
 
@@ -141,5 +146,6 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     {
         Http?.Dispose();
         if (_server is not null) await _server.DisposeAsync();
+        _loggerFactory?.Dispose();
     }
 }

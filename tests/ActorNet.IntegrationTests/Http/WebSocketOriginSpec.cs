@@ -11,10 +11,10 @@ public sealed class WebSocketOriginSpec
 
     [Theory]
     [InlineData(null)]
-    [InlineData("http://127.0.0.1:8080")]
     [InlineData("https://actornet.example.com")]
+    [InlineData("http://127.0.0.1:8080")]
+    [InlineData("HTTP://127.0.0.1:8080")]
     [InlineData("https://ACTORNET.example.com:443")]
-    [InlineData("https://actornet.example.com/")]
     public void Admits_no_origin_the_requests_own_and_a_listed_one(string? origin)
     {
         Assert.True(Proxied.Admits(Request(origin)));
@@ -31,6 +31,48 @@ public sealed class WebSocketOriginSpec
     public void Refuses_any_other_origin(string origin)
     {
         Assert.False(Proxied.Admits(Request(origin)));
+    }
+
+    // The request's own origin and the listed one, each with something a serialized origin (scheme://host[:port])
+    // does not have: whatever host Uri would find in it, it is nobody's origin.
+    [Theory]
+    [InlineData("http://evil@127.0.0.1:8080")]
+    [InlineData("http://127.0.0.1:8080@evil.example")]
+    [InlineData("http://127.0.0.1:8080/x")]
+    [InlineData("http://127.0.0.1:8080/")]
+    [InlineData("http://127.0.0.1:8080?x=1")]
+    [InlineData("http://127.0.0.1:8080#x")]
+    [InlineData(@"http://127.0.0.1:8080\x")]
+    [InlineData("http://127.0.0.1%3A8080")]
+    [InlineData("http://127.0.0.1:8080 http://127.0.0.1:8080")]
+    [InlineData("http:127.0.0.1:8080")]
+    [InlineData("https://user:pass@actornet.example.com")]
+    [InlineData("https://actornet.example.com/")]
+    [InlineData("https://actornet.example.com/x")]
+    [InlineData("https://actornet.example.com?x")]
+    [InlineData("https://actornet.example.com#x")]
+    [InlineData("")]
+    [InlineData("null")]
+    public void Refuses_an_origin_with_user_info_a_path_a_query_or_a_fragment_even_on_its_own_or_a_listed_host(string origin)
+    {
+        Assert.Null(WebSocketOrigin.ParseOrigin(origin));
+        Assert.False(Proxied.Admits(Request(origin)));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080", "http://127.0.0.1:8080")]
+    [InlineData("HTTPS://ActorNet.Example.COM:443", "https://actornet.example.com")]
+    [InlineData("http://[::1]:8080", "http://[::1]:8080")]
+    [InlineData("http://localhost:80", "http://localhost")]
+    public void Reads_a_serialized_origin_normalised_as_the_settings_are(string origin, string normal) =>
+        Assert.Equal(normal, WebSocketOrigin.ParseOrigin(origin));
+
+    [Fact]
+    public void The_refusal_of_something_that_is_not_an_origin_says_so()
+    {
+        Assert.EndsWith("not from http://evil@127.0.0.1:8080 (not an origin: scheme://host[:port] and nothing else)",
+            Proxied.Refusal(Request("http://evil@127.0.0.1:8080"), "/ws/tail"));
+        Assert.EndsWith("not from https://evil.example", Proxied.Refusal(Request("https://evil.example"), "/ws/tail"));
     }
 
     [Fact]
