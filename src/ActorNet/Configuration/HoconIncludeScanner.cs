@@ -118,12 +118,15 @@ internal static class HoconIncludeScanner
             return new(start, end, line, text[start..end].TrimEnd(), null, false, $"is not an include directive; expected {Expected}");
         }
 
-        var written = text[start..form.End];
         var after = SkipSpaces(text, form.End);
         if (after < text.Length && !(text[after] is '\r' or '\n' or ',' or '}' or '#' || (text[after] == '/' && At(text, after + 1, '/'))))
-            return new(start, form.End, line, written, null, false, "is followed by more on its line; expected one include per line, or ',' before the next field");
+        {
+            var end = EndOfDirectiveLine(text, start);
+            return new(start, end, line, text[start..end].TrimEnd(), null, false,
+                "is followed by more on its line; expected one include per line, or ',' before the next field");
+        }
         var (name, required, problem) = Interpret(form);
-        return new(start, form.End, line, written, name, required, problem);
+        return new(start, form.End, line, text[start..form.End], name, required, problem);
     }
 
     /// <summary><c>"name"</c>, or <c>word(form)</c> with spaces allowed around the inner form.</summary>
