@@ -39,17 +39,52 @@ public sealed record ActorNetSettings(
     public static ActorNetSettings Parse(string hocon) => Create(ParseOverlay(hocon));
 
     /// <summary>HOCON text overlaid on the reference configuration; a syntax error names the problem.</summary>
+    /// <remarks>
+    /// Text has no file for an <c>include</c> to be relative to: a directive is refused, naming
+    /// <see cref="ParseOverlayFile"/>, which follows them.
+    /// </remarks>
     public static Config ParseOverlay(string hocon)
     {
         // Akka's parser accepts unbalanced brackets and unterminated strings (dropping or inventing structure), and
         // loops forever on some of them: check those first.
         if (HoconSyntaxCheck.FindError(hocon) is { } error)
             throw new InvalidConfigurationException([$"HOCON syntax error: {error}"]);
-        var user = ParseWithin(hocon, ConfigurationFactory.ParseString, ParseTimeLimit);
+        var includes = HoconIncludeScanner.Find(hocon).Directives;
+        if (includes.Count > 0)
+        {
+            throw new InvalidConfigurationException(includes
+                .Select(d => $"line {d.Line}: {d.Text}: configuration text has no file for an include to be relative to; " +
+                    "expected the configuration in a file (ActorNetSettings.ParseOverlayFile)")
+                .ToArray());
+        }
+        return ParseExpanded(hocon);
+    }
+
+    /// <summary>
+    /// The HOCON file <paramref name="path"/> overlaid on the reference configuration, its <c>include</c> directives
+    /// replaced by the files they name (see reference.conf); every error names the file it is in.
+    /// </summary>
+    public static Config ParseOverlayFile(string path)
+    {
+        var (hocon, errors) = HoconIncludes.Expand(path);
+        if (errors.Count > 0) throw new InvalidConfigurationException(errors);
+        return ParseExpanded(hocon);
+    }
+
+    /// <summary>Text whose brackets are balanced and whose includes are expanded, parsed and overlaid on the reference.</summary>
+    private static Config ParseExpanded(string hocon)
+    {
+        var user = ParseWithin(hocon, text => ConfigurationFactory.ParseString(text, UnexpectedInclude), ParseTimeLimit);
         // Before WithFallback, whose merge would overflow the stack on a value that contains itself.
         RejectSelfReference(user);
         return user.WithFallback(Reference);
     }
+
+    // Every directive HoconIncludeScanner finds is gone before Akka's parser runs. Akka's tokenizer also takes
+    // `include "name"` where the scanner sees no field starting (`a { } include "b"`): refused, since what Akka would
+    // make of it is not what the scanner promises. Without a callback Akka throws a NullReferenceException.
+    private static HoconRoot UnexpectedInclude(string name) =>
+        throw new FormatException($"include \"{name}\" where no field starts; expected an include first on its line, or after '{{' or ','");
 
     private static void RejectSelfReference(Config config)
     {
@@ -136,6 +171,13 @@ public sealed record ActorNetSettings(
             var path = $"actornet.sources.{name}";
             ConfigSection.RejectUnknownKeys(path, block, referenceSourceDefaults, errors);
             sources.Add(ReadSource(name, ConfigSection.Overlay(path, block, sourceDefaults, errors), parsers, sinks));
+        }
+        // ActorNet without a source reads nothing, and a mistake is the likelier reason: a source left out, or an
+        // include of a file that does not exist, which HOCON ignores unless it is required(...).
+        if (sources.Count == 0 && section.Valid("sources"))
+        {
+            errors.Add("actornet.sources: no source is defined; expected at least one, such as actornet.sources.sensors { port = 7000 } " +
+                "(an include of a missing file is ignored unless written include required(file(\"...\")))");
         }
 
         foreach (var group in sources.Where(s => s.Port != 0 && s.Type == SourceType.TcpListen).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))

@@ -64,7 +64,8 @@ internal sealed class ConfigSection
     /// <summary>
     /// The entries of a block of named blocks (<c>actornet.sources</c>, <c>actornet.sinks</c>), in name order. An entry
     /// set to <c>null</c> is left out, and so is the whole block set to <c>null</c>: that is how HOCON removes what a
-    /// fallback such as reference.conf defines. Any other entry that is not a block is reported.
+    /// fallback such as reference.conf defines. Any other entry that is not a block is reported (and
+    /// <see cref="Valid"/> then says so for <paramref name="name"/>).
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, HoconObject>> Entries(string name, string example, string entryExample)
     {
@@ -83,7 +84,10 @@ internal sealed class ConfigSection
             if (entry.IsObject())
                 entries.Add(new(key, entry.GetObject()));
             else
+            {
+                _reported.Add(name);
                 _errors.Add($"{Key(name)}.{key}: \"{HoconValues.Describe(entry)}\" is not valid; expected a block such as {entryExample}");
+            }
         }
         return entries;
     }

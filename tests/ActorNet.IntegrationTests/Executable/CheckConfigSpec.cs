@@ -56,6 +56,60 @@ public sealed class CheckConfigSpec
         Assert.Contains("actornet.sources.sensors.max-conections", process.Stderr);
     }
 
+    [Fact]
+    public async Task An_include_of_a_file_that_defines_a_source_prints_that_source_and_exits_0()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(directory.File("conf.d"));
+        await File.WriteAllTextAsync(directory.File("conf.d/sensors.conf"), "sources.sensors { port = 17002, max-connections = 78 }");
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, """
+            actornet {
+              include "conf.d/sensors.conf"
+            }
+            """);
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 0, process.Output);
+        Assert.Contains("sensors", process.Stdout);
+        Assert.Contains("17002", process.Stdout);
+        Assert.Contains("78", process.Stdout);
+        Assert.Contains("# valid: 1 source(s)", process.Stdout);
+        Assert.Equal("", process.Stderr);
+    }
+
+    [Fact]
+    public async Task An_include_url_exits_1_with_an_error_naming_the_file_and_the_directive()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        // Before a source, as in the report: Akka's parser read the directive as a key that swallowed the source.
+        await File.WriteAllTextAsync(config, """
+            include url("https://config.example/actornet.conf")
+            actornet.sources.sensors { port = 17003 }
+            """);
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
+        Assert.Contains($"{Path.GetFullPath(config)}, line 1: include url(\"https://config.example/actornet.conf\"): url(...) is refused", process.Stderr);
+        Assert.Equal("", process.Stdout);
+    }
+
+    [Fact]
+    public async Task A_file_without_a_source_exits_1_naming_actornet_sources()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, "actornet.http.enabled = on\n");
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
+        Assert.Contains("actornet.sources: no source is defined; expected at least one", process.Stderr);
+    }
+
     private static string WriteConfig(TempDirectory directory, string source, string sourceSettings)
     {
         var path = directory.File("actornet.conf");

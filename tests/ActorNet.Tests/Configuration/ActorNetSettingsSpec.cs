@@ -235,7 +235,7 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void An_unknown_top_level_key_is_rejected()
     {
-        var error = SingleError("actornet.shutdown-timeuot = 5s");
+        var error = SingleError("actornet.shutdown-timeuot = 5s" + ASource);
 
         Assert.StartsWith("actornet.shutdown-timeuot:", error);
         Assert.Contains("unknown key", error);
@@ -265,7 +265,7 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void An_unknown_key_in_a_sink_is_rejected()
     {
-        var error = SingleError("""actornet.sinks.file { type = jsonl, path = "a.jsonl", pth = "b.jsonl" }""");
+        var error = SingleError("""actornet.sinks.file { type = jsonl, path = "a.jsonl", pth = "b.jsonl" }""" + ASource);
 
         Assert.StartsWith("actornet.sinks.file.pth:", error);
         Assert.Contains("unknown key", error);
@@ -275,7 +275,7 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void An_unknown_key_in_the_http_block_is_rejected()
     {
-        var error = SingleError("actornet.http.prot = 8080");
+        var error = SingleError("actornet.http.prot = 8080" + ASource);
 
         Assert.StartsWith("actornet.http.prot:", error);
         Assert.Contains("unknown key", error);
@@ -312,7 +312,7 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void A_bad_shutdown_timeout_is_rejected()
     {
-        AssertSingleError("actornet.shutdown-timeout = soon", "actornet.shutdown-timeout", "soon", "a duration");
+        AssertSingleError("actornet.shutdown-timeout = soon" + ASource, "actornet.shutdown-timeout", "soon", "a duration");
     }
 
     [Fact]
@@ -381,14 +381,14 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void An_unknown_sink_type_is_rejected()
     {
-        AssertSingleError("""actornet.sinks.file { type = kafka, path = "x" }""", "actornet.sinks.file.type", "kafka",
+        AssertSingleError("""actornet.sinks.file { type = kafka, path = "x" }""" + ASource, "actornet.sinks.file.type", "kafka",
             "jsonl, sqlite, postgres, console, blackhole");
     }
 
     [Fact]
     public void A_jsonl_sink_without_a_path_is_rejected()
     {
-        var error = SingleError("actornet.sinks.out.type = jsonl");
+        var error = SingleError("actornet.sinks.out.type = jsonl" + ASource);
 
         Assert.StartsWith("actornet.sinks.out.path:", error);
         Assert.Contains("missing", error);
@@ -547,10 +547,9 @@ public sealed class ActorNetSettingsSpec
     // A block given a scalar (or null) is a mistake to report like any other, not a crash.
     [Theory]
     [InlineData("actornet = 5", "actornet")]
-    [InlineData("actornet.http = off", "actornet.http")]
-    [InlineData("actornet.shutdown-timeout = null", "actornet.shutdown-timeout")]
+    [InlineData("actornet.http = off" + ASource, "actornet.http")]
+    [InlineData("actornet.shutdown-timeout = null" + ASource, "actornet.shutdown-timeout")]
     [InlineData("actornet.sources = []", "actornet.sources")]
-    [InlineData("actornet.sinks = 5", "actornet.sinks")]
     [InlineData("actornet.sources.sensors { port = 7000, framing = delimiter }", "actornet.sources.sensors.framing")]
     [InlineData("actornet.sources.sensors { port = 7000, framing = null }", "actornet.sources.sensors.framing")]
     [InlineData("actornet.sources.sensors { port = 7000, restart = 5 }", "actornet.sources.sensors.restart")]
@@ -566,13 +565,13 @@ public sealed class ActorNetSettingsSpec
 
     [Theory]
     [InlineData("actornet = 5", "actornet: \"5\" is not valid; expected a block such as { sources { sensors { port = 7000 } } }")]
-    [InlineData("actornet.http = off", "actornet.http: \"off\" is not valid; expected a block such as { enabled = on, host = 127.0.0.1, port = 8080 }")]
+    [InlineData("actornet.http = off" + ASource, "actornet.http: \"off\" is not valid; expected a block such as { enabled = on, host = 127.0.0.1, port = 8080 }")]
     [InlineData("actornet.sources = []", "actornet.sources: \"[]\" is not valid; expected a block of named entries such as { sensors { port = 7000 } }")]
-    [InlineData("actornet.sinks.file = 5", "actornet.sinks.file: \"5\" is not valid; expected a block such as { type = jsonl, path = \"data/frames.jsonl\" }")]
+    [InlineData("actornet.sinks.file = 5\nactornet.sources.sensors { port = 7000, sinks = [ rejects ] }", "actornet.sinks.file: \"5\" is not valid; expected a block such as { type = jsonl, path = \"data/frames.jsonl\" }")]
     [InlineData("actornet.sources.sensors = [ 7000 ]", "actornet.sources.sensors: \"[7000]\" is not valid; expected a block such as { type = tcp-listen, port = 7000 }")]
-    [InlineData("actornet.source-defaults = null", "actornet.source-defaults: \"null\" is not valid; expected a block such as { max-connections = 1000 }")]
-    [InlineData("actornet.sink-defaults = 1s", "actornet.sink-defaults: \"1s\" is not valid; expected a block such as { flush-interval = 1s }")]
-    [InlineData("actornet.shutdown-timeout = null", "actornet.shutdown-timeout: \"null\" is not valid; expected a duration from")]
+    [InlineData("actornet.source-defaults = null" + ASource, "actornet.source-defaults: \"null\" is not valid; expected a block such as { max-connections = 1000 }")]
+    [InlineData("actornet.sink-defaults = 1s" + ASource, "actornet.sink-defaults: \"1s\" is not valid; expected a block such as { flush-interval = 1s }")]
+    [InlineData("actornet.shutdown-timeout = null" + ASource, "actornet.shutdown-timeout: \"null\" is not valid; expected a duration from")]
     public void A_value_of_the_wrong_shape_is_reported_with_the_value_and_what_was_expected(string hocon, string expected)
     {
         Assert.StartsWith(expected, SingleError(hocon));
@@ -613,10 +612,58 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal(["mine"], settings.Sources.Select(s => s.Name));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("actornet.http.enabled = on")]
+    [InlineData("actornet.sources = null")]
+    [InlineData("actornet.sources { }")]
+    [InlineData("actornet.sources.sensors = null")]
+    public void A_configuration_without_a_source_is_refused_naming_actornet_sources_and_what_was_expected(string hocon)
+    {
+        // With no source ActorNet would read nothing, and a drain at SIGTERM would have nothing to finish.
+        Assert.Equal("actornet.sources: no source is defined; expected at least one, such as actornet.sources.sensors { port = 7000 } " +
+            "(an include of a missing file is ignored unless written include required(file(\"...\")))", SingleError(hocon));
+    }
+
+    [Fact]
+    public void Removing_the_only_source_of_the_embedded_default_leaves_no_source_and_is_refused()
+    {
+        var user = Akka.Configuration.ConfigurationFactory.ParseString("actornet.sources.default = null");
+
+        var ex = Assert.Throws<InvalidConfigurationException>(() =>
+            ActorNetSettings.Create(user.WithFallback(ActorNetSettings.EmbeddedDefault).WithFallback(ActorNetSettings.Reference)));
+
+        Assert.StartsWith("actornet.sources: no source is defined", Assert.Single(ex.Errors));
+    }
+
+    [Fact]
+    public void Sources_of_the_wrong_shape_are_reported_once_not_also_as_missing()
+    {
+        Assert.StartsWith("actornet.sources.sensors: \"[7000]\" is not valid", SingleError("actornet.sources.sensors = [ 7000 ]"));
+        Assert.StartsWith("actornet.sources: \"5\" is not valid", SingleError("actornet.sources = 5"));
+    }
+
+    [Fact]
+    public void Sinks_that_are_not_a_block_and_no_source_are_two_mistakes_reported_together()
+    {
+        var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse("actornet.sinks = 5"));
+
+        Assert.Collection(ex.Errors,
+            e => Assert.StartsWith("actornet.sinks: \"5\" is not valid; expected a block of named entries", e),
+            e => Assert.StartsWith("actornet.sources: no source is defined", e));
+    }
+
     [Fact]
     public void Sinks_set_to_null_removes_every_sink_reference_conf_defines()
     {
-        Assert.Empty(ActorNetSettings.Parse("actornet.sinks = null").Sinks);
+        // A source needs a sink, so this configuration cannot be valid (a sink defined after `sinks = null` would bring
+        // reference.conf's back, as HOCON merges objects): what shows the removal is that the source finds no sink at all.
+        var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse("actornet.sinks = null" + ASource));
+
+        Assert.Equal([
+            "actornet.sources.sensors.sinks: \"file\" is not valid; expected names of sinks defined under actornet.sinks: ",
+            "actornet.sources.sensors.quarantine: \"rejects\" is not valid; expected the name of a sink defined under actornet.sinks: ",
+        ], ex.Errors);
     }
 
     [Theory]
@@ -646,17 +693,17 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void The_http_block_is_read_with_loopback_defaults()
     {
-        var settings = ActorNetSettings.Parse("actornet.http { enabled = on, port = 9191, admin-token = s3cret }");
+        var settings = ActorNetSettings.Parse("actornet.http { enabled = on, port = 9191, admin-token = s3cret }" + ASource);
 
         Assert.Equal(new HttpSettings(true, "127.0.0.1", 9191, "s3cret"), settings.Http);
         Assert.True(settings.Http.RequiresToken);
-        Assert.False(ActorNetSettings.Parse("").Http.Enabled);
+        Assert.False(ActorNetSettings.Parse(ASource).Http.Enabled);
     }
 
     [Theory]
-    [InlineData("actornet.http.host = \"not an address\"", "actornet.http.host", "not an address", "IP address")]
-    [InlineData("actornet.http.port = 70000", "actornet.http.port", "70000", "65535")]
-    [InlineData("actornet.http.enabled = maybe", "actornet.http.enabled", "maybe", "on or off")]
+    [InlineData("actornet.http.host = \"not an address\"" + ASource, "actornet.http.host", "not an address", "IP address")]
+    [InlineData("actornet.http.port = 70000" + ASource, "actornet.http.port", "70000", "65535")]
+    [InlineData("actornet.http.enabled = maybe" + ASource, "actornet.http.enabled", "maybe", "on or off")]
     public void A_bad_http_value_is_rejected_naming_the_key(string hocon, string key, string value, string expected)
     {
         AssertSingleError(hocon, key, value, expected);
@@ -665,28 +712,28 @@ public sealed class ActorNetSettingsSpec
     [Fact]
     public void Http_on_a_non_loopback_address_needs_an_admin_token()
     {
-        AssertSingleError("actornet.http { enabled = on, host = 0.0.0.0 }", "actornet.http.admin-token", "", "not a loopback address");
-        Assert.Equal("t", ActorNetSettings.Parse("actornet.http { enabled = on, host = 0.0.0.0, admin-token = t }").Http.AdminToken);
-        Assert.True(ActorNetSettings.Parse("actornet.http { enabled = on, host = \"::1\" }").Http.Enabled);
+        AssertSingleError("actornet.http { enabled = on, host = 0.0.0.0 }" + ASource, "actornet.http.admin-token", "", "not a loopback address");
+        Assert.Equal("t", ActorNetSettings.Parse("actornet.http { enabled = on, host = 0.0.0.0, admin-token = t }" + ASource).Http.AdminToken);
+        Assert.True(ActorNetSettings.Parse("actornet.http { enabled = on, host = \"::1\" }" + ASource).Http.Enabled);
     }
 
     [Fact]
     public void Allowed_origins_are_none_by_default_and_read_in_the_form_browsers_send()
     {
-        Assert.Empty(ActorNetSettings.Parse("").Http.AllowedOrigins);
+        Assert.Empty(ActorNetSettings.Parse(ASource).Http.AllowedOrigins);
         // As check-config prints an empty list, and as people write one.
-        Assert.Empty(ActorNetSettings.Parse("actornet.http.allowed-origins = [ ]").Http.AllowedOrigins);
-        Assert.Empty(ActorNetSettings.Parse("actornet.http.allowed-origins = [\n]").Http.AllowedOrigins);
+        Assert.Empty(ActorNetSettings.Parse("actornet.http.allowed-origins = [ ]" + ASource).Http.AllowedOrigins);
+        Assert.Empty(ActorNetSettings.Parse("actornet.http.allowed-origins = [\n]" + ASource).Http.AllowedOrigins);
 
         var settings = ActorNetSettings.Parse("""
             actornet.http.allowed-origins = [ "https://actornet.example.com", "HTTPS://Dash.Example:443/", "http://x.example:80",
               "http://127.0.0.1:8443", "http://[::1]:9000", "https://bücher.example", "https://actornet.example.com:443" ]
-            """);
+            """ + ASource);
 
         Assert.Equal(["https://actornet.example.com", "https://dash.example", "http://x.example", "http://127.0.0.1:8443", "http://[::1]:9000",
             "https://xn--bcher-kva.example"], settings.Http.AllowedOrigins);
-        Assert.Equal(ActorNetSettings.Parse("""actornet.http.allowed-origins = [ "https://dash.example" ]""").Http,
-            ActorNetSettings.Parse("""actornet.http.allowed-origins = [ "https://DASH.example:443" ]""").Http);
+        Assert.Equal(ActorNetSettings.Parse("""actornet.http.allowed-origins = [ "https://dash.example" ]""" + ASource).Http,
+            ActorNetSettings.Parse("""actornet.http.allowed-origins = [ "https://DASH.example:443" ]""" + ASource).Http);
     }
 
     [Theory]
@@ -702,14 +749,14 @@ public sealed class ActorNetSettingsSpec
     [InlineData("")]
     public void An_allowed_origin_that_is_not_an_http_origin_is_rejected_naming_the_key_and_value(string origin)
     {
-        AssertSingleError($$"""actornet.http.allowed-origins = [ "https://ok.example", "{{origin}}" ]""", "actornet.http.allowed-origins", origin,
+        AssertSingleError($$"""actornet.http.allowed-origins = [ "https://ok.example", "{{origin}}" ]""" + ASource, "actornet.http.allowed-origins", origin,
             "an origin such as \"https://actornet.example.com\": http or https, a host and an optional port; no path, query or fragment");
     }
 
     [Fact]
     public void Allowed_origins_must_be_a_list()
     {
-        AssertSingleError("""actornet.http.allowed-origins = "https://actornet.example.com" """, "actornet.http.allowed-origins",
+        AssertSingleError("""actornet.http.allowed-origins = "https://actornet.example.com" """ + ASource, "actornet.http.allowed-origins",
             "https://actornet.example.com", "a list of quoted origins");
     }
 
@@ -744,7 +791,7 @@ public sealed class ActorNetSettingsSpec
     [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = on, framing { type = fixed, frame-length = 16 } }", "actornet.sources.sensors.ack.enabled", "on", "fixed framing")]
     [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = on, framing.type = raw }", "actornet.sources.sensors.ack.enabled", "on", "raw framing")]
     [InlineData("actornet.sources.sensors { port = 7000, ack.final-wait = forever }", "actornet.sources.sensors.ack.final-wait", "forever", "duration")]
-    [InlineData("actornet.sinks.store.max-spool-size = 10", "actornet.sinks.store.max-spool-size", "10", "size")]
+    [InlineData("actornet.sinks.store.max-spool-size = 10" + ASource, "actornet.sinks.store.max-spool-size", "10", "size")]
     [InlineData("actornet.sources.sensors { port = 7000, ack.enabled = yes-please }", "actornet.sources.sensors.ack.enabled", "yes-please", "on or off")]
     public void A_bad_spool_or_ack_value_is_rejected_naming_the_key(string hocon, string key, string value, string expected)
     {
@@ -860,6 +907,9 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal(keys.Order(), ex.Errors.Select(e => e[..e.IndexOf(':')]).Order());
         foreach (var error in ex.Errors) Assert.Contains(error, ex.Message);
     }
+
+    /// <summary>A valid source, for configurations that test something else: without one, ActorNet refuses to start.</summary>
+    private const string ASource = "\nactornet.sources.sensors.port = 7000";
 
     private static SourceSettings ParseSource(string lines) => Assert.Single(ActorNetSettings.Parse(Source(lines)).Sources);
 
