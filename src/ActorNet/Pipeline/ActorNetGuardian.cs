@@ -172,13 +172,14 @@ internal sealed class ActorNetGuardian : UntypedActor
         switch (message)
         {
             case ConnectionProtocol.Drained:
-                _waitingFor.Remove(Sender);
-                if (_waitingFor.Count == 0) StopStage(_parsers, PoisonPill.Instance, DrainingParsers);
+                StageMemberDone(Sender, () => StopStage(_parsers, PoisonPill.Instance, DrainingParsers));
                 break;
             case Terminated t:
                 // A listener that died while draining has nothing left to drain.
-                _waitingFor.Remove(t.ActorRef);
-                if (_waitingFor.Count == 0) StopStage(_parsers, PoisonPill.Instance, DrainingParsers);
+                StageMemberDone(t.ActorRef, () => StopStage(_parsers, PoisonPill.Instance, DrainingParsers));
+                break;
+            case StageEmpty:
+                StopStage(_parsers, PoisonPill.Instance, DrainingParsers);
                 break;
         }
     }
@@ -186,17 +187,24 @@ internal sealed class ActorNetGuardian : UntypedActor
     private void DrainingParsers(object message)
     {
         if (RefusedWrite(message)) return;
-        if (message is not Terminated t) return;
-        _waitingFor.Remove(t.ActorRef);
-        if (_waitingFor.Count == 0) StopStage(_sinks, PoisonPill.Instance, DrainingSinks);
+        if (message is Terminated t) StageMemberDone(t.ActorRef, () => StopStage(_sinks, PoisonPill.Instance, DrainingSinks));
+        else if (message is StageEmpty) StopStage(_sinks, PoisonPill.Instance, DrainingSinks);
     }
 
     private void DrainingSinks(object message)
     {
         if (RefusedWrite(message)) return;
-        if (message is not Terminated t) return;
-        _waitingFor.Remove(t.ActorRef);
-        if (_waitingFor.Count > 0) return;
+        if (message is Terminated t) StageMemberDone(t.ActorRef, Drained);
+        else if (message is StageEmpty) Drained();
+    }
+
+    private void StageMemberDone(IActorRef member, Action whenAllDone)
+    {
+        if (_waitingFor.Remove(member) && _waitingFor.Count == 0) whenAllDone();
+    }
+
+    private void Drained()
+    {
         if (_stoppedForGood.Count == 0) _log.Info("Drained: every frame read was delivered and every sink flushed");
         else _log.Error("Drained, but {Actors} had stopped for good before: frames sent to them were lost", string.Join(", ", _stoppedForGood));
         _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
@@ -213,6 +221,13 @@ internal sealed class ActorNetGuardian : UntypedActor
             Context.Watch(actor);
             actor.Tell(stopMessage, Self);
         }
-        if (stage.Count == 0) Self.Tell(new Terminated(ActorRefs.Nobody, true, true));
+        // A Terminated of an actor nobody watches would be dropped by Akka: an empty stage says so with its own message.
+        if (stage.Count == 0) Self.Tell(StageEmpty.Instance);
+    }
+
+    /// <summary>A drain stage with no actors in it is over at once.</summary>
+    private sealed class StageEmpty
+    {
+        public static readonly StageEmpty Instance = new();
     }
 }
