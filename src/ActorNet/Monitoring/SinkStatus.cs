@@ -25,7 +25,7 @@ public sealed class SinkStatus
     /// write, flush or health probe until the next one that succeeds (for a sink that is durable on flush, a write
     /// into its buffer does not count), and for good once the sink actor has stopped.
     /// </summary>
-    public bool CanWrite => ReferenceEquals(_state, SinkStates.Writing);
+    public bool CanWrite => _state == SinkStates.Writing;
 
     /// <summary>One of <see cref="SinkStates"/>.</summary>
     public string State => _state;
@@ -50,12 +50,12 @@ public sealed class SinkStatus
     {
         Interlocked.Increment(ref _failures);
         _lastError = error;
-        if (!ReferenceEquals(_state, SinkStates.Stopped)) _state = SinkStates.Failing;
+        if (_state != SinkStates.Stopped) _state = SinkStates.Failing;
     }
 
     internal void Healthy()
     {
-        if (!ReferenceEquals(_state, SinkStates.Stopped)) _state = SinkStates.Writing;
+        if (_state != SinkStates.Stopped) _state = SinkStates.Writing;
     }
 
     /// <summary>A sink actor (re)starts: not writing until it has opened its store.</summary>
