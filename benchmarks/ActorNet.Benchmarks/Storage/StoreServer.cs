@@ -119,7 +119,7 @@ public sealed class StoreServer : IAsyncDisposable
             $"sink {SinkName}: type = {sink.Type}, buffer-size = {sink.BufferSize} B, flush-interval = {sink.FlushInterval.TotalMilliseconds:0} ms, " +
             $"dedicated-thread = {(sink.DedicatedThread ? "on" : "off")} (reference.conf defaults; the {sink.Type} sink commits each batch it is " +
             $"given in one transaction and uses neither buffer-size nor flush-interval). Batches come from the source: one per socket read, " +
-            $"read-buffer-size = {source.ReadBufferSize} B, max-inflight-frames = {source.MaxInflightFrames} per connection, " +
+            $"read-buffer-size = {source.ReadBufferSize} B, max-inflight-frames = {source.MaxInflightFrames} and max-inflight-bytes = {source.MaxInflightBytes} B per connection, " +
             $"parser-parallelism = {source.ParserParallelism}.");
     }
 

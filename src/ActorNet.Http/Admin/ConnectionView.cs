@@ -5,6 +5,7 @@ namespace ActorNet.Http.Admin;
 /// <summary>One open connection in <c>GET /api/connections</c>; <paramref name="Id"/> is what <c>DELETE /api/connections/{id}</c> takes.</summary>
 /// <param name="Peer">The remote end as <c>ip:port</c>.</param>
 /// <param name="LastFrameAt">When the last read that produced frames completed (UTC); null before the first frame.</param>
+/// <param name="HeldBytes">Bytes the connection holds now (read buffers not yet acknowledged by every sink, partial frame, queued writes), bounded by max-inflight-bytes.</param>
 public sealed record ConnectionView(
     long Id,
     string Source,
@@ -13,11 +14,12 @@ public sealed record ConnectionView(
     DateTime? LastFrameAt,
     long Frames,
     long Bytes,
-    long Quarantined)
+    long Quarantined,
+    long HeldBytes)
 {
     public static ConnectionView From(ConnectionStatus connection) => new(
         connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
-        connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined);
+        connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined, connection.HeldBytes);
 }
 
 /// <summary>The body of <c>GET /api/connections</c>, oldest first.</summary>

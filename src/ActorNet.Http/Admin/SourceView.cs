@@ -9,6 +9,7 @@ namespace ActorNet.Http.Admin;
 /// <param name="LastError">tcp-connect: why the last attempt or connection ended; null for listeners and feeds that never failed.</param>
 /// <param name="Restarts">Connection actors of this source restarted after a failure (each kept its socket).</param>
 /// <param name="NextAttemptAt">tcp-connect while backing off: when the next attempt is due (UTC).</param>
+/// <param name="HeldBytes">Bytes held by the source's open connections together (see <see cref="ConnectionView.HeldBytes"/>).</param>
 public sealed record SourceView(
     string Name,
     string Type,
@@ -23,12 +24,13 @@ public sealed record SourceView(
     long Restarts,
     long Reconnects,
     string? LastError,
-    DateTime? NextAttemptAt)
+    DateTime? NextAttemptAt,
+    long HeldBytes)
 {
     public static SourceView From(SourceStatus source) => new(
         source.Name, source.Type, source.Endpoint, source.State, source.ConnectionsActive, source.ConnectionsAccepted,
         source.ConnectionsRejected, source.FramesReceived, source.BytesReceived, source.FramesQuarantined, source.ConnectionRestarts, source.Reconnects,
-        source.LastError, source.NextAttemptAt);
+        source.LastError, source.NextAttemptAt, source.HeldBytes);
 }
 
 /// <summary>The body of <c>GET /api/sources</c>, in configuration order.</summary>

@@ -276,6 +276,7 @@ public sealed record ActorNetSettings(
             Sinks: sinkNames,
             Quarantine: quarantine,
             MaxInflightFrames: s.Int("max-inflight-frames", 1, 10_000_000),
+            MaxInflightBytes: s.LongSize("max-inflight-bytes", 512, 1L << 40),
             ReadBufferSize: s.Size("read-buffer-size", 512, 16 * 1024 * 1024),
             QuarantineRawLimit: s.Size("quarantine-raw-limit", 0, 16 * 1024 * 1024),
             ParserParallelism: s.Int("parser-parallelism", 1, 1024),
@@ -292,6 +293,10 @@ public sealed record ActorNetSettings(
                 : null,
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
         };
+        // A connection must be able to hold one read, or it would never read at all.
+        if (s.Valid("max-inflight-bytes", "read-buffer-size") && source.ReadBufferSize > source.MaxInflightBytes)
+            s.Error("max-inflight-bytes", s.Text("max-inflight-bytes", "")!,
+                $"at least read-buffer-size ({source.ReadBufferSize} bytes): a connection holds a whole read buffer per unacknowledged read");
         var ack = s.Section("ack", "{ enabled = on }");
         source = source with
         {

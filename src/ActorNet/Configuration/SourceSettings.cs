@@ -36,6 +36,7 @@ public sealed record SourceSettings(
     IReadOnlyList<string> Sinks,
     string Quarantine,
     int MaxInflightFrames,
+    long MaxInflightBytes,
     int ReadBufferSize,
     int QuarantineRawLimit,
     int ParserParallelism,

@@ -10,10 +10,11 @@ namespace ActorNet.Connections;
 /// <summary>
 /// One TCP peer. Reads through its <see cref="SocketTransport"/>, cuts frames with a <see cref="FrameCutter"/>,
 /// sends one batch per read to its parser, and stops reading while too many frames are unacknowledged by the
-/// sinks (back-pressure: the peer's TCP window fills instead of a queue growing here).
+/// sinks, or too many bytes held (<see cref="InflightBytes"/>) (back-pressure: the peer's TCP window fills
+/// instead of a queue growing here).
 ///
 /// <code>
-///   Reading --credits exhausted--> (paused, still Reading) --acks--> Reading
+///   Reading --frames or bytes exhausted--> (paused, still Reading) --acks below half--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
 ///   Reading --EOF | error | idle | Close | fatal frame--> stopped
 ///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
@@ -66,7 +67,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(settings.Name, id, peer);
-        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source);
+        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source,
+            new InflightBytes(settings.MaxInflightBytes, settings.ReadBufferSize));
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
         context.Watch(connection);
         return (connection, info);
@@ -126,6 +128,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
         SetIdleTimeout();
         StartHeartbeat();
+        // The failed incarnation's read buffer and queued writes went with it (to the GC, not the pool).
+        ReportInflight();
 
         if (_state.LostPartialLength > 0)
         {
@@ -153,6 +157,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state.Source.Owner.Closed(Info.Id);
         ActorNetMetrics.InflightFrames.Add(-_state.ReportedInflight, _sourceTag);
         _state.ReportedInflight = 0;
+        ActorNetMetrics.InflightBytes.Add(-_state.ReportedHeldBytes, _sourceTag);
+        _state.Source.Held(-_state.ReportedHeldBytes);
+        _state.ReportedHeldBytes = 0;
     }
 
     protected override void OnReceive(object message) => Reading(message);
@@ -179,7 +186,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case FramesAcknowledged ack:
                 Acknowledge(ack);
-                if (_paused && _state.Inflight <= _settings.MaxInflightFrames / 2) ContinueReading();
+                if (_paused && _state.Inflight <= _settings.MaxInflightFrames / 2
+                    && _state.Bytes.MayResume(_cutter.BufferBytes, _outgoing.HeldBytes))
+                    ContinueReading();
                 break;
             case FramesCommitted commit:
                 AcknowledgeToPeer(commit);
@@ -209,6 +218,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 {
                     Sender.Tell(new Status.Success(Info.Id));
                     PumpWrites();
+                    ReportInflight();
                 }
                 else
                 {
@@ -222,6 +232,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 _state.Transport.WriteHandled();
                 _outgoing.Completed(written.Buffer, written.Count);
                 PumpWrites();
+                ReportInflight();
                 if (_paused) ContinueReading();
                 break;
             case ConnectionProtocol.WriteFailed failed:
@@ -304,6 +315,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 _state.Transport.WriteHandled();
                 _outgoing.Completed(written.Buffer, written.Count);
                 PumpWrites();
+                ReportInflight();
                 break;
             case ConnectionProtocol.WriteFailed failed:
                 _state.Transport.WriteHandled();
@@ -329,7 +341,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void ContinueReading()
     {
         if (_stopping || _waitingForRestartBackoff || _state.Transport.ReadPending || _state.Transport.IsDisposed) return;
-        if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit)
+        if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
+            || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes))
         {
             _paused = true;
             return;
@@ -343,6 +356,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _dataAvailable = false;
         var (buffer, offset, count) = _cutter.PrepareReceive();
         _state.Transport.BeginReceive(buffer, offset, count, Self);
+        ReportInflight();
     }
 
     private void Process(ConnectionProtocol.ReadCompleted read)
@@ -361,6 +375,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         }
         // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
         _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
+        ReportInflight();
         if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
     }
 
@@ -372,7 +387,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void QueueWrite(byte[] payload, string what)
     {
-        if (_outgoing.TryEnqueue(payload, out var error)) PumpWrites();
+        if (_outgoing.TryEnqueue(payload, out var error))
+        {
+            PumpWrites();
+            ReportInflight();
+        }
         else _log.Warning("Connection {ConnectionId} on source {Source}: {What} not sent: {Error}", Info.Id, Info.Source, what, error);
     }
 
@@ -394,6 +413,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state.Status.Framed(batch.Count, batch.ReceivedAt);
         _state.Source.Received(batch.Count, 0);
         _state.Unacknowledged.Enqueue(batch);
+        _state.Bytes.Pin(batch.HeldBytes);
         _parser.Tell(new ParseFrames(batch, Self));
         ReportInflight();
     }
@@ -406,7 +426,10 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state.AckedUpTo[ack.AckSlot] = ack.UpToSeq;
         var acked = _state.AckedByAll;
         while (_state.Unacknowledged.TryPeek(out var oldest) && oldest.LastSeq <= acked)
+        {
             _state.Unacknowledged.Dequeue().Release();
+            _state.Bytes.Unpin(oldest.HeldBytes);
+        }
         ReportInflight();
     }
 
@@ -451,14 +474,27 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state.Status.Acked(committed);
         ActorNetMetrics.AcksSent.Add(1, _sourceTag);
         PumpWrites();
+        ReportInflight();
     }
 
+    /// <summary>
+    /// Brings the frames and bytes in flight up to date everywhere they are shown (metrics, this connection's and
+    /// its source's views), by the difference since the last report; nothing when nothing changed.
+    /// </summary>
     private void ReportInflight()
     {
         var inflight = _state.Inflight;
-        if (inflight == _state.ReportedInflight) return;
-        ActorNetMetrics.InflightFrames.Add(inflight - _state.ReportedInflight, _sourceTag);
-        _state.ReportedInflight = inflight;
+        if (inflight != _state.ReportedInflight)
+        {
+            ActorNetMetrics.InflightFrames.Add(inflight - _state.ReportedInflight, _sourceTag);
+            _state.ReportedInflight = inflight;
+        }
+        var held = _state.Bytes.Held(_cutter.BufferBytes, _outgoing.HeldBytes);
+        if (held == _state.ReportedHeldBytes) return;
+        ActorNetMetrics.InflightBytes.Add(held - _state.ReportedHeldBytes, _sourceTag);
+        _state.Source.Held(held - _state.ReportedHeldBytes);
+        _state.Status.Held(held);
+        _state.ReportedHeldBytes = held;
     }
 
     private void DeliverTruncated()

@@ -11,8 +11,9 @@ namespace ActorNet.Connections;
 /// </summary>
 internal sealed class ConnectionState
 {
-    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots, SourceStatus source)
+    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots, SourceStatus source, InflightBytes bytes)
     {
+        Bytes = bytes;
         Info = info;
         Transport = transport;
         AckedUpTo = new long[sinkSlots];
@@ -75,6 +76,12 @@ internal sealed class ConnectionState
 
     /// <summary>The in-flight count last added to the metric, so that the metric can be corrected by the difference.</summary>
     public long ReportedInflight { get; set; }
+
+    /// <summary>The byte budget; its pinned count follows <see cref="Unacknowledged"/>, which is why it is kept here.</summary>
+    public InflightBytes Bytes { get; }
+
+    /// <summary>The held bytes last reported (metric, connection and source views), corrected by the difference like <see cref="ReportedInflight"/>.</summary>
+    public long ReportedHeldBytes { get; set; }
 
     /// <summary>Set by a failing incarnation: the first bytes and the length of the partial frame it held.</summary>
     public byte[]? LostPartial { get; set; }

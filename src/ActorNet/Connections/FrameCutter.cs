@@ -50,6 +50,9 @@ internal sealed class FrameCutter : IDisposable
 
     public bool HoldsBuffer => _buffer is not null;
 
+    /// <summary>The length of the read buffer held (with the partial frame at its front), 0 when none: its share of max-inflight-bytes.</summary>
+    public int BufferBytes => _buffer?.Length ?? 0;
+
     /// <summary>Where the next receive should write: after the partial frame, with room for a full read.</summary>
     public (byte[] Buffer, int Offset, int Count) PrepareReceive()
     {

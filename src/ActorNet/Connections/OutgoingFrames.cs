@@ -16,6 +16,10 @@ internal sealed class OutgoingFrames
     private readonly int _limit;
     private readonly Queue<(byte[] Buffer, int Count)> _queue = new();
 
+    // The buffer taken for the write in progress. A write started by an earlier incarnation of the connection
+    // actor completes into this one: its bytes were never counted here, so they must not be subtracted.
+    private byte[]? _writing;
+
     /// <param name="encoder">The source's framing.</param>
     /// <param name="delimiter">The delimiter of delimiter framing, else null: a configured payload that already
     /// ends with it (<c>"PING\n"</c>) is not given a second one.</param>
@@ -29,6 +33,9 @@ internal sealed class OutgoingFrames
 
     /// <summary>Bytes queued and not yet reported written.</summary>
     public long PendingBytes { get; private set; }
+
+    /// <summary>The length of the buffers queued or being written (rented, so at least <see cref="PendingBytes"/>): their share of max-inflight-bytes.</summary>
+    public long HeldBytes { get; private set; }
 
     public bool IsOverLimit => PendingBytes >= _limit;
 
@@ -77,6 +84,7 @@ internal sealed class OutgoingFrames
         if (_queue.TryDequeue(out var next))
         {
             (buffer, count) = next;
+            _writing = buffer;
             return true;
         }
         buffer = [];
@@ -87,7 +95,12 @@ internal sealed class OutgoingFrames
     /// <summary>A taken buffer was written (or failed): its bytes no longer wait, and it goes back to the pool.</summary>
     public void Completed(byte[] buffer, int count)
     {
-        PendingBytes -= count;
+        if (ReferenceEquals(buffer, _writing))
+        {
+            PendingBytes -= count;
+            HeldBytes -= buffer.Length;
+            _writing = null;
+        }
         BatchBuffers.Bytes.Return(buffer);
     }
 
@@ -95,5 +108,6 @@ internal sealed class OutgoingFrames
     {
         _queue.Enqueue((buffer, count));
         PendingBytes += count;
+        HeldBytes += buffer.Length;
     }
 }

@@ -49,6 +49,10 @@ public static class ActorNetMetrics
     public static readonly UpDownCounter<long> InflightFrames =
         Meter.CreateUpDownCounter<long>("actornet.inflight.frames", "{frame}", "Frames read but not yet acknowledged by every sink");
 
+    public static readonly UpDownCounter<long> InflightBytes =
+        Meter.CreateUpDownCounter<long>("actornet.inflight.bytes", "By",
+            "Bytes held by connections for frames in flight: read buffers not yet acknowledged by every sink, partial frames, queued writes (max-inflight-bytes)");
+
     public static readonly Histogram<double> SinkWriteSeconds =
         Meter.CreateHistogram<double>("actornet.sink.write", "s", "Time a sink took to write one batch (successful writes)");
 

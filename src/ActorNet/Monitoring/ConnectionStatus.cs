@@ -13,6 +13,7 @@ public sealed class ConnectionStatus
     private long _quarantined;
     private long _lastFrameTicks;
     private long _lastAcked;
+    private long _heldBytes;
 
     internal ConnectionStatus(long id, string source, string peer, IActorRef actor)
     {
@@ -37,6 +38,12 @@ public sealed class ConnectionStatus
     /// <summary>With ack.enabled: the last <c>n</c> sent to the peer as <c>ACK n</c>.</summary>
     public long LastAcked => Interlocked.Read(ref _lastAcked);
 
+    /// <summary>
+    /// Bytes this connection holds now (max-inflight-bytes counts them): read buffers of batches not yet
+    /// acknowledged by every sink, the buffer with the partial frame, and queued writes; whole buffers, not bytes used.
+    /// </summary>
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+
     internal IActorRef Actor { get; }
 
     internal void Read(int bytes) => Interlocked.Add(ref _bytes, bytes);
@@ -50,4 +57,6 @@ public sealed class ConnectionStatus
     internal void Quarantined(int frames) => Interlocked.Add(ref _quarantined, frames);
 
     internal void Acked(long upTo) => Interlocked.Exchange(ref _lastAcked, upTo);
+
+    internal void Held(long bytes) => Interlocked.Exchange(ref _heldBytes, bytes);
 }

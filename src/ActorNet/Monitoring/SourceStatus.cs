@@ -14,6 +14,7 @@ public sealed class SourceStatus
     private long _reconnects;
     private long _restarts;
     private int _active;
+    private long _heldBytes;
     private volatile string _state = SourceStates.Starting;
     private volatile string? _lastError;
     private long _nextAttemptTicks;
@@ -55,6 +56,9 @@ public sealed class SourceStatus
     public long Reconnects => Interlocked.Read(ref _reconnects);
     public long ConnectionRestarts => Interlocked.Read(ref _restarts);
 
+    /// <summary>Bytes held by this source's open connections together (see <see cref="ConnectionStatus.HeldBytes"/>).</summary>
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+
     /// <summary>Open connections of this source.</summary>
     public int ConnectionsActive => Volatile.Read(ref _active);
 
@@ -70,6 +74,8 @@ public sealed class SourceStatus
         if (frames > 0) Interlocked.Add(ref _frames, frames);
         if (bytes > 0) Interlocked.Add(ref _bytes, bytes);
     }
+
+    internal void Held(long change) => Interlocked.Add(ref _heldBytes, change);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _active);
     internal void ConnectionClosed() => Interlocked.Decrement(ref _active);

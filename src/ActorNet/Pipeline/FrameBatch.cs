@@ -28,6 +28,7 @@ public sealed class FrameBatch
         _slices = slices;
         Count = count;
         Rejections = rejections;
+        HeldBytes = buffer.Length;
     }
 
     public ConnectionInfo Connection { get; }
@@ -38,6 +39,12 @@ public sealed class FrameBatch
     public DateTime ReceivedAt { get; }
 
     public int Count { get; }
+
+    /// <summary>
+    /// The length of the array behind the frames (a whole read buffer, however few bytes its frames use): what
+    /// holding this batch costs its connection until it is released (max-inflight-bytes). Fixed at creation.
+    /// </summary>
+    internal int HeldBytes { get; }
 
     /// <summary>Null when every frame was framed correctly (the common case: no per-batch allocation).</summary>
     public RejectedFrame?[]? Rejections { get; }

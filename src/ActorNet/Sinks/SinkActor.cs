@@ -26,7 +26,7 @@ namespace ActorNet.Sinks;
 /// exponential backoff and jitter); the status is failing (readiness 503) until then. With a spool (spool-dir) the backlog goes to
 /// disk and is acknowledged at once, so connections keep reading until the spool reaches max-spool-size; without
 /// one, or once the spool is full, batches wait in memory unacknowledged, their connections run out of credits
-/// and stop reading (the queue is bounded by max-inflight-frames per connection). At stop, batches still in
+/// and stop reading (the queue is bounded by max-inflight-frames and max-inflight-bytes per connection). At stop, batches still in
 /// memory go to the spool; a spool left behind is replayed when the sink starts again.
 /// </summary>
 public sealed class SinkActor : UntypedActor, IWithTimers

@@ -46,7 +46,7 @@ public sealed class AdminApiSpec : HttpTestKit
 
         using var document = JsonDocument.Parse(await Http.GetStringAsync("/api/connections"));
         var connection = document.RootElement.GetProperty("connections")[0];
-        Assert.Equal(["id", "source", "peer", "connectedAt", "lastFrameAt", "frames", "bytes", "quarantined"],
+        Assert.Equal(["id", "source", "peer", "connectedAt", "lastFrameAt", "frames", "bytes", "quarantined", "heldBytes"],
             connection.EnumerateObject().Select(p => p.Name));
         Assert.Equal(peer.PeerName(), connection.GetProperty("peer").GetString());
     }

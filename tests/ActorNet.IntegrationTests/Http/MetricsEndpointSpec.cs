@@ -37,6 +37,8 @@ public sealed class MetricsEndpointSpec : HttpTestKit
         Assert.Equal(1, scrape.Value("actornet_connections_rejected_total", ("source", SourceName), ("reason", "max-connections")));
         Assert.Equal(1, scrape.Value("actornet_frames_quarantined_total", ("source", SourceName), ("reason", "invalid-utf8")));
         Assert.Null(scrape.Value("actornet_connection_restarts_total", ("source", SourceName)));
+        // Reported with the frames in flight: every batch acknowledged, no partial frame, no read waiting in a buffer.
+        Assert.Equal(0, scrape.Value("actornet_inflight_bytes", ("source", SourceName)));
         Assert.True(scrape.Value("actornet_sink_write_seconds_count", ("sink", DataSink)) >= 1, scrape.Text);
         Assert.True(scrape.Value("actornet_sink_write_seconds_sum", ("sink", DataSink)) > 0, scrape.Text);
 

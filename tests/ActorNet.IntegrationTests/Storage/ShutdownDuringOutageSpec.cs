@@ -204,6 +204,7 @@ public sealed partial class ShutdownDuringOutageSpec
             quarantine = rejects
             # Past the spool's limit, so that the sink holds batches in memory and the stop has to spool them.
             max-inflight-frames = 50000
+            max-inflight-bytes = 64 MiB
           }
           sinks.db {
             type = recording

@@ -102,6 +102,7 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal(10_000, source.MaxConnections);
         Assert.Equal(TimeSpan.FromMinutes(5), source.IdleTimeout);
         Assert.Equal(8192, source.MaxInflightFrames);
+        Assert.Equal(256 * 1024, source.MaxInflightBytes);
         Assert.Equal(64 * 1024, source.ReadBufferSize);
         Assert.Equal(4 * 1024, source.QuarantineRawLimit);
         Assert.Equal(2, source.ParserParallelism);
@@ -910,6 +911,49 @@ public sealed class ActorNetSettingsSpec
 
     /// <summary>A valid source, for configurations that test something else: without one, ActorNet refuses to start.</summary>
     private const string ASource = "\nactornet.sources.sensors.port = 7000";
+
+    [Theory]
+    [InlineData("max-inflight-bytes = 1 MiB", 1024 * 1024)]
+    [InlineData("max-inflight-bytes = 512KiB", 512 * 1024)]
+    [InlineData("max-inflight-bytes = 100000", 100_000)]
+    [InlineData("max-inflight-bytes = 2 GiB", 2L * 1024 * 1024 * 1024)]
+    public void Max_inflight_bytes_takes_a_size_with_or_without_units(string line, long expected)
+    {
+        Assert.Equal(expected, ParseSource(line).MaxInflightBytes);
+    }
+
+    [Fact]
+    public void Max_inflight_bytes_is_taken_from_source_defaults()
+    {
+        var settings = ActorNetSettings.Parse("actornet.source-defaults.max-inflight-bytes = 8 MiB\n" + Source(""));
+
+        Assert.Equal(8 * 1024 * 1024, Assert.Single(settings.Sources).MaxInflightBytes);
+    }
+
+    [Theory]
+    [InlineData("max-inflight-bytes = 0", "0")]
+    [InlineData("max-inflight-bytes = -1 KiB", "-1 KiB")]
+    [InlineData("max-inflight-bytes = lots", "lots")]
+    [InlineData("max-inflight-bytes = 256 KB/s", "256 KB/s")]
+    public void Max_inflight_bytes_that_is_not_a_size_is_refused_naming_key_and_value(string line, string value)
+    {
+        AssertSingleError(Source(line), "actornet.sources.sensors.max-inflight-bytes", value, "a size from 512 to");
+    }
+
+    [Fact]
+    public void Max_inflight_bytes_smaller_than_one_read_buffer_is_refused_since_no_read_would_fit()
+    {
+        AssertSingleError(Source("max-inflight-bytes = 32 KiB, read-buffer-size = 64 KiB"),
+            "actornet.sources.sensors.max-inflight-bytes", "32 KiB", "at least read-buffer-size (65536 bytes)");
+    }
+
+    [Fact]
+    public void Max_inflight_bytes_equal_to_one_read_buffer_is_accepted()
+    {
+        var source = ParseSource("max-inflight-bytes = 64 KiB, read-buffer-size = 64 KiB");
+
+        Assert.Equal(source.ReadBufferSize, source.MaxInflightBytes);
+    }
 
     private static SourceSettings ParseSource(string lines) => Assert.Single(ActorNetSettings.Parse(Source(lines)).Sources);
 

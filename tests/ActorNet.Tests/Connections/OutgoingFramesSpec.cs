@@ -73,6 +73,34 @@ public sealed class OutgoingFramesSpec
         Assert.Equal(["one\ntwo\nthree\n"], Drain(outgoing));
     }
 
+    [Fact]
+    public void Held_bytes_count_whole_rented_buffers_until_their_write_completes()
+    {
+        var outgoing = new OutgoingFrames(new DelimiterFrameDecoder(Newline, 1024), Newline, limit: 1024);
+
+        Assert.True(outgoing.TryEnqueue("PING"u8, out _));
+        Assert.True(outgoing.TryTakeNext(out var buffer, out var count));
+        Assert.Equal(buffer.Length, outgoing.HeldBytes);
+        Assert.True(outgoing.HeldBytes >= count);
+
+        outgoing.Completed(buffer, count);
+        Assert.Equal(0, outgoing.HeldBytes);
+        Assert.Equal(0, outgoing.PendingBytes);
+    }
+
+    [Fact]
+    public void The_completion_of_a_write_it_did_not_start_changes_no_count()
+    {
+        // A write started by a failed incarnation of the connection actor completes into the next one.
+        var outgoing = new OutgoingFrames(new DelimiterFrameDecoder(Newline, 1024), Newline, limit: 1024);
+        Assert.True(outgoing.TryEnqueue("PING"u8, out _));
+
+        outgoing.Completed(new byte[64], 5);
+
+        Assert.Equal(5, outgoing.PendingBytes);
+        Assert.True(outgoing.HeldBytes >= 5);
+    }
+
     private static List<string> Drain(OutgoingFrames outgoing)
     {
         var written = new List<string>();
