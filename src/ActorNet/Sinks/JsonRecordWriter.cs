@@ -48,9 +48,8 @@ public sealed class JsonRecordWriter
         var written = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            var rejection = batch.Rejections?[i];
-            if (rejection is null ? !accepted : !rejected) continue;
-            WriteRecord(batch, i, rejection);
+            if (!batch.Selects(i, accepted, rejected)) continue;
+            WriteRecord(batch, i, batch.Rejections?[i]);
             written++;
         }
         return written;

@@ -136,10 +136,9 @@ public sealed class PostgresSink : IFrameSink
         hasPayloads = false;
         for (var i = 0; i < batch.Count; i++)
         {
-            var isRejected = batch.IsRejected(i);
-            if (isRejected ? !rejected : !accepted) continue;
+            if (!batch.Selects(i, accepted, rejected)) continue;
             if (count++ == 0) first = i;
-            hasPayloads |= !isRejected;
+            hasPayloads |= !batch.IsRejected(i);
         }
         return count;
     }
@@ -209,8 +208,7 @@ public sealed class PostgresSink : IFrameSink
             using var copy = connection.BeginBinaryImport(_table.Copy);
             for (var i = first; i < batch.Count; i++)
             {
-                var rejection = batch.Rejections?[i];
-                if (rejection is null ? accepted : rejected) WriteRow(copy, batch, i, rejection);
+                if (batch.Selects(i, accepted, rejected)) WriteRow(copy, batch, i, batch.Rejections?[i]);
             }
             copy.Complete();
             return true;
@@ -230,8 +228,8 @@ public sealed class PostgresSink : IFrameSink
     {
         for (var i = first; i < batch.Count; i++)
         {
+            if (!batch.Selects(i, accepted, rejected)) continue;
             var rejection = batch.Rejections?[i];
-            if (rejection is null ? !accepted : !rejected) continue;
             var index = i;
             transaction.Save("record");
             try

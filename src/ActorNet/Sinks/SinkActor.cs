@@ -334,15 +334,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         return true;
     }
 
-    private static int CountWritten(SinkBatch batch)
-    {
-        var parsed = batch.Batch;
-        if (parsed.Rejections is null) return batch.WriteAccepted ? parsed.Count : 0;
-        var written = 0;
-        for (var i = 0; i < parsed.Count; i++)
-            if (parsed.IsRejected(i) ? batch.WriteRejected : batch.WriteAccepted) written++;
-        return written;
-    }
+    private static int CountWritten(SinkBatch batch) => batch.Batch.CountSelected(batch.WriteAccepted, batch.WriteRejected);
 
     private void WriteBacklogOrRetry()
     {

@@ -157,8 +157,8 @@ public sealed class SqliteSink : IFrameSink
         var written = 0;
         for (var i = 0; i < batch.Count; i++)
         {
+            if (!batch.Selects(i, accepted, rejected)) continue;
             var rejection = batch.Rejections?[i];
-            if (rejection is null ? !accepted : !rejected) continue;
             _seq.Value = batch.Seq(i);
             if (rejection is null)
             {

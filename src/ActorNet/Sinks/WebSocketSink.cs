@@ -34,7 +34,7 @@ public sealed class WebSocketSink : IFrameSink
 
     public int Write(ParsedBatch batch, bool accepted, bool rejected)
     {
-        if (!_tail.HasSubscribersFor(_name)) return Count(batch, accepted, rejected);
+        if (!_tail.HasSubscribersFor(_name)) return batch.CountSelected(accepted, rejected);
         var written = 0;
         if (accepted) written += Publish(batch, accepted: true, _framePrefix);
         if (rejected) written += Publish(batch, accepted: false, _quarantinedPrefix);
@@ -69,15 +69,5 @@ public sealed class WebSocketSink : IFrameSink
         }
         _records.Clear();
         return written;
-    }
-
-    private static int Count(ParsedBatch batch, bool accepted, bool rejected)
-    {
-        var quarantined = 0;
-        if (batch.Rejections is { } rejections)
-            foreach (var r in rejections)
-                if (r is not null)
-                    quarantined++;
-        return (accepted ? batch.Count - quarantined : 0) + (rejected ? quarantined : 0);
     }
 }

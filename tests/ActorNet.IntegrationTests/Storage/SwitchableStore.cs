@@ -73,7 +73,7 @@ internal sealed class SwitchableSink(SwitchableStore store) : IFrameSink
         }
         var written = new List<StoredFrame>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
-            if (batch.IsRejected(i) ? rejected : accepted) written.Add(StoredFrame.Of(batch, i));
+            if (batch.Selects(i, accepted, rejected)) written.Add(StoredFrame.Of(batch, i));
         store.Store(written);
         return written.Count;
     }
@@ -111,7 +111,7 @@ internal sealed class BufferingSink(SwitchableStore store) : IFrameSink
         }
         var before = _buffer.Count;
         for (var i = 0; i < batch.Count; i++)
-            if (batch.IsRejected(i) ? rejected : accepted) _buffer.Add(StoredFrame.Of(batch, i));
+            if (batch.Selects(i, accepted, rejected)) _buffer.Add(StoredFrame.Of(batch, i));
         return _buffer.Count - before;
     }
 

@@ -99,10 +99,7 @@ internal static class SpoolRecord
     public static int CountWritten(ReadOnlySpan<byte> body)
     {
         var (batch, accepted, rejected) = Read(body);
-        var written = 0;
-        for (var i = 0; i < batch.Count; i++)
-            if (batch.IsRejected(i) ? rejected : accepted) written++;
-        return written;
+        return batch.CountSelected(accepted, rejected);
     }
 
     private ref struct Writer(IBufferWriter<byte> output)
