@@ -1,8 +1,14 @@
+using ActorNet.Metrics;
+
 namespace ActorNet.Monitoring;
 
-/// <summary>One sink as operators see it; written by its sink actor, read from any thread.</summary>
+/// <summary>
+/// One sink as operators see it; written by its sink actor, read from any thread. Each event is recorded here
+/// once, for both views: this status (the admin API, readiness) and the sink's metrics.
+/// </summary>
 public sealed class SinkStatus
 {
+    private readonly KeyValuePair<string, object?> _tag;
     private long _written;
     private long _failures;
     private long _backlog;
@@ -15,6 +21,7 @@ public sealed class SinkStatus
     {
         Name = name;
         Type = type;
+        _tag = ActorNetMetrics.Sink(name);
     }
 
     public string Name { get; }
@@ -44,11 +51,26 @@ public sealed class SinkStatus
     /// <summary>Records a subscriber-facing sink (websocket) dropped because a subscriber was too slow.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    internal void Wrote(int frames) => Interlocked.Add(ref _written, frames);
+    /// <summary>A write of <paramref name="frames"/> records that took <paramref name="took"/>.</summary>
+    internal void Wrote(int frames, TimeSpan took)
+    {
+        ActorNetMetrics.SinkWriteSeconds.Record(took.TotalSeconds, _tag);
+        if (frames <= 0) return;
+        ActorNetMetrics.SinkFramesWritten.Add(frames, _tag);
+        Interlocked.Add(ref _written, frames);
+    }
 
+    /// <summary>Opening the store, a write or a flush failed: counted, and not writing until the next success.</summary>
     internal void Failed(string error)
     {
+        ActorNetMetrics.SinkWriteFailures.Add(1, _tag);
         Interlocked.Increment(ref _failures);
+        Unreachable(error);
+    }
+
+    /// <summary>An idle probe failed: not writing until the next success, but no write failed.</summary>
+    internal void Unreachable(string error)
+    {
         _lastError = error;
         if (_state != SinkStates.Stopped) _state = SinkStates.Failing;
     }
@@ -61,16 +83,21 @@ public sealed class SinkStatus
     /// <summary>A sink actor (re)starts: not writing until it has opened its store.</summary>
     internal void Starting() => _state = SinkStates.Starting;
 
-    /// <summary>The sink actor is gone: nothing it is sent is written any more.</summary>
+    /// <summary>
+    /// The sink actor is gone: nothing it is sent is written any more. It holds nothing in memory then; what its
+    /// spool holds stays counted in <see cref="SpoolBytes"/> (it is written at the next start).
+    /// </summary>
     internal void Stopped(string reason)
     {
         _lastError = reason;
         _state = SinkStates.Stopped;
+        SetBacklog(0, SpoolBytes);
     }
 
     internal void SetBacklog(long frames, long spoolBytes)
     {
-        Interlocked.Exchange(ref _backlog, frames);
+        var before = Interlocked.Exchange(ref _backlog, frames);
+        if (frames != before) ActorNetMetrics.SinkBacklogFrames.Add(frames - before, _tag);
         Interlocked.Exchange(ref _spoolBytes, spoolBytes);
     }
 

@@ -42,7 +42,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private readonly SinkSettings _settings;
     private readonly Func<SinkSettings, IFrameSink> _factory;
     private readonly SinkStatus _status;
-    private readonly KeyValuePair<string, object?> _sinkTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Batches waiting in memory, unacknowledged, oldest first; always newer than everything in the spool.
@@ -57,7 +56,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private SinkDurability _durability;
     private SinkSpool? _spool;
     private TimeSpan _retryDelay = MinRetry;
-    private long _reportedBacklog;
     private bool _wroteSinceProbe;
 
     // The spool's oldest record is written to a flushing sink whose flush failed: retry the flush, not the write,
@@ -69,7 +67,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         _settings = settings;
         _factory = factory;
         _status = status;
-        _sinkTag = ActorNetMetrics.Sink(settings.Name);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -145,7 +142,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e)
         {
-            ActorNetMetrics.SinkWriteFailures.Add(1, _sinkTag);
             _status.Failed($"cannot open: {e.Message}");
             error = e;
             return false;
@@ -190,8 +186,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         // Not ready while stopped: at a drain that is the truth, and a sink its supervisor gave up on stays visible.
         // A restart's PreStart sets it back to starting.
         _status.Stopped("the sink actor stopped");
-        ActorNetMetrics.SinkBacklogFrames.Add(-_reportedBacklog, _sinkTag);
-        _reportedBacklog = 0;
         ActorKinds.Stopped(Self);
     }
 
@@ -258,9 +252,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         try
         {
             var written = _sink!.Write(batch, accepted, rejected);
-            ActorNetMetrics.SinkWriteSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _sinkTag);
-            if (written > 0) ActorNetMetrics.SinkFramesWritten.Add(written, _sinkTag);
-            _status.Wrote(written);
+            _status.Wrote(written, Stopwatch.GetElapsedTime(started));
             if (_durability != SinkDurability.OnFlush) _status.Healthy();
             _wroteSinceProbe = true;
             error = null;
@@ -268,7 +260,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e)
         {
-            ActorNetMetrics.SinkWriteFailures.Add(1, _sinkTag);
             _status.Failed(e.Message);
             error = e;
             return false;
@@ -470,7 +461,6 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         catch (Exception e)
         {
             // The records stay buffered in the sink and are flushed again on the next tick.
-            ActorNetMetrics.SinkWriteFailures.Add(1, _sinkTag);
             _status.Failed(e.Message);
             _log.Error(e, "Sink {Sink} failed to flush; retrying on the next flush", _settings.Name);
         }
@@ -504,7 +494,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e)
         {
-            _status.Failed(e.Message);
+            _status.Unreachable(e.Message);
             if (wasWriting) _log.Warning("Sink {Sink} cannot reach its store: {Error}", _settings.Name, e.Message);
         }
     }
@@ -555,12 +545,5 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     private long Backlog => _heldFrames + (_spool?.Frames ?? 0);
 
-    private void ReportBacklog()
-    {
-        var backlog = Backlog;
-        _status.SetBacklog(backlog, _spool?.Bytes ?? 0);
-        if (backlog == _reportedBacklog) return;
-        ActorNetMetrics.SinkBacklogFrames.Add(backlog - _reportedBacklog, _sinkTag);
-        _reportedBacklog = backlog;
-    }
+    private void ReportBacklog() => _status.SetBacklog(Backlog, _spool?.Bytes ?? 0);
 }
