@@ -55,13 +55,14 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>
     /// Starts a watched connection actor for <paramref name="socket"/> under <paramref name="context"/> (a listener
     /// or an outbound feed): a new id, and always the same parser for that id, so its frames stay in order.
+    /// <paramref name="budget"/> is the descriptor budget the caller took a slot from, returned when the socket closes.
     /// </summary>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source)
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, DescriptorBudget? budget = null)
     {
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(settings.Name, id, socket.RemoteEndPoint?.ToString() ?? $"{settings.Host}:{settings.Port}");
-        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source);
+        var state = new ConnectionState(info, new SocketTransport(socket, budget), sinkSlots, source);
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
         context.Watch(connection);
         return (connection, info);
