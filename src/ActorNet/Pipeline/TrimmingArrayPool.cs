@@ -19,6 +19,7 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
 {
     private const int SmallestLength = 16;
     private readonly Bucket[] _buckets;
+    private bool _rentedSinceTrim;
 
     public TrimmingArrayPool(int maxArrayLength, int maxArraysPerBucket)
     {
@@ -38,6 +39,8 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
         if (minimumLength == 0) return [];
+        // A plain store, no interlocked operation: a rental racing with a trim may be seen one trim late, which is harmless.
+        _rentedSinceTrim = true;
         var index = BucketIndex(minimumLength);
         if (index >= _buckets.Length) return GC.AllocateUninitializedArray<T>(minimumLength);
         return _buckets[index].TryTake() ?? GC.AllocateUninitializedArray<T>(_buckets[index].Length);
@@ -53,9 +56,13 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
         _buckets[index].Put(array);
     }
 
+    /// <summary>Whether anything was rented since the last <see cref="Trim"/>.</summary>
+    public bool RentedSinceTrim => Volatile.Read(ref _rentedSinceTrim);
+
     /// <summary>Drops the arrays no rental needed since the previous call; returns the bytes given to the GC.</summary>
     public long Trim()
     {
+        Volatile.Write(ref _rentedSinceTrim, false);
         long released = 0;
         foreach (var bucket in _buckets) released += (long)bucket.Trim() * bucket.Length;
         return released * Unsafe.SizeOf<T>();

@@ -27,6 +27,8 @@ public sealed class ActorNetProcess : IDisposable
     /// <summary>The process id (prlimit execs the program, so under <see cref="StartWithFileLimit"/> too).</summary>
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public static ActorNetProcess Start(string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, [], arguments);
 
