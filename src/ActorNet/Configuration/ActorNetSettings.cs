@@ -119,7 +119,8 @@ public sealed record ActorNetSettings(
 
         var section = new ConfigSection("actornet", root, errors);
         var shutdownTimeout = section.RequiredDuration("shutdown-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
-        var fdReserve = section.Int("fd-reserve", 32, 1_000_000);
+        // Below 128 the reserve does not even hold what the host opens after the check (~80, with HTTP on).
+        var fdReserve = section.Int("fd-reserve", 128, 1_000_000);
 
         var referenceSinkDefaults = reference.GetKey("sink-defaults").GetObject();
         var sinkDefaults = section.Block("sink-defaults", "{ flush-interval = 1s }") ?? referenceSinkDefaults;

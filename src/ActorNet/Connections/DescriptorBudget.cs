@@ -14,7 +14,9 @@ namespace ActorNet.Connections;
 /// <c>Thread.StartCore</c> called from <c>PortableThreadPool.WorkerThread.MaybeAddWorkingWorker</c>: the runtime
 /// turns a thread it cannot start into an OutOfMemoryException, which is fatal on the thread pool's own dispatch
 /// path. The pool grows exactly then, because every failed accept logged a full stack trace and 1,000 new
-/// connection actors queued work at once. Keeping the reserve free keeps all of these working.
+/// connection actors queued work at once. Keeping the reserve free keeps all of these working. A listener copes
+/// with a failed accept (it pauses), but the runtime does not cope with having no descriptor at all: with the reserve
+/// set to 32 and eaten by idle HTTP clients, the same abort came at the next SIGTERM. Hence a floor of 128.
 /// </remarks>
 internal sealed class DescriptorBudget
 {

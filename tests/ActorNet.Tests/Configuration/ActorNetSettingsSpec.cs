@@ -320,7 +320,7 @@ public sealed class ActorNetSettingsSpec
     {
         Assert.Equal(256, ActorNetSettings.Parse(Source("")).FdReserve);
         Assert.Equal(1000, ActorNetSettings.Parse("actornet.fd-reserve = 1000\n" + Source("")).FdReserve);
-        AssertSingleError("actornet.fd-reserve = 8\n" + Source(""), "actornet.fd-reserve", "8", "an integer from 32 to 1000000");
+        AssertSingleError("actornet.fd-reserve = 64\n" + Source(""), "actornet.fd-reserve", "64", "an integer from 128 to 1000000");
     }
 
     [Fact]
