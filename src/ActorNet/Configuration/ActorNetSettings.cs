@@ -16,6 +16,9 @@ public sealed record ActorNetSettings(
     IReadOnlyDictionary<string, SinkSettings> Sinks,
     HttpSettings Http)
 {
+    /// <summary>File descriptors kept free of peers for the process itself (actornet.fd-reserve).</summary>
+    public int FdReserve { get; init; }
+
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
 
@@ -151,6 +154,8 @@ public sealed record ActorNetSettings(
 
         var section = new ConfigSection("actornet", root, errors);
         var shutdownTimeout = section.RequiredDuration("shutdown-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        // Below 128 the reserve does not even hold what the host opens after the check (~80, with HTTP on).
+        var fdReserve = section.Int("fd-reserve", 128, 1_000_000);
 
         var referenceSinkDefaults = reference.GetKey("sink-defaults").GetObject();
         var sinkDefaults = section.Block("sink-defaults", "{ flush-interval = 1s }") ?? referenceSinkDefaults;
@@ -186,7 +191,7 @@ public sealed record ActorNetSettings(
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return new ActorNetSettings(shutdownTimeout, sources, sinks, http);
+        return new ActorNetSettings(shutdownTimeout, sources, sinks, http) { FdReserve = fdReserve };
     }
 
     private static HttpSettings ReadHttp(ConfigSection h)

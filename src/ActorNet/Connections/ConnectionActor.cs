@@ -56,18 +56,19 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>
     /// Starts a watched connection actor for <paramref name="socket"/> under <paramref name="context"/> (a listener
     /// or an outbound feed): a new id, and always the same parser for that id, so its frames stay in order.
+    /// <paramref name="budget"/> is the descriptor budget the caller took a slot from, returned when the socket closes.
     /// </summary>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source) =>
-        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source);
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, DescriptorBudget? budget = null) =>
+        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source, budget);
 
-    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus)"/>
+    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus, DescriptorBudget?)"/>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket, string peer,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source)
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, DescriptorBudget? budget = null)
     {
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(settings.Name, id, peer);
-        var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source,
+        var state = new ConnectionState(info, new SocketTransport(socket, budget), sinkSlots, source,
             new InflightBytes(settings.MaxInflightBytes, settings.ReadBufferSize));
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
         context.Watch(connection);

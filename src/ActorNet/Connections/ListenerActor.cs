@@ -14,8 +14,15 @@ namespace ActorNet.Connections;
 /// next accept is only started once the previous one is handled, so max-connections is exact.
 ///
 /// <code>
-///   Accepting --Drain--> Draining (socket closed, connections draining) --last child gone--> Drained
+///   Accepting --accept fails (EMFILE, ENFILE, ENOBUFS)--> Paused (no accept outstanding)
+///   Paused --one of our connections closed, or 1s passed--> Accepting
+///   Accepting | Paused --Drain--> Draining (socket closed, connections draining) --last child gone--> Drained
 /// </code>
+///
+/// Past the process-wide <see cref="DescriptorBudget"/> a peer is accepted and closed at once, like a peer past
+/// max-connections, rather than left unaccepted: a peer left in the kernel's backlog sees a connection that
+/// never answers until its own timeout, then retries blindly; a closed one knows at once, and is counted. Taking it
+/// costs one descriptor for a moment, which the budget's reserve holds.
 /// </summary>
 internal sealed class ListenerActor : UntypedActor, IWithTimers
 {
@@ -24,15 +31,18 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly IReadOnlyList<IActorRef> _parsers;
     private readonly int _sinkSlots;
     private readonly SourceStatus _status;
+    private readonly DescriptorBudget _budget;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _connections;
     private IActorRef? _drainRequester;
     private DateTime _lastRejectionLog = DateTime.MinValue;
 
-    public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status)
+    public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
+        DescriptorBudget budget)
     {
         _status = status;
+        _budget = budget;
         _settings = settings;
         _listenSocket = listenSocket;
         _parsers = parsers;
@@ -43,8 +53,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots,
-        SourceStatus status) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status));
+        SourceStatus status, DescriptorBudget budget) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, budget));
 
     /// <summary>
     /// A connection actor that throws (a bug, not bad input: bad input is quarantined) is restarted on the
@@ -95,12 +105,10 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 BeginAccept();
                 break;
             case ConnectionProtocol.AcceptFailed failed:
-                // EMFILE and the like: back off instead of spinning; the listening socket stays bound.
-                _log.Error(failed.Cause, "Source {Source} failed to accept a connection; retrying in 1s", _settings.Name);
-                Timers.StartSingleTimer(nameof(RetryAccept), RetryAccept.Instance, TimeSpan.FromSeconds(1));
+                Pause(failed.Cause);
                 break;
             case RetryAccept:
-                BeginAccept();
+                // Left over from a pause that a closing connection already ended: one accept is outstanding already.
                 break;
             case Terminated:
                 _connections--;
@@ -132,6 +140,51 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Accepting failed for want of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS): no accept is outstanding
+    /// until one of this source's connections closes (a descriptor came back) or a second has passed (descriptors may
+    /// come back elsewhere). The listening socket stays bound, so peers wait in its backlog meanwhile.
+    /// </summary>
+    private void Pause(Exception cause)
+    {
+        var error = (cause as SocketException)?.SocketErrorCode ?? SocketError.SocketError;
+        var reason = error == SocketError.TooManyOpenSockets ? "fd-limit" : "socket-error";
+        ActorNetMetrics.AcceptFailures.Add(1, _sourceTag, ActorNetMetrics.Reason(reason));
+        // Without the exception: formatting a stack trace loads an assembly, which takes a descriptor there is none of.
+        _log.Warning("Source {Source} could not accept a connection ({Error}: {Message}); paused until a connection closes or 1s passes",
+            _settings.Name, error, cause.Message);
+        Timers.StartSingleTimer(nameof(RetryAccept), RetryAccept.Instance, TimeSpan.FromSeconds(1));
+        Become(Paused);
+    }
+
+    private void Paused(object message)
+    {
+        switch (message)
+        {
+            case Terminated:
+                _connections--;
+                Resume();
+                break;
+            case RetryAccept:
+                Resume();
+                break;
+            case ConnectionProtocol.Drain:
+                Timers.Cancel(nameof(RetryAccept));
+                Accepting(message);
+                break;
+            default:
+                Accepting(message);
+                break;
+        }
+    }
+
+    private void Resume()
+    {
+        Timers.Cancel(nameof(RetryAccept));
+        Become(Accepting);
+        BeginAccept();
     }
 
     // Writes and broadcasts never reach a draining source: the guardian refuses them from the moment it
@@ -171,21 +224,30 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     {
         if (_connections >= _settings.MaxConnections)
         {
-            ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, ActorNetMetrics.Reason("max-connections"));
-            _status.Rejected();
-            // A flood of refused peers must not flood the log: one line per second at most, the metric counts all.
-            if (DateTime.UtcNow - _lastRejectionLog > TimeSpan.FromSeconds(1))
-            {
-                _lastRejectionLog = DateTime.UtcNow;
-                _log.Warning("Source {Source} refused {Peer}: max-connections {MaxConnections} reached",
-                    _settings.Name, ConnectionActor.PeerOf(socket), _settings.MaxConnections);
-            }
-            socket.Dispose();
+            Refuse(socket, "max-connections", $"max-connections {_settings.MaxConnections} reached");
+            return;
+        }
+        if (!_budget.TryTake())
+        {
+            Refuse(socket, "fd-limit", $"the process holds {_budget.Capacity} peers, all its file descriptors allow (see actornet.fd-reserve)");
             return;
         }
 
-        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status);
+        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget);
         _connections++;
+    }
+
+    private void Refuse(Socket socket, string reason, string why)
+    {
+        ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, ActorNetMetrics.Reason(reason));
+        _status.Rejected();
+        // A flood of refused peers must not flood the log: one line per second at most, the metric counts all.
+        if (DateTime.UtcNow - _lastRejectionLog > TimeSpan.FromSeconds(1))
+        {
+            _lastRejectionLog = DateTime.UtcNow;
+            _log.Warning("Source {Source} refused {Peer}: {Reason}", _settings.Name, ConnectionActor.PeerOf(socket), why);
+        }
+        socket.Dispose();
     }
 
     private void BeginAccept()

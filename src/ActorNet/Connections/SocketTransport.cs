@@ -11,11 +11,16 @@ namespace ActorNet.Connections;
 internal sealed class SocketTransport : IDisposable
 {
     private readonly Socket _socket;
+    private readonly DescriptorBudget? _budget;
     private int _disposed;
 
-    public SocketTransport(Socket socket)
+    /// <param name="socket">The connected socket; this transport owns it.</param>
+    /// <param name="budget">The budget a slot was taken from for this socket, given back when it is closed; null for
+    /// an outbound feed, whose one socket the budget's plan sets aside.</param>
+    public SocketTransport(Socket socket, DescriptorBudget? budget = null)
     {
         _socket = socket;
+        _budget = budget;
         _socket.NoDelay = true;
     }
 
@@ -124,5 +129,6 @@ internal sealed class SocketTransport : IDisposable
             // A reset peer makes shutdown fail; closing below still releases the socket.
         }
         _socket.Dispose();
+        _budget?.Return();
     }
 }

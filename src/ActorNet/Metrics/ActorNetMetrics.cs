@@ -20,7 +20,12 @@ public static class ActorNetMetrics
         Meter.CreateCounter<long>("actornet.connections.accepted", "{connection}", "Connections accepted");
 
     public static readonly Counter<long> ConnectionsRejected =
-        Meter.CreateCounter<long>("actornet.connections.rejected", "{connection}", "Connections refused (reason: max-connections)");
+        Meter.CreateCounter<long>("actornet.connections.rejected", "{connection}",
+            "Connections refused (reason: max-connections, or fd-limit when the process's file descriptors are taken)");
+
+    public static readonly Counter<long> AcceptFailures =
+        Meter.CreateCounter<long>("actornet.accept.failures", "{failure}",
+            "Accepts that failed (reason: fd-limit for EMFILE/ENFILE, socket-error otherwise); the listener pauses, then retries");
 
     public static readonly Counter<long> ConnectionRestarts =
         Meter.CreateCounter<long>("actornet.connection.restarts", "{restart}", "Connection actors restarted after a failure");

@@ -24,6 +24,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly ActorNetOptions _options;
     private readonly IReadOnlyDictionary<string, Socket> _boundSockets;
     private readonly ActorNetStatus _status;
+    private readonly DescriptorBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<IActorRef> _parsers = [];
@@ -34,8 +35,9 @@ internal sealed class ActorNetGuardian : UntypedActor
     private IActorRef? _drainRequester;
 
     public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status)
+        ActorNetStatus status, DescriptorBudget budget)
     {
+        _budget = budget;
         _settings = settings;
         _options = options;
         _boundSockets = boundSockets;
@@ -43,8 +45,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     }
 
     internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status) =>
-        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status));
+        ActorNetStatus status, DescriptorBudget budget) =>
+        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, budget));
 
     /// <summary>
     /// A sink, parser or source that throws (a bug: sinks treat every storage fault as an outage and retry, feeds
@@ -90,7 +92,7 @@ internal sealed class ActorNetGuardian : UntypedActor
             foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
             var sourceProps = source.Type == SourceType.TcpConnect
                 ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus)
-                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus);
+                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus, _budget);
             var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
             _listeners.Add(sourceActor);
             Watch(sourceActor, $"source {source.Name}");

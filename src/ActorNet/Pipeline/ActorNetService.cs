@@ -4,6 +4,7 @@ using ActorNet.Configuration;
 using ActorNet.Connections;
 using ActorNet.Monitoring;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorNet.Pipeline;
 
@@ -65,10 +66,20 @@ public sealed class ActorNetService
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
 
         var sockets = BindAll(settings);
+        DescriptorBudget budget;
+        try
+        {
+            budget = PlanDescriptors(system, settings);
+        }
+        catch
+        {
+            foreach (var socket in sockets.Values) socket.Dispose();
+            throw;
+        }
         var status = Describe(settings, sockets);
         options.LiveTail.Attach(status);
         if (settings.Http.Enabled) _ = Metrics.PrometheusTextExporter.Shared; // listening before any actor runs: its gauges count from zero
-        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status), name);
+        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, budget), name);
         return new ActorNetService(system, name, guardian, settings, status, options.LiveTail);
     }
 
@@ -142,6 +153,38 @@ public sealed class ActorNetService
             status.AddSource(source.Name, listening ? "tcp-listen" : "tcp-connect", endpoint);
         }
         return status;
+    }
+
+    /// <summary>
+    /// Checks the sources' max-connections against the descriptors the process may open (RLIMIT_NOFILE, its soft
+    /// limit first raised to the hard one): called after binding, so that the listening sockets count as open. Peers
+    /// get what is left after the descriptors open now and actornet.fd-reserve; when that is less than the sum of
+    /// max-connections a warning names the cap, and when it is nothing at all ActorNet refuses to start.
+    /// </summary>
+    private static DescriptorBudget PlanDescriptors(ActorSystem system, ActorNetSettings settings)
+    {
+        var listening = settings.Sources.Where(s => s.Type == SourceType.TcpListen).ToArray();
+        if (listening.Length == 0 || DescriptorLimit.RaiseAndRead() is not { } limit) return DescriptorBudget.Unlimited;
+
+        var plan = DescriptorBudget.Plan(limit.Limit, DescriptorLimit.CountOpen(), settings.FdReserve,
+            feeds: settings.Sources.Count - listening.Length, maxConnections: listening.Sum(s => (long)s.MaxConnections));
+        if (plan.Cap == 0)
+        {
+            throw new InvalidConfigurationException([
+                $"actornet.fd-reserve: \"{plan.Reserve}\" leaves no file descriptor for peers: the limit (RLIMIT_NOFILE) is {plan.Limit} " +
+                $"and {plan.OpenNow} are open; expected a limit of at least {plan.OpenNow + plan.Reserve + plan.Feeds + 1} " +
+                "(LimitNOFILE= in a systemd unit, ulimit -n, docker --ulimit nofile=) or a smaller fd-reserve"]);
+        }
+        if (limit.Raised) system.Log.Info("Raised the file descriptor limit (RLIMIT_NOFILE) to its hard limit {Limit}", limit.Limit);
+        if (plan.Capped)
+        {
+            system.Log.Warning(
+                "File descriptor limit {Limit} (RLIMIT_NOFILE) cannot hold max-connections {MaxConnections}: " +
+                "{Open} are open and actornet.fd-reserve keeps {Reserve} free, so at most {Cap} peers are served at once across all " +
+                "sources and the rest are refused (reason fd-limit); a limit of {Needed} would hold them all",
+                plan.Limit, plan.MaxConnections, plan.OpenNow, plan.Reserve, plan.Cap, plan.Needed);
+        }
+        return new DescriptorBudget(plan.Cap);
     }
 
     private static Dictionary<string, Socket> BindAll(ActorNetSettings settings)

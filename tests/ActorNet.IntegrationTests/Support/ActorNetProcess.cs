@@ -24,20 +24,37 @@ public sealed class ActorNetProcess : IDisposable
     public string Stderr => string.Join(Environment.NewLine, _stderr);
     public string Output => $"--- stdout ---{Environment.NewLine}{Stdout}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Stderr}";
 
-    public static ActorNetProcess Start(string workingDirectory, params string[] arguments)
+    /// <summary>The process id (prlimit execs the program, so under <see cref="StartWithFileLimit"/> too).</summary>
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ActorNetProcess Start(string workingDirectory, params string[] arguments) =>
+        Start(workingDirectory, [], arguments);
+
+    /// <summary>
+    /// Runs actornet under <c>prlimit --nofile=LIMIT:LIMIT</c> (util-linux), soft and hard limit alike, so that it
+    /// cannot raise its own. <see cref="PrlimitFactAttribute"/> skips a test where prlimit is missing.
+    /// </summary>
+    public static ActorNetProcess StartWithFileLimit(int limit, string workingDirectory, params string[] arguments) =>
+        Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], arguments);
+
+    private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "actornet.dll");
         if (!File.Exists(dll)) throw new XunitException($"{dll} is missing: the build should copy the host next to the tests");
 
         // The SDK tells test runs which dotnet it is; fall back to the one on PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : dotnet)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var part in launcher.Skip(1)) info.ArgumentList.Add(part);
+        if (launcher.Length > 0) info.ArgumentList.Add(dotnet);
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
 

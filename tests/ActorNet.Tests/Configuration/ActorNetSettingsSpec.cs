@@ -317,6 +317,14 @@ public sealed class ActorNetSettingsSpec
     }
 
     [Fact]
+    public void The_fd_reserve_keeps_256_descriptors_by_default_and_rejects_one_too_small_to_keep_the_runtime_alive()
+    {
+        Assert.Equal(256, ActorNetSettings.Parse(Source("")).FdReserve);
+        Assert.Equal(1000, ActorNetSettings.Parse("actornet.fd-reserve = 1000\n" + Source("")).FdReserve);
+        AssertSingleError("actornet.fd-reserve = 64\n" + Source(""), "actornet.fd-reserve", "64", "an integer from 128 to 1000000");
+    }
+
+    [Fact]
     public void A_size_that_is_not_a_size_is_rejected()
     {
         AssertSingleError(Source("framing.max-frame-length = lots"), "actornet.sources.sensors.framing.max-frame-length", "lots",
