@@ -49,7 +49,8 @@ public sealed class LatencyHistogram
             return 0;
         }
 
-        long rank = Math.Max(1, (long)Math.Ceiling(percentile / 100.0 * Count));
+        // Rounded before the ceiling: 99.9 % of 1,000 is 999.0000000000001 in doubles, which would read the 1,000th.
+        long rank = Math.Max(1, (long)Math.Ceiling(Math.Round(percentile / 100.0 * Count, 6)));
         long seen = 0;
         for (int i = 0; i < _counts.Length; i++)
         {
