@@ -13,11 +13,12 @@ namespace ActorNet.Benchmarks.Latency;
 public static class LatencyCommand
 {
     public const string Usage = """
-          latency [--connections 10000] [--interval-ms 100 | --rate R] [--size 100] [--duration 20] [--timeout 120]
-          latency --half-of-saturation [--connections 100] [--probe 5] [--size 100] [--duration 20]
+          latency [--connections 10000] [--interval-ms 100 | --rate R] [--size 100] [--duration 20] [--settle 2] [--timeout 120]
+          latency --half-of-saturation [--connections 100] [--probe 5] [--size 100] [--duration 20] [--settle 2]
               Peers in a child process send lines stamped with their send time, one every --interval-ms (or --rate
               per second) each; prints p50/p99/p99.9/max of read->sink-write and send->sink-write and peak RSS.
               --half-of-saturation first saturates ActorNet for --probe seconds, then paces at half that rate.
+              The "steady" rows leave out what was written before --settle seconds after the last connect.
         """;
 
     private static readonly TimeSpan DrainStall = TimeSpan.FromSeconds(15);
@@ -30,6 +31,7 @@ public static class LatencyCommand
         var duration = TimeSpan.FromSeconds(options.Int("duration", 20, 1, 3600));
         var probe = TimeSpan.FromSeconds(options.Int("probe", 5, 1, 600));
         var timeout = TimeSpan.FromSeconds(options.Int("timeout", 120, 1, 3600));
+        var settle = TimeSpan.FromSeconds(options.Int("settle", 2, 0, 3600));
         string? intervalText = options.String("interval-ms");
         string? rateText = options.String("rate");
         if (intervalText is not null && rateText is not null)
@@ -60,7 +62,7 @@ public static class LatencyCommand
 
         if (halfOfSaturation)
         {
-            PhaseResult ceiling = await RunPhaseAsync("saturating", peers, size, 0, probe, timeout, cancellationToken).ConfigureAwait(false);
+            PhaseResult ceiling = await RunPhaseAsync("saturating", peers, size, 0, probe, settle, timeout, cancellationToken).ConfigureAwait(false);
             Print(ceiling);
             ratePerPeer = ceiling.FramesPerSecond / 2 / peers;
             Console.WriteLine(Invariant($"half of the saturating rate: {ceiling.FramesPerSecond / 2:N0} frames/s, {ratePerPeer:N1} per peer"));
@@ -68,13 +70,13 @@ public static class LatencyCommand
         }
 
         long intervalNs = Math.Max(1, (long)Math.Round(1e9 / ratePerPeer));
-        PhaseResult paced = await RunPhaseAsync("paced", peers, size, intervalNs, duration, timeout, cancellationToken).ConfigureAwait(false);
+        PhaseResult paced = await RunPhaseAsync("paced", peers, size, intervalNs, duration, settle, timeout, cancellationToken).ConfigureAwait(false);
         Print(paced);
         return paced.Failed ? 1 : 0;
     }
 
     private static async Task<PhaseResult> RunPhaseAsync(string name, int peers, int size, long intervalNs, TimeSpan duration,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan settle, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string offered = intervalNs == 0
             ? "as fast as each can"
@@ -93,6 +95,9 @@ public static class LatencyCommand
         {
             firstConnect = await child.Started.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             clockSkew = child.StartSeenAt - firstConnect;
+            _ = child.Connected.ContinueWith(
+                connected => server.Recorder.SteadyFrom = connected.Result + (long)(settle.TotalSeconds * Stopwatch.Frequency),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             Task<PacedSendResult> exit = child.WaitForExitAsync(duration + timeout, cancellationToken);
             while (!exit.IsCompleted)
             {
@@ -120,8 +125,10 @@ public static class LatencyCommand
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(firstConnect, server.Recorder.LastWrite);
         long peak = memory.Peak;
+        long endRss = ProcessMemory.WorkingSetBytes();
+        TimeSpan steadyAfter = Stopwatch.GetElapsedTime(firstConnect, Math.Max(firstConnect, server.Recorder.SteadyFrom));
         await server.DisposeAsync().ConfigureAwait(false);
-        return new PhaseResult(name, sent, server.Recorder, elapsed, memory.Start, peak, clockSkew);
+        return new PhaseResult(name, sent, server.Recorder, elapsed, memory.Start, peak, endRss, clockSkew, steadyAfter);
     }
 
     private static void Print(PhaseResult r)
@@ -132,11 +139,14 @@ public static class LatencyCommand
             $"  written {r.Recorder.Frames:N0} frames, first connect to last sink write {r.Elapsed.TotalSeconds:0.00} s: {r.FramesPerSecond:N0} frames/s"));
         Console.WriteLine(Invariant(
             $"  clock check: the child's start stamp reached this process {r.ClockSkewTicks * 1e3 / Stopwatch.Frequency:0.000} ms later (one CLOCK_MONOTONIC for both)"));
-        Console.WriteLine("  latency (ms)        p50       p99     p99.9       max    frames");
+        Console.WriteLine("  latency (ms)                  p50       p99     p99.9       max     frames");
         PrintRow("read->sink", r.Recorder.ReadToSink);
         PrintRow("send->sink", r.Recorder.SendToSink);
+        PrintRow("read->sink steady", r.Recorder.SteadyReadToSink);
+        PrintRow("send->sink steady", r.Recorder.SteadySendToSink);
+        Console.WriteLine(Invariant($"  (steady: batches written from {r.SteadyAfter.TotalSeconds:0.0} s after the first connect, --settle after the last)"));
         Console.WriteLine(Invariant(
-            $"  peak RSS of this (ActorNet) process {ProcessMemory.Mib(r.PeakRss)} MiB (after start-up {ProcessMemory.Mib(r.StartRss)} MiB)"));
+            $"  peak RSS of this (ActorNet) process {ProcessMemory.Mib(r.PeakRss)} MiB (after start-up {ProcessMemory.Mib(r.StartRss)} MiB, at the end {ProcessMemory.Mib(r.EndRss)} MiB)"));
         if (r.Recorder.ClockStepsBack > 0 || r.Recorder.Unstamped > 0)
         {
             Console.WriteLine(Invariant(
@@ -152,7 +162,7 @@ public static class LatencyCommand
     }
 
     private static void PrintRow(string name, LatencyHistogram h) => Console.WriteLine(Invariant(
-        $"  {name,-14} {Ms(h.Percentile(50)),9} {Ms(h.Percentile(99)),9} {Ms(h.Percentile(99.9)),9} {Ms(h.Max),9} {h.Count,9:N0}"));
+        $"  {name,-24} {Ms(h.Percentile(50)),9} {Ms(h.Percentile(99)),9} {Ms(h.Percentile(99.9)),9} {Ms(h.Max),9} {h.Count,10:N0}"));
 
     private static string Ms(long nanoseconds) => (nanoseconds / 1e6).ToString("0.000", CultureInfo.InvariantCulture);
 
@@ -164,7 +174,7 @@ public static class LatencyCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record PhaseResult(string Name, PacedSendResult Sent, LatencyRecorder Recorder, TimeSpan Elapsed, long StartRss,
-        long PeakRss, long ClockSkewTicks)
+        long PeakRss, long EndRss, long ClockSkewTicks, TimeSpan SteadyAfter)
     {
         public double FramesPerSecond => Recorder.Frames / Elapsed.TotalSeconds;
 

@@ -17,9 +17,27 @@ public sealed class LatencyRecorder
     private long _backwards;
     private long _lastWrite;
 
+    private long _steadyFrom = long.MaxValue;
+
     public LatencyHistogram ReadToSink { get; } = new();
 
     public LatencyHistogram SendToSink { get; } = new();
+
+    /// <summary>As <see cref="ReadToSink"/>, only for batches written from <see cref="SteadyFrom"/> on.</summary>
+    public LatencyHistogram SteadyReadToSink { get; } = new();
+
+    /// <summary>As <see cref="SendToSink"/>, only for batches written from <see cref="SteadyFrom"/> on.</summary>
+    public LatencyHistogram SteadySendToSink { get; } = new();
+
+    /// <summary>
+    /// The Stopwatch timestamp from which batches are also recorded in the steady histograms (after the connect
+    /// storm); set by the command once the peers are all connected, never before.
+    /// </summary>
+    public long SteadyFrom
+    {
+        get => Interlocked.Read(ref _steadyFrom);
+        set => Interlocked.Exchange(ref _steadyFrom, value);
+    }
 
     public long Frames => Interlocked.Read(ref _frames);
 
@@ -32,9 +50,17 @@ public sealed class LatencyRecorder
     /// <summary>Batches whose wall-clock read time was after the sink's: the clock was stepped back.</summary>
     public long ClockStepsBack => Interlocked.Read(ref _backwards);
 
-    internal void RecordSendToSink(long ticks) => SendToSink.Record((long)(ticks * NanosecondsPerTick));
+    internal void RecordSendToSink(long ticks, bool steady)
+    {
+        long nanoseconds = (long)(ticks * NanosecondsPerTick);
+        SendToSink.Record(nanoseconds);
+        if (steady)
+        {
+            SteadySendToSink.Record(nanoseconds);
+        }
+    }
 
-    internal void RecordReadToSink(long nanoseconds, int frames)
+    internal void RecordReadToSink(long nanoseconds, int frames, bool steady)
     {
         if (frames == 0)
         {
@@ -48,6 +74,10 @@ public sealed class LatencyRecorder
         }
 
         ReadToSink.Record(nanoseconds, frames);
+        if (steady)
+        {
+            SteadyReadToSink.Record(nanoseconds, frames);
+        }
     }
 
     internal void AddFrames(int frames, int unstamped, long now)

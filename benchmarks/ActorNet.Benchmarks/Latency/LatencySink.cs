@@ -30,6 +30,7 @@ public sealed class LatencySink : IFrameSink
     {
         long now = Stopwatch.GetTimestamp();
         DateTime nowUtc = DateTime.UtcNow;
+        bool steady = now >= _recorder.SteadyFrom;
         int written = 0;
         int unstamped = 0;
         for (int i = 0; i < batch.Count; i++)
@@ -46,10 +47,10 @@ public sealed class LatencySink : IFrameSink
                 continue;
             }
 
-            _recorder.RecordSendToSink(now - sentAt);
+            _recorder.RecordSendToSink(now - sentAt, steady);
         }
 
-        _recorder.RecordReadToSink((nowUtc - batch.Frames.ReceivedAt).Ticks * 100, written);
+        _recorder.RecordReadToSink((nowUtc - batch.Frames.ReceivedAt).Ticks * 100, written, steady);
         _recorder.AddFrames(written, unstamped, now);
         return written;
     }

@@ -17,6 +17,7 @@ public sealed class PacedPeersProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _errors = new();
     private readonly TaskCompletionSource<long> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<long> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _sentLine;
 
     private PacedPeersProcess(Process process)
@@ -26,6 +27,9 @@ public sealed class PacedPeersProcess : IAsyncDisposable
 
     /// <summary>The child's Stopwatch timestamp just before its first connect: the start of the measurement.</summary>
     public Task<long> Started => _started.Task;
+
+    /// <summary>The child's Stopwatch timestamp when its last connect attempt ended.</summary>
+    public Task<long> Connected => _connected.Task;
 
     /// <summary>This process's Stopwatch timestamp when the child's start line arrived (for the clock check).</summary>
     public long StartSeenAt { get; private set; }
@@ -133,6 +137,11 @@ public sealed class PacedPeersProcess : IAsyncDisposable
         {
             StartSeenAt = Stopwatch.GetTimestamp();
             _started.TrySetResult(clock);
+        }
+        else if (line.StartsWith(LoadGenCommand.ConnectedPrefix, StringComparison.Ordinal)
+            && long.TryParse(line.AsSpan(LoadGenCommand.ConnectedPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long connected))
+        {
+            _connected.TrySetResult(connected);
         }
         else if (line.StartsWith(LoadGenCommand.SentPrefix, StringComparison.Ordinal))
         {

@@ -24,6 +24,9 @@ public static class LoadGenCommand
     /// <summary>The line a paced load generator prints just before its first connect: its monotonic clock then.</summary>
     public const string StartPrefix = "start clock ";
 
+    /// <summary>The line a paced load generator prints when every peer has connected (or failed to): its clock then.</summary>
+    public const string ConnectedPrefix = "connected clock ";
+
     /// <summary>The line a paced load generator prints at the end: what it sent.</summary>
     public const string SentPrefix = "sent ";
 
@@ -71,6 +74,9 @@ public static class LoadGenCommand
         Console.WriteLine(StartPrefix + System.Diagnostics.Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture));
         Console.Out.Flush();
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        _ = peers.AllConnected.ContinueWith(
+            connected => Console.WriteLine(ConnectedPrefix + connected.Result.ToString(CultureInfo.InvariantCulture)),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         await peers.RunAsync(duration, stop.Token).ConfigureAwait(false);
         Console.WriteLine(SentPrefix + Invariant(
             $"frames={peers.FramesSent} writes={peers.Writes} failed={peers.Failed} lag-us={(long)peers.MaxLag.TotalMicroseconds} seconds={elapsed.Elapsed.TotalSeconds:0.000}"));

@@ -35,6 +35,8 @@ public sealed class PacedPeers : IAsyncDisposable
     private long _writes;
     private long _maxLagTicks;
     private int _failed;
+    private int _connectsDone;
+    private readonly TaskCompletionSource<long> _allConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="interval">Between two frames of one peer; <see cref="TimeSpan.Zero"/> saturates.</param>
     public PacedPeers(IPEndPoint target, int connections, int size, TimeSpan interval, int connectParallelism)
@@ -69,6 +71,9 @@ public sealed class PacedPeers : IAsyncDisposable
     public long Writes => Interlocked.Read(ref _writes);
 
     public int Failed => Volatile.Read(ref _failed);
+
+    /// <summary>Completes with the Stopwatch timestamp at which the last connect attempt ended.</summary>
+    public Task<long> AllConnected => _allConnected.Task;
 
     /// <summary>The furthest a paced write was behind its schedule; zero when saturating.</summary>
     public TimeSpan MaxLag => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maxLagTicks));
@@ -124,15 +129,25 @@ public sealed class PacedPeers : IAsyncDisposable
         catch (SocketException)
         {
             Interlocked.Increment(ref _failed);
+            ConnectDone();
             return;
         }
 
         // Spread the peers over one interval so that 10,000 peers do not all write in the same millisecond.
         _firstDue[index] = Stopwatch.GetTimestamp() + (_intervalTicks * index / _sockets.Length);
         Volatile.Write(ref _sockets[index], socket);
+        ConnectDone();
         if (_intervalTicks == 0)
         {
             await SaturateAsync(socket, end, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ConnectDone()
+    {
+        if (Interlocked.Increment(ref _connectsDone) == _sockets.Length)
+        {
+            _allConnected.TrySetResult(Stopwatch.GetTimestamp());
         }
     }
 
