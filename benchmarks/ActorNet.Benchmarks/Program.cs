@@ -2,6 +2,7 @@ using ActorNet.Benchmarks.CommandLine;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.EndToEnd;
 using ActorNet.Benchmarks.Idle;
+using ActorNet.Benchmarks.Latency;
 using ActorNet.Benchmarks.LoadGen;
 using ActorNet.Benchmarks.Storage;
 using BenchmarkDotNet.Running;
@@ -19,6 +20,7 @@ public static class Program
         {LoadGenCommand.Usage}
         {EndToEndCommand.Usage}
         {IdleCommand.Usage}
+        {LatencyCommand.Usage}
         {StoreCommand.Usage}
         """;
 
@@ -45,9 +47,10 @@ public static class Program
             return command switch
             {
                 "decoders" => RunDecoders(rest),
-                "loadgen" => await LoadGenCommand.RunAsync(new OptionReader(rest, "idle", "exit-on-stdin-eof"), cancel.Token),
+                "loadgen" => await LoadGenCommand.RunAsync(new OptionReader(rest, "idle", "paced", "exit-on-stdin-eof"), cancel.Token),
                 "e2e" => await EndToEndCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "idle" => await IdleCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),
                 "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };

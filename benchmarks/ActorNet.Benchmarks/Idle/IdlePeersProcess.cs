@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.LoadGen;
 
 namespace ActorNet.Benchmarks.Idle;
@@ -34,7 +35,7 @@ public sealed class IdlePeersProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        SetThisProgram(start);
+        ThisProgram.Set(start);
         foreach (string arg in new[]
                  {
                      "loadgen", "--idle", "--exit-on-stdin-eof",
@@ -95,17 +96,6 @@ public sealed class IdlePeersProcess : IAsyncDisposable
             {
                 return _errors.Length == 0 ? "(no error output)" : _errors.ToString().Trim();
             }
-        }
-    }
-
-    /// <summary>This program, whether started as an apphost or as <c>dotnet ActorNet.Benchmarks.dll</c>.</summary>
-    private static void SetThisProgram(ProcessStartInfo start)
-    {
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which executable this process runs");
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(IdlePeersProcess).Assembly.Location);
         }
     }
 

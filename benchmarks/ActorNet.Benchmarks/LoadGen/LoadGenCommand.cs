@@ -15,7 +15,20 @@ public static class LoadGenCommand
           loadgen --idle --port P [--host 127.0.0.1] [--connections 1000] [--hold 60] [--exit-on-stdin-eof]
               Opens C connections, sends nothing, holds them for --hold seconds (or until Ctrl+C), then closes.
               Prints "ready C" on its own line once all are open (the idle command reads it).
+          loadgen --paced --port P [--host 127.0.0.1] [--connections 100] [--size 100] [--interval-ns 100000000]
+                  [--duration 20] [--exit-on-stdin-eof]
+              Each peer sends one line of S bytes every --interval-ns (0: as fast as it can), stamped with its send
+              time, for --duration seconds (the latency command runs this in a child process).
         """;
+
+    /// <summary>The line a paced load generator prints just before its first connect: its monotonic clock then.</summary>
+    public const string StartPrefix = "start clock ";
+
+    /// <summary>The line a paced load generator prints when every peer has connected (or failed to): its clock then.</summary>
+    public const string ConnectedPrefix = "connected clock ";
+
+    /// <summary>The line a paced load generator prints at the end: what it sent.</summary>
+    public const string SentPrefix = "sent ";
 
     /// <summary>The line an idle load generator prints when every connection is open.</summary>
     public const string ReadyPrefix = "ready ";
@@ -23,11 +36,52 @@ public static class LoadGenCommand
     public static async Task<int> RunAsync(OptionReader options, CancellationToken cancellationToken)
     {
         bool idle = options.Flag("idle");
+        bool paced = options.Flag("paced");
         var target = new IPEndPoint(Loopback.Parse(options.String("host")), options.Int("port", null, 1, 65535));
         int parallelism = options.Int("connect-parallelism", LoadGenerator.DefaultConnectParallelism, 1, 10_000);
-        return idle
-            ? await HoldIdleAsync(options, target, parallelism, cancellationToken).ConfigureAwait(false)
+        if (idle && paced)
+        {
+            throw new UsageException("--idle and --paced exclude each other");
+        }
+
+        return idle ? await HoldIdleAsync(options, target, parallelism, cancellationToken).ConfigureAwait(false)
+            : paced ? await SendPacedAsync(options, target, parallelism, cancellationToken).ConfigureAwait(false)
             : await SendAsync(options, target, parallelism, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> SendPacedAsync(OptionReader options, IPEndPoint target, int parallelism, CancellationToken cancellationToken)
+    {
+        int connections = options.Int("connections", 100, 1, 20_000);
+        int size = options.Int("size", 100, Latency.SendStamp.MinimumPayload, 1024 * 1024);
+        var interval = TimeSpan.FromTicks(options.Long("interval-ns", 100_000_000, 0, 3600L * 1_000_000_000) / 100);
+        var duration = TimeSpan.FromSeconds(options.Int("duration", 20, 1, 24 * 3600));
+        bool exitOnStdinEof = options.Flag("exit-on-stdin-eof");
+        options.ThrowIfUnread();
+        FileDescriptorLimit.EnsureRoomFor(connections, $"loadgen --paced with {connections} connections");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (exitOnStdinEof)
+        {
+            // As --idle: the parent's death (or its closing our stdin) ends the run.
+            _ = Task.Run(async () =>
+            {
+                await Console.OpenStandardInput().CopyToAsync(Stream.Null, CancellationToken.None).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+            }, CancellationToken.None);
+        }
+
+        await using var peers = new PacedPeers(target, connections, size, interval, parallelism);
+        Console.WriteLine(StartPrefix + System.Diagnostics.Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture));
+        Console.Out.Flush();
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        _ = peers.AllConnected.ContinueWith(
+            connected => Console.WriteLine(ConnectedPrefix + connected.Result.ToString(CultureInfo.InvariantCulture)),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        await peers.RunAsync(duration, stop.Token).ConfigureAwait(false);
+        Console.WriteLine(SentPrefix + Invariant(
+            $"frames={peers.FramesSent} writes={peers.Writes} failed={peers.Failed} lag-us={(long)peers.MaxLag.TotalMicroseconds} seconds={elapsed.Elapsed.TotalSeconds:0.000}"));
+        Console.Out.Flush();
+        return 0;
     }
 
     private static async Task<int> SendAsync(OptionReader options, IPEndPoint target, int parallelism, CancellationToken cancellationToken)
