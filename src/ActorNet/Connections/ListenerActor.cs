@@ -11,12 +11,15 @@ namespace ActorNet.Connections;
 /// <summary>
 /// Accepts peers for one tcp-listen source and supervises their connection actors (one child per peer).
 /// The socket is bound before this actor starts (so a busy port fails start-up with a clear error), and the
-/// next accept is only started once the previous one is handled, so max-connections is exact.
+/// next accept is only started once the previous one is handled, so max-connections is exact. What a restart
+/// must not lose (the connections counted, the outstanding accept, the drain) lives in <see cref="ListenerState"/>.
 ///
 /// <code>
-///   Accepting --accept fails (EMFILE, ENFILE, ENOBUFS)--> Paused (no accept outstanding)
+///   Accepting --accept fails: peer gone before accepted--> Accepting (the next accept at once)
+///   Accepting --accept fails: out of descriptors or memory--> Paused (no accept outstanding)
 ///   Paused --one of our connections closed, or 1s passed--> Accepting
-///   Accepting | Paused --Drain--> Draining (socket closed, connections draining) --last child gone--> Drained
+///   Accepting --accept fails: listening socket unusable--> NotAccepting (connections live on; Error, readiness 503)
+///   any --Drain--> Draining (socket closed, connections draining) --last child gone--> Drained (answered once)
 /// </code>
 ///
 /// Past the process-wide <see cref="DescriptorBudget"/> a peer is accepted and closed at once, like a peer past
@@ -34,13 +37,13 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly DescriptorBudget _budget;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private int _connections;
-    private IActorRef? _drainRequester;
+    private readonly ListenerState _state;
     private DateTime _lastRejectionLog = DateTime.MinValue;
 
     public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
-        DescriptorBudget budget)
+        DescriptorBudget budget, ListenerState state)
     {
+        _state = state;
         _status = status;
         _budget = budget;
         _settings = settings;
@@ -53,8 +56,12 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots,
-        SourceStatus status, DescriptorBudget budget) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, budget));
+        SourceStatus status, DescriptorBudget budget)
+    {
+        // Created once per source, outside the factory: every incarnation the factory makes shares it.
+        var state = new ListenerState();
+        return Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, budget, state));
+    }
 
     /// <summary>
     /// A connection actor that throws (a bug, not bad input: bad input is quarantined) is restarted on the
@@ -71,9 +78,17 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         ActorKinds.Started(ActorKinds.Listener, Self);
+        if (_state.Draining)
+        {
+            // Restarted mid-drain: carry on draining (the socket is closed already).
+            Become(Draining);
+            ReplyIfDrained();
+            return;
+        }
         _status.SetState(SourceStates.Listening);
         _log.Info("Source {Source} listening on {Endpoint}", _settings.Name, _listenSocket.LocalEndPoint);
-        BeginAccept();
+        // After a restart the previous incarnation's accept may still be outstanding: its outcome comes to this one.
+        if (!_state.AcceptPending) BeginAccept();
     }
 
     protected override void PreRestart(Exception reason, object message)
@@ -101,17 +116,19 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionProtocol.Accepted accepted:
+                _state.AcceptPending = false;
                 Admit(accepted.Socket);
                 BeginAccept();
                 break;
             case ConnectionProtocol.AcceptFailed failed:
-                Pause(failed.Cause);
+                _state.AcceptPending = false;
+                AcceptFailed(failed.Cause);
                 break;
             case RetryAccept:
                 // Left over from a pause that a closing connection already ended: one accept is outstanding already.
                 break;
-            case Terminated:
-                _connections--;
+            case Terminated t:
+                _state.Ended(t.ActorRef);
                 break;
             case ConnectionProtocol.ConnectionClosed:
                 // The connection logged why; its Terminated does the bookkeeping.
@@ -129,7 +146,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 Sender.Tell(new ConnectionProtocol.BroadcastSent(sent));
                 break;
             case ConnectionProtocol.Drain:
-                _drainRequester = Sender;
+                _state.StartDrain(Sender);
+                Timers.Cancel(nameof(RetryAccept));
                 _listenSocket.Dispose();
                 _status.SetState(SourceStates.Draining);
                 Become(Draining);
@@ -138,6 +156,41 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 break;
             default:
                 Unhandled(message);
+                break;
+        }
+    }
+
+    private void AcceptFailed(Exception cause)
+    {
+        var error = (cause as SocketException)?.SocketErrorCode ?? SocketError.SocketError;
+        switch (AcceptErrors.Classify(error))
+        {
+            case AcceptErrorKind.Transient:
+                ActorNetMetrics.AcceptFailures.Add(1, _sourceTag, ActorNetMetrics.Reason("peer-gone"));
+                BeginAccept();
+                break;
+            case AcceptErrorKind.Resources:
+                Pause(cause);
+                break;
+            default:
+                ActorNetMetrics.AcceptFailures.Add(1, _sourceTag, ActorNetMetrics.Reason("fatal"));
+                _status.SetState(SourceStates.Stopped, $"stopped accepting: {error}: {cause.Message}");
+                _log.Error("Source {Source} stopped accepting for good ({Error}: {Message}): its {Connections} connections carry on; restart ActorNet to listen again",
+                    _settings.Name, error, cause.Message, _state.Connections);
+                Become(NotAccepting);
+                break;
+        }
+    }
+
+    /// <summary>The listening socket cannot accept any more; the connections it has live on and can be drained.</summary>
+    private void NotAccepting(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.Accepted or ConnectionProtocol.AcceptFailed or RetryAccept:
+                break;
+            default:
+                Accepting(message);
                 break;
         }
     }
@@ -163,8 +216,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Terminated:
-                _connections--;
+            case Terminated t:
+                _state.Ended(t.ActorRef);
                 Resume();
                 break;
             case RetryAccept:
@@ -195,10 +248,11 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         {
             case ConnectionProtocol.Accepted accepted:
                 // Accepted just before the socket closed: refuse rather than start a connection we would drain at once.
+                _state.AcceptPending = false;
                 accepted.Socket.Dispose();
                 break;
-            case Terminated:
-                _connections--;
+            case Terminated t:
+                _state.Ended(t.ActorRef);
                 ReplyIfDrained();
                 break;
             default:
@@ -215,14 +269,14 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     private void ReplyIfDrained()
     {
-        if (_connections > 0) return;
+        if (!_state.TryFinishDrain()) return;
         _log.Info("Source {Source} drained", _settings.Name);
-        _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
+        _state.DrainRequester!.Tell(ConnectionProtocol.Drained.Instance);
     }
 
     private void Admit(Socket socket)
     {
-        if (_connections >= _settings.MaxConnections)
+        if (_state.Connections >= _settings.MaxConnections)
         {
             Refuse(socket, "max-connections", $"max-connections {_settings.MaxConnections} reached");
             return;
@@ -233,8 +287,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             return;
         }
 
-        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget);
-        _connections++;
+        var (connection, _) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget);
+        _state.Admitted(connection);
     }
 
     private void Refuse(Socket socket, string reason, string why)
@@ -252,6 +306,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     private void BeginAccept()
     {
+        _state.AcceptPending = true;
         var self = Self;
         _ = AcceptAsync(_listenSocket, self);
     }
