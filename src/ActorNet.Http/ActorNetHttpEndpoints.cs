@@ -4,7 +4,7 @@ using ActorNet.Http.Dashboard;
 using ActorNet.Http.Health;
 using ActorNet.Http.Security;
 using ActorNet.Metrics;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Http.Dashboard;
 using ActorNet.Metrics;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks;
 
 namespace ActorNet.Benchmarks.Latency;

@@ -1,5 +1,5 @@
 using ActorNet.Http.Security;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,7 +1,7 @@
 using ActorNet.Configuration;
 using ActorNet.Http.Dashboard;
 using ActorNet.Http.Security;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using ActorNet.Http.Admin;
 using ActorNet.Http.Security;
 using ActorNet.Monitoring;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorNet.Http.Health;

@@ -1,6 +1,6 @@
 using ActorNet.Configuration;
 using ActorNet.Monitoring;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorNet.Http.Health;

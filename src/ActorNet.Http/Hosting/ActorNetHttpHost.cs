@@ -1,4 +1,4 @@
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 
 namespace ActorNet.Http.Hosting;
 

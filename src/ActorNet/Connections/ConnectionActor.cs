@@ -1,6 +1,6 @@
 using ActorNet.Configuration;
 using ActorNet.Metrics;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;

@@ -1,4 +1,4 @@
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Connections;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using ActorNet.Framing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Connections;
 

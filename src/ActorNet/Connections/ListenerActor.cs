@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Metrics;
-using ActorNet.Pipeline;
 using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;

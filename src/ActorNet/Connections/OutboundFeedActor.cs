@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Metrics;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;

@@ -1,5 +1,5 @@
 using ActorNet.Framing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Connections;
 

@@ -1,5 +1,5 @@
 using ActorNet.Configuration;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;

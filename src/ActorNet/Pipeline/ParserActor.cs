@@ -1,3 +1,4 @@
+using ActorNet.Protocol;
 using ActorNet.Metrics;
 using ActorNet.Parsing;
 using ActorNet.Monitoring;

@@ -1,4 +1,4 @@
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Sinks;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Sinks;
 

@@ -1,5 +1,5 @@
 using ActorNet.Configuration;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Sinks;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks.Postgres;
 using Npgsql;
 using NpgsqlTypes;

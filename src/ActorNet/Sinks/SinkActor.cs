@@ -2,7 +2,7 @@ using System.Diagnostics;
 using ActorNet.Configuration;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks.Spool;
 using Akka.Actor;
 using Akka.Event;

@@ -1,7 +1,7 @@
 using System.Text;
 using ActorNet.Configuration;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks.Sqlite;
 using Microsoft.Data.Sqlite;
 

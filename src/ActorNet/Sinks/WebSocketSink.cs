@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ActorNet.Configuration;
 using ActorNet.Monitoring;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Sinks;
 

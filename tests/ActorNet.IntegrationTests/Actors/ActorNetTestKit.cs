@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Akka.TestKit.Xunit2;
 
 namespace ActorNet.IntegrationTests.Actors;

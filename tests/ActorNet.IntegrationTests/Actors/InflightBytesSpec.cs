@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Monitoring;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Xunit;
 
 namespace ActorNet.IntegrationTests.Actors;

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.IntegrationTests.Support;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Akka.Actor;
 using Akka.Event;
 using Xunit;

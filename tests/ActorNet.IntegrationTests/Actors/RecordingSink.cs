@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks;
 
 namespace ActorNet.IntegrationTests.Actors;

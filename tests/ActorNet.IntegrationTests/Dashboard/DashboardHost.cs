@@ -2,7 +2,6 @@ using ActorNet.Configuration;
 using ActorNet.Hosting;
 using ActorNet.Http.Hosting;
 using ActorNet.IntegrationTests.Support;
-using ActorNet.Pipeline;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

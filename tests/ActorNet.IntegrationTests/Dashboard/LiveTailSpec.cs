@@ -4,7 +4,7 @@ using ActorNet.IntegrationTests.Postgres;
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Monitoring;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using Xunit;
 
 namespace ActorNet.IntegrationTests.Dashboard;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ActorNet.IntegrationTests.Actors;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 
 namespace ActorNet.IntegrationTests.Feeds;
 

@@ -6,7 +6,7 @@ using ActorNet.Http;
 using ActorNet.Http.Dashboard;
 using ActorNet.IntegrationTests.Actors;
 using ActorNet.IntegrationTests.Support;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.Logging;
 using Xunit;

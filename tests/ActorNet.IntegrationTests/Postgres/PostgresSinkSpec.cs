@@ -1,6 +1,6 @@
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks;
 using Xunit;
 

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using ActorNet.Configuration;
 using ActorNet.IntegrationTests.Support;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Akka.Actor;
 using Xunit;
 using Xunit.Abstractions;

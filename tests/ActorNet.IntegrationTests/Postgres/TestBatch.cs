@@ -1,6 +1,6 @@
 using ActorNet.Framing;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.IntegrationTests.Postgres;
 

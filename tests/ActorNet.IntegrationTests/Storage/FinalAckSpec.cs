@@ -3,7 +3,7 @@ using System.Text;
 using ActorNet.Configuration;
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using Akka.Actor;
 using Xunit;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ActorNet.Configuration;
 using ActorNet.IntegrationTests.Support;
-using ActorNet.Pipeline;
+using ActorNet.Hosting;
 using ActorNet.Sinks;
 using Akka.Actor;
 using Akka.Event;

@@ -1,5 +1,5 @@
 using System.Text;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks;
 
 namespace ActorNet.IntegrationTests.Storage;

@@ -1,7 +1,7 @@
 using System.Text;
 using ActorNet.Connections;
 using ActorNet.Framing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

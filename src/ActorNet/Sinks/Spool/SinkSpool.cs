@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Sinks.Spool;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using ActorNet.Framing;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 
 namespace ActorNet.Sinks.Spool;
 

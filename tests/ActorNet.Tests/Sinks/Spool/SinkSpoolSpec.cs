@@ -1,6 +1,6 @@
 using System.Buffers;
 using ActorNet.Parsing;
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using ActorNet.Sinks.Spool;
 using Xunit;
 

@@ -3,7 +3,7 @@ using ActorNet.Monitoring;
 using ActorNet.Parsing;
 using ActorNet.Sinks;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Hosting;
 
 /// <summary>
 /// What an embedding application plugs in: parsers for vendor formats and sink types for its own stores.

@@ -1,4 +1,4 @@
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>A frame that could not be framed or parsed, on its way to the source's quarantine sink.</summary>
 /// <param name="Reason">A short label for metrics (frame-too-long, invalid-utf8, ...).</param>

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>
 /// A parsed batch addressed to one sink, telling it which part it writes. <see cref="AckSlot"/> is the

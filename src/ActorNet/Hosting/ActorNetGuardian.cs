@@ -1,12 +1,13 @@
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Pipeline;
 using ActorNet.Connections;
 using ActorNet.Sinks;
 using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Hosting;
 
 /// <summary>
 /// The root of ActorNet's actors. Starts sinks first, then parsers, then listeners (so nothing is accepted

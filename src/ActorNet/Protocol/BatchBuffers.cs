@@ -1,6 +1,6 @@
 using ActorNet.Framing;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>
 /// The pools behind batch buffers. A read buffer becomes its batch's buffer (no copy) and comes back here

@@ -1,7 +1,7 @@
-using ActorNet.Pipeline;
+using ActorNet.Protocol;
 using Xunit;
 
-namespace ActorNet.Tests.Pipeline;
+namespace ActorNet.Tests.Protocol;
 
 public sealed class TrimmingArrayPoolSpec
 {

@@ -6,7 +6,7 @@ using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Hosting;
 
 /// <summary>
 /// ActorNet running inside an <see cref="ActorSystem"/>: usable on its own from any .NET application, or

@@ -1,6 +1,6 @@
 using ActorNet.Framing;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>
 /// Every frame cut from one socket read, as one owned buffer plus offsets: one message per read rather than

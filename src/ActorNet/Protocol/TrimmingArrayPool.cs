@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>
 /// An array pool that gives back what a burst left behind. Like <see cref="ArrayPool{T}.Create(int, int)"/> it keeps

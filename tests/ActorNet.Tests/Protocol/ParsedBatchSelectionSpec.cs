@@ -2,14 +2,14 @@ using ActorNet.Parsing;
 using ActorNet.Tests.Sinks;
 using Xunit;
 
-namespace ActorNet.Tests.Pipeline;
+namespace ActorNet.Tests.Protocol;
 
 public sealed class ParsedBatchSelectionSpec
 {
-    private static readonly ActorNet.Pipeline.ParsedBatch Mixed = TestBatches.Of(PayloadFormat.Text, 1,
+    private static readonly ActorNet.Protocol.ParsedBatch Mixed = TestBatches.Of(PayloadFormat.Text, 1,
         "a", TestBatches.Rejected("invalid-utf8", "bad", [0xFF], 1), "b", "c", TestBatches.Rejected("frame-too-long", "long", [], 9000));
 
-    private static readonly ActorNet.Pipeline.ParsedBatch Clean = TestBatches.Of(PayloadFormat.Text, 1, "a", "b");
+    private static readonly ActorNet.Protocol.ParsedBatch Clean = TestBatches.Of(PayloadFormat.Text, 1, "a", "b");
 
     [Theory]
     [InlineData(true, false, new[] { 0, 2, 3 })]

@@ -1,4 +1,4 @@
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>Who a frame came from; one instance per connection, shared by all its batches.</summary>
 /// <param name="Source">The source's name.</param>

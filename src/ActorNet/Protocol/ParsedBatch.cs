@@ -1,6 +1,6 @@
 using ActorNet.Parsing;
 
-namespace ActorNet.Pipeline;
+namespace ActorNet.Protocol;
 
 /// <summary>
 /// A <see cref="FrameBatch"/> after its source's parser: each entry is either a payload or a rejection.
