@@ -58,17 +58,17 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// or an outbound feed): a new id, and always the same parser for that id, so its frames stay in order.
     /// </summary>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source) =>
-        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source);
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, ProcessBudget budget) =>
+        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source, budget);
 
-    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus)"/>
+    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus, ProcessBudget)"/>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket, string peer,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source)
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, ProcessBudget budget)
     {
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(settings.Name, id, peer);
         var state = new ConnectionState(info, new SocketTransport(socket), sinkSlots, source,
-            new InflightBytes(settings.MaxInflightBytes, settings.ReadBufferSize));
+            new InflightBytes(settings.MaxInflightBytes, settings.ReadBufferSize), budget);
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
         context.Watch(connection);
         return (connection, info);
@@ -97,6 +97,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // Registered by the actor itself, before it handles any message and in the same thread as its PostStop,
         // so the view can neither miss its first frame nor keep a connection that already closed.
         _state.Status = new ConnectionStatus(Info.Id, Info.Source, Info.Peer, Self);
+        _state.Waiter = new ReadWaiter(Self, _state.Source, _sourceTag);
         _state.Source.Owner.Opened(_state.Status);
         _state.Source.Accepted();
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
@@ -160,6 +161,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.InflightBytes.Add(-_state.ReportedHeldBytes, _sourceTag);
         _state.Source.Held(-_state.ReportedHeldBytes);
         _state.ReportedHeldBytes = 0;
+        if (_state.Waiter is { } waiter) _state.Budget.Leave(waiter);
+        _state.Budget.Adjust(-_state.Charged, -_state.InMotion);
+        _state.Charged = 0;
+        _state.InMotion = 0;
+        _state.ReadFloor = 0;
     }
 
     protected override void OnReceive(object message) => Reading(message);
@@ -169,7 +175,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionProtocol.ReadCompleted read:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 if (read.Count == 0)
                 {
                     DeliverTruncated();
@@ -180,7 +186,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 ContinueReading();
                 break;
             case ConnectionProtocol.DataAvailable:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 _dataAvailable = true;
                 ContinueReading();
                 break;
@@ -193,12 +199,15 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case FramesCommitted commit:
                 AcknowledgeToPeer(commit);
                 break;
+            case ConnectionProtocol.BudgetAvailable:
+                ContinueReading();
+                break;
             case ConnectionProtocol.ResumeAfterRestart:
                 _waitingForRestartBackoff = false;
                 ContinueReading();
                 break;
             case ConnectionProtocol.ReadFailed failed:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 DeliverTruncated();
                 Stop($"read failed: {failed.Cause.Message}");
                 break;
@@ -241,6 +250,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Stop($"write failed: {failed.Cause.Message}");
                 break;
             case ConnectionProtocol.Drain:
+                _state.Budget.Leave(_state.Waiter);
                 Become(Draining);
                 if (_state.Transport.ReadPending) _state.Transport.ShutdownReceive();
                 else FinishDrain();
@@ -256,12 +266,12 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionProtocol.ReadCompleted read:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 if (read.Count > 0) Process(read);
                 FinishDrain();
                 break;
             case ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 FinishDrain();
                 break;
             case FramesAcknowledged ack:
@@ -325,7 +335,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Stop($"{_closeReason}; frames after {_state.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
                 return;
             case ConnectionProtocol.ReadCompleted or ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 return;
             default:
                 return;
@@ -344,19 +354,51 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
             || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes))
         {
+            // Held back by its own limits: its place in the process budget's queue would block the connections behind it.
+            _state.Budget.Leave(_state.Waiter);
+            _paused = true;
+            return;
+        }
+        if (!_cutter.HoldsBuffer && !_dataAvailable)
+        {
+            // Waiting for data rents nothing: an idle peer holds no share of the process budget.
+            _paused = false;
+            _state.Transport.BeginWaitForData(Self);
+            return;
+        }
+        if (!ReserveRead())
+        {
             _paused = true;
             return;
         }
         _paused = false;
-        if (!_cutter.HoldsBuffer && !_dataAvailable)
-        {
-            _state.Transport.BeginWaitForData(Self);
-            return;
-        }
         _dataAvailable = false;
         var (buffer, offset, count) = _cutter.PrepareReceive();
         _state.Transport.BeginReceive(buffer, offset, count, Self);
         ReportInflight();
+    }
+
+    /// <summary>
+    /// Reserves in the process budget what the next read may add to what this connection holds: the buffer it rents
+    /// (none when the partial frame's buffer has room) plus the buffer the partial frame after it moves to. The
+    /// reservation stands until the read is handled (<see cref="ConnectionState.ReadFloor"/>), then what is really
+    /// held replaces it. False: paused, queued; <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.
+    /// </summary>
+    private bool ReserveRead()
+    {
+        var reserve = (long)_cutter.NextRentBytes + _state.Bytes.ReadBuffer;
+        if (!_state.Budget.TryReserve(_state.Waiter, reserve, firstRead: _state.Charged == 0)) return false;
+        _state.Charged += reserve;
+        _state.InMotion += reserve;
+        _state.ReadFloor = _state.Charged;
+        return true;
+    }
+
+    /// <summary>A receive came back: the transport may start another, and the read's reservation gives way to what is held.</summary>
+    private void ReadHandled()
+    {
+        _state.Transport.ReadHandled();
+        _state.ReadFloor = 0;
     }
 
     private void Process(ConnectionProtocol.ReadCompleted read)
@@ -490,6 +532,15 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _state.ReportedInflight = inflight;
         }
         var held = _state.Bytes.Held(_cutter.BufferBytes, _outgoing.HeldBytes);
+        // In motion: everything charged but the cutter's buffer, the partial frame that only reads can finish.
+        var charged = Math.Max(held, _state.ReadFloor);
+        var inMotion = charged - _cutter.BufferBytes;
+        if (charged != _state.Charged || inMotion != _state.InMotion)
+        {
+            _state.Budget.Adjust(charged - _state.Charged, inMotion - _state.InMotion);
+            _state.Charged = charged;
+            _state.InMotion = inMotion;
+        }
         if (held == _state.ReportedHeldBytes) return;
         ActorNetMetrics.InflightBytes.Add(held - _state.ReportedHeldBytes, _sourceTag);
         _state.Source.Held(held - _state.ReportedHeldBytes);
@@ -523,6 +574,23 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void SetIdleTimeout()
     {
         if (_settings.IdleTimeout is { } idle) Context.SetReceiveTimeout(idle);
+    }
+
+    /// <summary>
+    /// The connection's place in the process budget's queue. Resume runs on the thread that released bytes: it only
+    /// tells the actor, which tries again on its own thread.
+    /// </summary>
+    private sealed class ReadWaiter(IActorRef connection, SourceStatus source, KeyValuePair<string, object?> sourceTag) : BudgetWaiter
+    {
+        private static readonly KeyValuePair<string, object?> ProcessBudgetReason = ActorNetMetrics.Reason("process-budget");
+
+        protected internal override void Paused()
+        {
+            ActorNetMetrics.ReadsPaused.Add(1, sourceTag, ProcessBudgetReason);
+            source.PausedByProcessBudget();
+        }
+
+        protected internal override void Resume() => connection.Tell(ConnectionProtocol.BudgetAvailable.Instance, ActorRefs.NoSender);
     }
 
     private void Stop(string reason)

@@ -24,14 +24,17 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly IReadOnlyList<IActorRef> _parsers;
     private readonly int _sinkSlots;
     private readonly SourceStatus _status;
+    private readonly ProcessBudget _budget;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _connections;
     private IActorRef? _drainRequester;
     private DateTime _lastRejectionLog = DateTime.MinValue;
 
-    public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status)
+    public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
+        ProcessBudget budget)
     {
+        _budget = budget;
         _status = status;
         _settings = settings;
         _listenSocket = listenSocket;
@@ -43,8 +46,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots,
-        SourceStatus status) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status));
+        SourceStatus status, ProcessBudget budget) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, budget));
 
     /// <summary>
     /// A connection actor that throws (a bug, not bad input: bad input is quarantined) is restarted on the
@@ -184,7 +187,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             return;
         }
 
-        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status);
+        ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget);
         _connections++;
     }
 

@@ -53,6 +53,22 @@ public static class ActorNetMetrics
         Meter.CreateUpDownCounter<long>("actornet.inflight.bytes", "By",
             "Bytes held by connections for frames in flight: read buffers not yet acknowledged by every sink, partial frames, queued writes (max-inflight-bytes)");
 
+    public static readonly UpDownCounter<long> InflightBytesLimit =
+        Meter.CreateUpDownCounter<long>("actornet.inflight.bytes.limit", "By",
+            "max-inflight-bytes of a source: the bytes one of its connections may hold before it stops reading (per connection, not summed over them)");
+
+    public static readonly UpDownCounter<long> BufferedBytes =
+        Meter.CreateUpDownCounter<long>("actornet.buffered.bytes", "By",
+            "Bytes held by all connections of the process together, reads under way included (what actornet.max-buffered-bytes bounds)");
+
+    public static readonly UpDownCounter<long> BufferedBytesLimit =
+        Meter.CreateUpDownCounter<long>("actornet.buffered.bytes.limit", "By",
+            "actornet.max-buffered-bytes of every ActorNet instance running in the process, summed");
+
+    public static readonly Counter<long> ReadsPaused =
+        Meter.CreateCounter<long>("actornet.reads.paused", "{pause}",
+            "Times a connection stopped reading because its next read did not fit in a budget (reason: process-budget)");
+
     public static readonly Histogram<double> SinkWriteSeconds =
         Meter.CreateHistogram<double>("actornet.sink.write", "s", "Time a sink took to write one batch (successful writes)");
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Connections;
+using ActorNet.Metrics;
 using ActorNet.Sinks;
 using ActorNet.Monitoring;
 using Akka.Actor;
@@ -24,6 +25,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly ActorNetOptions _options;
     private readonly IReadOnlyDictionary<string, Socket> _boundSockets;
     private readonly ActorNetStatus _status;
+    private readonly ProcessBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<IActorRef> _parsers = [];
@@ -34,8 +36,9 @@ internal sealed class ActorNetGuardian : UntypedActor
     private IActorRef? _drainRequester;
 
     public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status)
+        ActorNetStatus status, ProcessBudget budget)
     {
+        _budget = budget;
         _settings = settings;
         _options = options;
         _boundSockets = boundSockets;
@@ -43,8 +46,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     }
 
     internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status) =>
-        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status));
+        ActorNetStatus status, ProcessBudget budget) =>
+        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, budget));
 
     /// <summary>
     /// A sink, parser or source that throws (a bug: sinks treat every storage fault as an outage and retry, feeds
@@ -62,6 +65,11 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     protected override void PreStart()
     {
+        // Limits are gauges of this instance's lifetime: added here, taken back in PostStop (several instances may share a process).
+        ActorNetMetrics.BufferedBytesLimit.Add(_budget.Limit);
+        foreach (var source in _settings.Sources)
+            ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
+
         var sinkRefs = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct())
         {
@@ -89,8 +97,8 @@ internal sealed class ActorNetGuardian : UntypedActor
             _parsers.AddRange(parsers);
             foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
             var sourceProps = source.Type == SourceType.TcpConnect
-                ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus)
-                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus);
+                ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus, _budget)
+                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus, _budget);
             var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
             _listeners.Add(sourceActor);
             Watch(sourceActor, $"source {source.Name}");
@@ -115,6 +123,13 @@ internal sealed class ActorNetGuardian : UntypedActor
         if (name.StartsWith("sink ", StringComparison.Ordinal)) _status.Sink(name[5..])?.Stopped(reason);
         else if (name.StartsWith("source ", StringComparison.Ordinal)) _status.Source(name[7..])?.SetState(SourceStates.Stopped, reason);
         _log.Error("The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts", name, reason);
+    }
+
+    protected override void PostStop()
+    {
+        ActorNetMetrics.BufferedBytesLimit.Add(-_budget.Limit);
+        foreach (var source in _settings.Sources)
+            ActorNetMetrics.InflightBytesLimit.Add(-source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
     }
 
     protected override void OnReceive(object message)
