@@ -1,5 +1,3 @@
-using ActorNet.Metrics;
-
 namespace ActorNet.Connections;
 
 /// <summary>
@@ -67,7 +65,6 @@ public sealed class ProcessBudget
         if (bytes <= 0) return true;
         if (waiter.Node is null && Volatile.Read(ref _waiting) == 0 && TryAdd(bytes, firstRead: false))
         {
-            Changed(bytes);
             return true;
         }
 
@@ -88,7 +85,6 @@ public sealed class ProcessBudget
             Remove(waiter);
             next = NextToWake();
         }
-        Changed(bytes);
         next?.Resume();
         return true;
     }
@@ -101,11 +97,7 @@ public sealed class ProcessBudget
     {
         // In motion first when it grows and last when it shrinks: a reader never sees bytes held that should be in motion and are not.
         if (inMotionChange > 0) Interlocked.Add(ref _inMotion, inMotionChange);
-        if (change != 0)
-        {
-            Interlocked.Add(ref _held, change);
-            Changed(change);
-        }
+        if (change != 0) Interlocked.Add(ref _held, change);
         if (inMotionChange < 0) Interlocked.Add(ref _inMotion, inMotionChange);
         if (change < 0 || inMotionChange < 0) WakeHead();
     }
@@ -161,8 +153,6 @@ public sealed class ProcessBudget
             return true;
         }
     }
-
-    private static void Changed(long change) => ActorNetMetrics.BufferedBytes.Add(change);
 }
 
 /// <summary>

@@ -66,7 +66,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     protected override void PreStart()
     {
         // Limits are gauges of this instance's lifetime: added here, taken back in PostStop (several instances may share a process).
-        ActorNetMetrics.BufferedBytesLimit.Add(_budget.Limit);
+        ActorNetMetrics.ObserveBudget(_budget, () => (_budget.Held, _budget.Limit));
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
 
@@ -127,7 +127,7 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     protected override void PostStop()
     {
-        ActorNetMetrics.BufferedBytesLimit.Add(-_budget.Limit);
+        ActorNetMetrics.ForgetBudget(_budget);
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(-source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
     }
