@@ -10,11 +10,13 @@ namespace ActorNet.Connections;
 /// <summary>
 /// One TCP peer. Reads through its <see cref="SocketTransport"/>, cuts frames with a <see cref="FrameCutter"/>,
 /// sends one batch per read to its parser, and stops reading while too many frames are unacknowledged by the
-/// sinks, or too many bytes held (<see cref="InflightBytes"/>) (back-pressure: the peer's TCP window fills
+/// sinks, or too many bytes held (<see cref="InflightBytes"/>), or while its next read does not fit in the
+/// process budget of all connections (<see cref="ProcessBudget"/>) (back-pressure: the peer's TCP window fills
 /// instead of a queue growing here).
 ///
 /// <code>
 ///   Reading --frames or bytes exhausted--> (paused, still Reading) --acks below half--> Reading
+///   Reading --no room in the process budget--> (paused, queued) --BudgetAvailable, first in the queue, fits--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
 ///   Reading --EOF | error | idle | Close | fatal frame--> stopped
 ///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
@@ -114,6 +116,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         // Keep the socket (no base call: it would run PostStop and close it). The partial frame is handed to
         // the next incarnation to quarantine, since the state that produced it is no longer trusted.
+        // Out of the process budget's queue while the backoff lasts, so as not to hold up the connections behind it.
+        _state.Budget.Leave(_state.Waiter);
         var (prefix, length) = _cutter.TakePartial();
         _state.LostPartial = prefix;
         _state.LostPartialLength = length;

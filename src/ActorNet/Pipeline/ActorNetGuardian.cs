@@ -65,7 +65,7 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     protected override void PreStart()
     {
-        // Limits are gauges of this instance's lifetime: added here, taken back in PostStop (several instances may share a process).
+        // This instance's budgets are in /metrics while it runs: added here, taken back in PostStop (several instances may share a process).
         ActorNetMetrics.ObserveBudget(_budget, () => (_budget.Held, _budget.Limit));
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));

@@ -128,9 +128,18 @@ public sealed class ProcessBudgetSpec
     [Property(MaxTest = 300)]
     public Property Whatever_the_interleaving_the_budget_holds_and_every_waiter_resumes_in_order() =>
         Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), Gen.Choose(1, 30).ToArbitrary(), Gen.Choose(1, 8).ToArbitrary(),
-            (seed, count, buffersInLimit) => Simulate(new Random(seed), count, (long)buffersInLimit * R));
+            (seed, count, buffersInLimit) => { Simulate(new Random(seed), count, (long)buffersInLimit * R); });
 
-    private static void Simulate(Random random, int count, long limit)
+    [Fact]
+    public void The_simulation_does_pause_connections_so_that_the_property_says_something()
+    {
+        var pauses = Enumerable.Range(0, 20).Sum(seed => Simulate(new Random(seed), count: 20, limit: 2 * R));
+
+        Assert.True(pauses > 100, $"{pauses} pauses in 20 runs");
+    }
+
+    /// <returns>The pauses seen.</returns>
+    private static long Simulate(Random random, int count, long limit)
     {
         var budget = new ProcessBudget(limit);
         var connections = Enumerable.Range(0, count).Select(i => new SimulatedConnection(i, random.Next(1, 6))).ToArray();
@@ -225,6 +234,7 @@ public sealed class ProcessBudgetSpec
         Assert.Equal(0, budget.Held);
         Assert.Equal(0, budget.InMotion);
         Assert.Equal(paused, resumed);
+        return budget.Pauses;
     }
 
     private sealed class Waiter : BudgetWaiter
