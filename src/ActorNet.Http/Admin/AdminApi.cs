@@ -17,7 +17,7 @@ public static class AdminApi
         var api = app.MapGroup("/api").RequireAdminToken();
 
         api.MapGet("/sources", () =>
-            TypedResults.Json(new SourcesResponse(service.Status.Sources.Select(SourceView.From).ToArray()), AdminJsonContext.Default.SourcesResponse));
+            TypedResults.Json(new SourcesResponse(service.Status.Sources.Select(SourceView.From).ToArray(), BufferedView.From(service.Budget)), AdminJsonContext.Default.SourcesResponse));
 
         api.MapGet("/sinks", () =>
             TypedResults.Json(new SinksResponse(service.Status.Sinks.Select(SinkView.From).ToArray()), AdminJsonContext.Default.SinksResponse));

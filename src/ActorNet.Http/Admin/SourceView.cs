@@ -1,3 +1,4 @@
+using ActorNet.Connections;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Http.Admin;
@@ -10,6 +11,8 @@ namespace ActorNet.Http.Admin;
 /// <param name="Restarts">Connection actors of this source restarted after a failure (each kept its socket).</param>
 /// <param name="NextAttemptAt">tcp-connect while backing off: when the next attempt is due (UTC).</param>
 /// <param name="HeldBytes">Bytes held by the source's open connections together (see <see cref="ConnectionView.HeldBytes"/>).</param>
+/// <param name="MaxInflightBytes">max-inflight-bytes: what each one of its connections may hold.</param>
+/// <param name="ProcessBudgetPauses">Times one of its connections stopped reading because its next read did not fit in actornet.max-buffered-bytes.</param>
 public sealed record SourceView(
     string Name,
     string Type,
@@ -25,13 +28,26 @@ public sealed record SourceView(
     long Reconnects,
     string? LastError,
     DateTime? NextAttemptAt,
-    long HeldBytes)
+    long HeldBytes,
+    long MaxInflightBytes,
+    long ProcessBudgetPauses)
 {
     public static SourceView From(SourceStatus source) => new(
         source.Name, source.Type, source.Endpoint, source.State, source.ConnectionsActive, source.ConnectionsAccepted,
         source.ConnectionsRejected, source.FramesReceived, source.BytesReceived, source.FramesQuarantined, source.ConnectionRestarts, source.Reconnects,
-        source.LastError, source.NextAttemptAt, source.HeldBytes);
+        source.LastError, source.NextAttemptAt, source.HeldBytes, source.MaxInflightBytes, source.ProcessBudgetPauses);
 }
 
-/// <summary>The body of <c>GET /api/sources</c>, in configuration order.</summary>
-public sealed record SourcesResponse(IReadOnlyList<SourceView> Sources);
+/// <summary>The process budget in <c>GET /api/sources</c>: all sources' connections together.</summary>
+/// <param name="HeldBytes">Bytes held by all connections, reads under way included (actornet.buffered.bytes).</param>
+/// <param name="LimitBytes">actornet.max-buffered-bytes.</param>
+/// <param name="WaitingConnections">Connections paused now because their next read does not fit.</param>
+/// <param name="Pauses">Times a connection paused for that reason since start.</param>
+public sealed record BufferedView(long HeldBytes, long LimitBytes, int WaitingConnections, long Pauses)
+{
+    public static BufferedView From(ProcessBudget budget) => new(budget.Held, budget.Limit, budget.Waiting, budget.Pauses);
+}
+
+/// <summary>The body of <c>GET /api/sources</c>: the sources in configuration order, and the process budget they share.</summary>
+/// <param name="Buffered">Null only from an ActorNet older than max-buffered-bytes.</param>
+public sealed record SourcesResponse(IReadOnlyList<SourceView> Sources, BufferedView? Buffered = null);

@@ -14,7 +14,8 @@ public sealed record ActorNetSettings(
     TimeSpan ShutdownTimeout,
     IReadOnlyList<SourceSettings> Sources,
     IReadOnlyDictionary<string, SinkSettings> Sinks,
-    HttpSettings Http)
+    HttpSettings Http,
+    long MaxBufferedBytes)
 {
     /// <summary>File descriptors kept free of peers for the process itself (actornet.fd-reserve).</summary>
     public int FdReserve { get; init; }
@@ -156,6 +157,7 @@ public sealed record ActorNetSettings(
         var shutdownTimeout = section.RequiredDuration("shutdown-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         // Below 128 the reserve does not even hold what the host opens after the check (~80, with HTTP on).
         var fdReserve = section.Int("fd-reserve", 128, 1_000_000);
+        var maxBufferedBytes = section.LongSize("max-buffered-bytes", 512, 1L << 50);
 
         var referenceSinkDefaults = reference.GetKey("sink-defaults").GetObject();
         var sinkDefaults = section.Block("sink-defaults", "{ flush-interval = 1s }") ?? referenceSinkDefaults;
@@ -188,10 +190,17 @@ public sealed record ActorNetSettings(
         foreach (var group in sources.Where(s => s.Port != 0 && s.Type == SourceType.TcpListen).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))
             errors.Add($"actornet.sources: {string.Join(" and ", group.Select(s => s.Name))} both listen on {group.Key.Host}:{group.Key.Port}; expected one source per address");
 
+        // The process budget must hold one read of any source, or that source's connections would wait for one another for ever.
+        if (section.Valid("max-buffered-bytes") && sources.Where(s => s.ReadBufferSize > maxBufferedBytes).MaxBy(s => s.ReadBufferSize) is { } widest)
+        {
+            section.Error("max-buffered-bytes", section.Text("max-buffered-bytes", "")!,
+                $"at least the largest read-buffer-size ({widest.ReadBufferSize} bytes, source {widest.Name}): every read is reserved in this budget first");
+        }
+
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return new ActorNetSettings(shutdownTimeout, sources, sinks, http) { FdReserve = fdReserve };
+        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve };
     }
 
     private static HttpSettings ReadHttp(ConfigSection h)

@@ -10,11 +10,13 @@ namespace ActorNet.Connections;
 /// <summary>
 /// One TCP peer. Reads through its <see cref="SocketTransport"/>, cuts frames with a <see cref="FrameCutter"/>,
 /// sends one batch per read to its parser, and stops reading while too many frames are unacknowledged by the
-/// sinks, or too many bytes held (<see cref="InflightBytes"/>) (back-pressure: the peer's TCP window fills
+/// sinks, or too many bytes held (<see cref="InflightBytes"/>), or while its next read does not fit in the
+/// process budget of all connections (<see cref="ProcessBudget"/>) (back-pressure: the peer's TCP window fills
 /// instead of a queue growing here).
 ///
 /// <code>
 ///   Reading --frames or bytes exhausted--> (paused, still Reading) --acks below half--> Reading
+///   Reading --no room in the process budget--> (paused, queued) --BudgetAvailable, first in the queue, fits--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
 ///   Reading --EOF | error | idle | Close | fatal frame--> stopped
 ///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
@@ -59,17 +61,19 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// <paramref name="budget"/> is the descriptor budget the caller took a slot from, returned when the socket closes.
     /// </summary>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, DescriptorBudget? budget = null) =>
-        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source, budget);
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, ProcessBudget budget,
+        DescriptorBudget? descriptors = null) =>
+        StartChild(context, socket, PeerOf(socket), settings, parsers, sinkSlots, source, budget, descriptors);
 
-    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus, DescriptorBudget?)"/>
+    /// <inheritdoc cref="StartChild(IActorContext, System.Net.Sockets.Socket, SourceSettings, IReadOnlyList{IActorRef}, int, SourceStatus, ProcessBudget, DescriptorBudget?)"/>
     internal static (IActorRef Connection, ConnectionInfo Info) StartChild(IActorContext context, System.Net.Sockets.Socket socket, string peer,
-        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, DescriptorBudget? budget = null)
+        SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus source, ProcessBudget budget,
+        DescriptorBudget? descriptors = null)
     {
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(settings.Name, id, peer);
-        var state = new ConnectionState(info, new SocketTransport(socket, budget), sinkSlots, source,
-            new InflightBytes(settings.MaxInflightBytes, settings.ReadBufferSize));
+        var state = new ConnectionState(info, new SocketTransport(socket, descriptors), sinkSlots, source,
+            new InflightBytes(settings.MaxInflightBytes, settings.ReadBufferSize), budget);
         var connection = context.ActorOf(Props(state, settings, parsers[(int)(id % parsers.Count)]), $"connection-{id}");
         context.Watch(connection);
         return (connection, info);
@@ -98,6 +102,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // Registered by the actor itself, before it handles any message and in the same thread as its PostStop,
         // so the view can neither miss its first frame nor keep a connection that already closed.
         _state.Status = new ConnectionStatus(Info.Id, Info.Source, Info.Peer, Self);
+        _state.Waiter = new ReadWaiter(Self, _state.Source, _sourceTag);
         _state.Source.Owner.Opened(_state.Status);
         _state.Source.Accepted();
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
@@ -114,6 +119,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         // Keep the socket (no base call: it would run PostStop and close it). The partial frame is handed to
         // the next incarnation to quarantine, since the state that produced it is no longer trusted.
+        // Out of the process budget's queue while the backoff lasts, so as not to hold up the connections behind it.
+        _state.Budget.Leave(_state.Waiter);
         var (prefix, length) = _cutter.TakePartial();
         _state.LostPartial = prefix;
         _state.LostPartialLength = length;
@@ -161,6 +168,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.InflightBytes.Add(-_state.ReportedHeldBytes, _sourceTag);
         _state.Source.Held(-_state.ReportedHeldBytes);
         _state.ReportedHeldBytes = 0;
+        if (_state.Waiter is { } waiter) _state.Budget.Leave(waiter);
+        _state.Budget.Adjust(-_state.Charged, -_state.InMotion);
+        _state.Charged = 0;
+        _state.InMotion = 0;
+        _state.ReadFloor = 0;
     }
 
     protected override void OnReceive(object message) => Reading(message);
@@ -170,7 +182,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionProtocol.ReadCompleted read:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 if (read.Count == 0)
                 {
                     DeliverTruncated();
@@ -181,7 +193,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 ContinueReading();
                 break;
             case ConnectionProtocol.DataAvailable:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 _dataAvailable = true;
                 ContinueReading();
                 break;
@@ -194,12 +206,15 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case FramesCommitted commit:
                 AcknowledgeToPeer(commit);
                 break;
+            case ConnectionProtocol.BudgetAvailable:
+                ContinueReading();
+                break;
             case ConnectionProtocol.ResumeAfterRestart:
                 _waitingForRestartBackoff = false;
                 ContinueReading();
                 break;
             case ConnectionProtocol.ReadFailed failed:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 DeliverTruncated();
                 Stop($"read failed: {failed.Cause.Message}");
                 break;
@@ -242,6 +257,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Stop($"write failed: {failed.Cause.Message}");
                 break;
             case ConnectionProtocol.Drain:
+                _state.Budget.Leave(_state.Waiter);
                 Become(Draining);
                 if (_state.Transport.ReadPending) _state.Transport.ShutdownReceive();
                 else FinishDrain();
@@ -257,12 +273,12 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionProtocol.ReadCompleted read:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 if (read.Count > 0) Process(read);
                 FinishDrain();
                 break;
             case ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 FinishDrain();
                 break;
             case FramesAcknowledged ack:
@@ -326,7 +342,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Stop($"{_closeReason}; frames after {_state.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
                 return;
             case ConnectionProtocol.ReadCompleted or ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
-                _state.Transport.ReadHandled();
+                ReadHandled();
                 return;
             default:
                 return;
@@ -345,19 +361,51 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
             || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes))
         {
+            // Held back by its own limits: its place in the process budget's queue would block the connections behind it.
+            _state.Budget.Leave(_state.Waiter);
+            _paused = true;
+            return;
+        }
+        if (!_cutter.HoldsBuffer && !_dataAvailable)
+        {
+            // Waiting for data rents nothing: an idle peer holds no share of the process budget.
+            _paused = false;
+            _state.Transport.BeginWaitForData(Self);
+            return;
+        }
+        if (!ReserveRead())
+        {
             _paused = true;
             return;
         }
         _paused = false;
-        if (!_cutter.HoldsBuffer && !_dataAvailable)
-        {
-            _state.Transport.BeginWaitForData(Self);
-            return;
-        }
         _dataAvailable = false;
         var (buffer, offset, count) = _cutter.PrepareReceive();
         _state.Transport.BeginReceive(buffer, offset, count, Self);
         ReportInflight();
+    }
+
+    /// <summary>
+    /// Reserves in the process budget what the next read may add to what this connection holds: the buffer it rents
+    /// (none when the partial frame's buffer has room) plus the buffer the partial frame after it moves to. The
+    /// reservation stands until the read is handled (<see cref="ConnectionState.ReadFloor"/>), then what is really
+    /// held replaces it. False: paused, queued; <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.
+    /// </summary>
+    private bool ReserveRead()
+    {
+        var reserve = (long)_cutter.NextRentBytes + _state.Bytes.ReadBuffer;
+        if (!_state.Budget.TryReserve(_state.Waiter, reserve, firstRead: _state.Charged == 0)) return false;
+        _state.Charged += reserve;
+        _state.InMotion += reserve;
+        _state.ReadFloor = _state.Charged;
+        return true;
+    }
+
+    /// <summary>A receive came back: the transport may start another, and the read's reservation gives way to what is held.</summary>
+    private void ReadHandled()
+    {
+        _state.Transport.ReadHandled();
+        _state.ReadFloor = 0;
     }
 
     private void Process(ConnectionProtocol.ReadCompleted read)
@@ -491,6 +539,15 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _state.ReportedInflight = inflight;
         }
         var held = _state.Bytes.Held(_cutter.BufferBytes, _outgoing.HeldBytes);
+        // In motion: everything charged but the cutter's buffer, the partial frame that only reads can finish.
+        var charged = Math.Max(held, _state.ReadFloor);
+        var inMotion = charged - _cutter.BufferBytes;
+        if (charged != _state.Charged || inMotion != _state.InMotion)
+        {
+            _state.Budget.Adjust(charged - _state.Charged, inMotion - _state.InMotion);
+            _state.Charged = charged;
+            _state.InMotion = inMotion;
+        }
         if (held == _state.ReportedHeldBytes) return;
         ActorNetMetrics.InflightBytes.Add(held - _state.ReportedHeldBytes, _sourceTag);
         _state.Source.Held(held - _state.ReportedHeldBytes);
@@ -524,6 +581,23 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void SetIdleTimeout()
     {
         if (_settings.IdleTimeout is { } idle) Context.SetReceiveTimeout(idle);
+    }
+
+    /// <summary>
+    /// The connection's place in the process budget's queue. Resume runs on the thread that released bytes: it only
+    /// tells the actor, which tries again on its own thread.
+    /// </summary>
+    private sealed class ReadWaiter(IActorRef connection, SourceStatus source, KeyValuePair<string, object?> sourceTag) : BudgetWaiter
+    {
+        private static readonly KeyValuePair<string, object?> ProcessBudgetReason = ActorNetMetrics.Reason("process-budget");
+
+        protected internal override void Paused()
+        {
+            ActorNetMetrics.ReadsPaused.Add(1, sourceTag, ProcessBudgetReason);
+            source.PausedByProcessBudget();
+        }
+
+        protected internal override void Resume() => connection.Tell(ConnectionProtocol.BudgetAvailable.Instance, ActorRefs.NoSender);
     }
 
     private void Stop(string reason)

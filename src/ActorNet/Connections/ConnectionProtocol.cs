@@ -89,4 +89,11 @@ public static class ConnectionProtocol
         public static readonly ResumeAfterRestart Instance = new();
         private ResumeAfterRestart() { }
     }
+
+    /// <summary>Bytes were released in the process budget and this connection is first in its queue: try to read again. Not a sign of life from the peer.</summary>
+    internal sealed class BudgetAvailable : INotInfluenceReceiveTimeout
+    {
+        public static readonly BudgetAvailable Instance = new();
+        private BudgetAvailable() { }
+    }
 }

@@ -11,9 +11,11 @@ namespace ActorNet.Connections;
 /// </summary>
 internal sealed class ConnectionState
 {
-    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots, SourceStatus source, InflightBytes bytes)
+    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots, SourceStatus source, InflightBytes bytes,
+        ProcessBudget budget)
     {
         Bytes = bytes;
+        Budget = budget;
         Info = info;
         Transport = transport;
         AckedUpTo = new long[sinkSlots];
@@ -82,6 +84,24 @@ internal sealed class ConnectionState
 
     /// <summary>The held bytes last reported (metric, connection and source views), corrected by the difference like <see cref="ReportedInflight"/>.</summary>
     public long ReportedHeldBytes { get; set; }
+
+    /// <summary>The process-wide budget, shared with every connection of this ActorNet instance.</summary>
+    public ProcessBudget Budget { get; }
+
+    /// <summary>This connection's place in the budget's queue; set by the first incarnation's PreStart (it holds the actor's reference).</summary>
+    public BudgetWaiter Waiter { get; set; } = null!;
+
+    /// <summary>
+    /// What this connection counts in <see cref="Budget"/>: what it holds, or while a read is under way at least
+    /// <see cref="ReadFloor"/>. Here, not in the actor, since what it counts survives a restart.
+    /// </summary>
+    public long Charged { get; set; }
+
+    /// <summary>The part of <see cref="Charged"/> counted as in motion in <see cref="Budget"/> (see <see cref="ProcessBudget.InMotion"/>).</summary>
+    public long InMotion { get; set; }
+
+    /// <summary>While a read is under way: what was held before it plus what was reserved for it; 0 otherwise.</summary>
+    public long ReadFloor { get; set; }
 
     /// <summary>Set by a failing incarnation: the first bytes and the length of the partial frame it held.</summary>
     public byte[]? LostPartial { get; set; }

@@ -53,6 +53,18 @@ internal sealed class FrameCutter : IDisposable
     /// <summary>The length of the read buffer held (with the partial frame at its front), 0 when none: its share of max-inflight-bytes.</summary>
     public int BufferBytes => _buffer?.Length ?? 0;
 
+    /// <summary>
+    /// The length of the buffer <see cref="PrepareReceive"/> will rent, 0 when it reads into the one held: a fresh
+    /// read buffer, or a larger one for a partial frame that leaves too little room (as rented: pools round up to a
+    /// power of two).
+    /// </summary>
+    public int NextRentBytes =>
+        _buffer is null ? Rounded(_readBufferSize)
+        : _buffer.Length - _filled < _readBufferSize / 2 ? Rounded(_filled + _readBufferSize)
+        : 0;
+
+    private static int Rounded(int length) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)length);
+
     /// <summary>Where the next receive should write: after the partial frame, with room for a full read.</summary>
     public (byte[] Buffer, int Offset, int Count) PrepareReceive()
     {

@@ -29,6 +29,9 @@ internal sealed class InflightBytes
 
     public long Limit { get; }
 
+    /// <summary>read-buffer-size as rented.</summary>
+    public int ReadBuffer => _readBuffer;
+
     /// <summary>Bytes of the buffers of batches sent and not yet acknowledged by every sink.</summary>
     public long Pinned { get; private set; }
 

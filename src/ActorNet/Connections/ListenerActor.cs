@@ -33,16 +33,18 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly IReadOnlyList<IActorRef> _parsers;
     private readonly int _sinkSlots;
     private readonly SourceStatus _status;
-    private readonly DescriptorBudget _budget;
+    private readonly DescriptorBudget _descriptors;
+    private readonly ProcessBudget _budget;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ListenerState _state;
     private DateTime _lastRejectionLog = DateTime.MinValue;
 
     public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
-        DescriptorBudget budget, ListenerState state)
+        DescriptorBudget descriptors, ProcessBudget budget, ListenerState state)
     {
         _state = state;
+        _descriptors = descriptors;
         _status = status;
         _budget = budget;
         _settings = settings;
@@ -55,11 +57,11 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots,
-        SourceStatus status, DescriptorBudget budget)
+        SourceStatus status, DescriptorBudget descriptors, ProcessBudget budget)
     {
         // Created once per source, outside the factory: every incarnation the factory makes shares it.
         var state = new ListenerState();
-        return Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, budget, state));
+        return Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, descriptors, budget, state));
     }
 
     /// <summary>
@@ -280,13 +282,13 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             Refuse(socket, "max-connections", $"max-connections {_settings.MaxConnections} reached");
             return;
         }
-        if (!_budget.TryTake())
+        if (!_descriptors.TryTake())
         {
-            Refuse(socket, "fd-limit", $"the process holds {_budget.Capacity} peers, all its file descriptors allow (see actornet.fd-reserve)");
+            Refuse(socket, "fd-limit", $"the process holds {_descriptors.Capacity} peers, all its file descriptors allow (see actornet.fd-reserve)");
             return;
         }
 
-        var (connection, _) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget);
+        var (connection, _) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget, _descriptors);
         _state.Admitted(connection);
     }
 

@@ -31,6 +31,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private readonly IReadOnlyList<IActorRef> _parsers;
     private readonly int _sinkSlots;
     private readonly SourceStatus _status;
+    private readonly ProcessBudget _budget;
     private readonly BackoffSchedule _backoff;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -42,8 +43,9 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private CancellationTokenSource? _connecting;
     private IActorRef? _drainRequester;
 
-    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status)
+    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status, ProcessBudget budget)
     {
+        _budget = budget;
         _status = status;
         _settings = settings;
         _parsers = parsers;
@@ -54,8 +56,9 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    internal static Props Props(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status) =>
-        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots, status));
+    internal static Props Props(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
+        ProcessBudget budget) =>
+        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots, status, budget));
 
     /// <summary>
     /// An outbound connection that fails is not restarted in place: it is stopped, and the feed reconnects from
@@ -239,7 +242,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         ConnectionInfo info;
         try
         {
-            (_connection, info) = ConnectionActor.StartChild(Context, socket, peer, _settings, _parsers, _sinkSlots, _status);
+            (_connection, info) = ConnectionActor.StartChild(Context, socket, peer, _settings, _parsers, _sinkSlots, _status, _budget);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

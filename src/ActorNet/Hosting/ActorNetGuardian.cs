@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Pipeline;
 using ActorNet.Connections;
+using ActorNet.Metrics;
 using ActorNet.Sinks;
 using ActorNet.Monitoring;
 using Akka.Actor;
@@ -25,7 +26,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly ActorNetOptions _options;
     private readonly IReadOnlyDictionary<string, Socket> _boundSockets;
     private readonly ActorNetStatus _status;
-    private readonly DescriptorBudget _budget;
+    private readonly DescriptorBudget _descriptors;
+    private readonly ProcessBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<IActorRef> _parsers = [];
@@ -36,8 +38,9 @@ internal sealed class ActorNetGuardian : UntypedActor
     private IActorRef? _drainRequester;
 
     public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status, DescriptorBudget budget)
+        ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget)
     {
+        _descriptors = descriptors;
         _budget = budget;
         _settings = settings;
         _options = options;
@@ -46,8 +49,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     }
 
     internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status, DescriptorBudget budget) =>
-        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, budget));
+        ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget) =>
+        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, descriptors, budget));
 
     /// <summary>
     /// A sink, parser or source that throws (a bug: sinks treat every storage fault as an outage and retry, feeds
@@ -65,6 +68,11 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     protected override void PreStart()
     {
+        // This instance's budgets are in /metrics while it runs: added here, taken back in PostStop (several instances may share a process).
+        ActorNetMetrics.ObserveBudget(_budget, () => (_budget.Held, _budget.Limit));
+        foreach (var source in _settings.Sources)
+            ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
+
         var sinkRefs = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct())
         {
@@ -92,8 +100,8 @@ internal sealed class ActorNetGuardian : UntypedActor
             _parsers.AddRange(parsers);
             foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
             var sourceProps = source.Type == SourceType.TcpConnect
-                ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus)
-                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus, _budget);
+                ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus, _budget)
+                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus, _descriptors, _budget);
             var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
             _listeners.Add(sourceActor);
             Watch(sourceActor, $"source {source.Name}");
@@ -118,6 +126,13 @@ internal sealed class ActorNetGuardian : UntypedActor
         if (name.StartsWith("sink ", StringComparison.Ordinal)) _status.Sink(name[5..])?.Stopped(reason);
         else if (name.StartsWith("source ", StringComparison.Ordinal)) _status.Source(name[7..])?.SetState(SourceStates.Stopped, reason);
         _log.Error("The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts", name, reason);
+    }
+
+    protected override void PostStop()
+    {
+        ActorNetMetrics.ForgetBudget(_budget);
+        foreach (var source in _settings.Sources)
+            ActorNetMetrics.InflightBytesLimit.Add(-source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
     }
 
     protected override void OnReceive(object message)

@@ -28,8 +28,9 @@ public sealed class ActorNetService
     private readonly string _name;
 
     private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings, ActorNetStatus status,
-        LiveTail liveTail)
+        LiveTail liveTail, ProcessBudget budget)
     {
+        Budget = budget;
         LiveTail = liveTail;
         _system = system;
         _name = name;
@@ -43,6 +44,9 @@ public sealed class ActorNetService
 
     /// <summary>Sources, sinks and open connections as they are now (for the admin API, dashboard and health).</summary>
     public ActorNetStatus Status { get; }
+
+    /// <summary>The bytes all connections of this instance hold together, against actornet.max-buffered-bytes.</summary>
+    public ProcessBudget Budget { get; }
 
     /// <summary>The records of this instance's <c>websocket</c> sinks, for live subscribers.</summary>
     public LiveTail LiveTail { get; }
@@ -66,10 +70,10 @@ public sealed class ActorNetService
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
 
         var sockets = BindAll(settings);
-        DescriptorBudget budget;
+        DescriptorBudget descriptors;
         try
         {
-            budget = PlanDescriptors(system, settings);
+            descriptors = PlanDescriptors(system, settings);
         }
         catch
         {
@@ -79,8 +83,9 @@ public sealed class ActorNetService
         var status = Describe(settings, sockets);
         options.LiveTail.Attach(status);
         if (settings.Http.Enabled) _ = Metrics.PrometheusTextExporter.Shared; // listening before any actor runs: its gauges count from zero
-        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, budget), name);
-        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail);
+        var budget = new ProcessBudget(settings.MaxBufferedBytes);
+        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, descriptors, budget), name);
+        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget);
     }
 
     /// <summary>
@@ -150,7 +155,7 @@ public sealed class ActorNetService
         {
             var listening = source.Type == SourceType.TcpListen;
             var endpoint = listening ? sockets[source.Name].LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}" : $"{source.Host}:{source.Port}";
-            status.AddSource(source.Name, listening ? "tcp-listen" : "tcp-connect", endpoint);
+            status.AddSource(source.Name, listening ? "tcp-listen" : "tcp-connect", endpoint).MaxInflightBytes = source.MaxInflightBytes;
         }
         return status;
     }

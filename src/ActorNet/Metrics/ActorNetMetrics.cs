@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace ActorNet.Metrics;
@@ -58,6 +59,26 @@ public static class ActorNetMetrics
         Meter.CreateUpDownCounter<long>("actornet.inflight.bytes", "By",
             "Bytes held by connections for frames in flight: read buffers not yet acknowledged by every sink, partial frames, queued writes (max-inflight-bytes)");
 
+    public static readonly UpDownCounter<long> InflightBytesLimit =
+        Meter.CreateUpDownCounter<long>("actornet.inflight.bytes.limit", "By",
+            "max-inflight-bytes of a source: the bytes one of its connections may hold before it stops reading (per connection, not summed over them)");
+
+    // The process budgets of the ActorNet instances running now. Observed at each scrape rather than counted up and
+    // down: an exporter that starts after an instance would otherwise be off by that instance for good.
+    private static readonly ConcurrentDictionary<object, Func<(long Held, long Limit)>> Budgets = new();
+
+    public static readonly ObservableGauge<long> BufferedBytes =
+        Meter.CreateObservableGauge("actornet.buffered.bytes", () => Budgets.Values.Sum(read => read().Held), "By",
+            "Bytes held by all connections of the process together, reads under way included (what actornet.max-buffered-bytes bounds)");
+
+    public static readonly ObservableGauge<long> BufferedBytesLimit =
+        Meter.CreateObservableGauge("actornet.buffered.bytes.limit", () => Budgets.Values.Sum(read => read().Limit), "By",
+            "actornet.max-buffered-bytes of every ActorNet instance running in the process, summed");
+
+    public static readonly Counter<long> ReadsPaused =
+        Meter.CreateCounter<long>("actornet.reads.paused", "{pause}",
+            "Times a connection stopped reading because its next read did not fit in a budget (reason: process-budget)");
+
     public static readonly Histogram<double> SinkWriteSeconds =
         Meter.CreateHistogram<double>("actornet.sink.write", "s", "Time a sink took to write one batch (successful writes)");
 
@@ -71,6 +92,11 @@ public static class ActorNetMetrics
 
     public static readonly Counter<long> AcksSent =
         Meter.CreateCounter<long>("actornet.acks.sent", "{ack}", "ACK n messages written back to peers (ack.enabled)");
+
+    /// <summary>Adds an instance's process budget to actornet.buffered.bytes and its limit, until <see cref="ForgetBudget"/>.</summary>
+    internal static void ObserveBudget(object budget, Func<(long Held, long Limit)> read) => Budgets[budget] = read;
+
+    internal static void ForgetBudget(object budget) => Budgets.TryRemove(budget, out _);
 
     public static KeyValuePair<string, object?> Source(string name) => new("source", name);
     public static KeyValuePair<string, object?> Sink(string name) => new("sink", name);

@@ -15,6 +15,7 @@ public sealed class SourceStatus
     private long _restarts;
     private int _active;
     private long _heldBytes;
+    private long _processBudgetPauses;
     private volatile string _state = SourceStates.Starting;
     private volatile string? _lastError;
     private long _nextAttemptTicks;
@@ -59,6 +60,12 @@ public sealed class SourceStatus
     /// <summary>Bytes held by this source's open connections together (see <see cref="ConnectionStatus.HeldBytes"/>).</summary>
     public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
+    /// <summary>max-inflight-bytes: what one connection of this source may hold.</summary>
+    public long MaxInflightBytes { get; internal set; }
+
+    /// <summary>Times a connection of this source paused because its next read did not fit in actornet.max-buffered-bytes.</summary>
+    public long ProcessBudgetPauses => Interlocked.Read(ref _processBudgetPauses);
+
     /// <summary>Open connections of this source.</summary>
     public int ConnectionsActive => Volatile.Read(ref _active);
 
@@ -76,6 +83,8 @@ public sealed class SourceStatus
     }
 
     internal void Held(long change) => Interlocked.Add(ref _heldBytes, change);
+
+    internal void PausedByProcessBudget() => Interlocked.Increment(ref _processBudgetPauses);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _active);
     internal void ConnectionClosed() => Interlocked.Decrement(ref _active);

@@ -22,13 +22,16 @@ public abstract class ActorNetTestKit : TestKit
     protected int Port { get; } = FreePort();
     protected string SourceName { get; } = "src" + Guid.NewGuid().ToString("N")[..8];
 
-    protected ActorNetService StartActorNet(string sourceBody, SemaphoreSlim? dataGate = null, bool consumePermits = false)
+    /// <param name="sourceBody">Keys of the source.</param>
+    /// <param name="topLevel">Keys of the <c>actornet</c> block itself, such as max-buffered-bytes.</param>
+    protected ActorNetService StartActorNet(string sourceBody, SemaphoreSlim? dataGate = null, bool consumePermits = false, string topLevel = "")
     {
         var options = new ActorNetOptions()
             .AddSinkType("recording", _ => new RecordingSink(Data, dataGate, consumePermits))
             .AddSinkType("recording-quarantine", _ => new RecordingSink(Quarantine));
         var config = ActorNetSettings.ParseOverlay($$"""
             actornet {
+              {{topLevel}}
               sources.{{SourceName}} {
                 type = tcp-listen, host = 127.0.0.1, port = {{Port}}
                 sinks = [ data ], quarantine = quarantine

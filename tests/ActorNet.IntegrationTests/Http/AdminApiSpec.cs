@@ -30,10 +30,17 @@ public sealed class AdminApiSpec : HttpTestKit
         Assert.All(connections, c => Assert.Equal(SourceName, c.Source));
         Assert.All(connections, c => Assert.NotNull(c.LastFrameAt));
 
-        var source = Assert.Single((await Http.GetFromJsonAsync("/api/sources", AdminJsonContext.Default.SourcesResponse))!.Sources);
+        var sources = (await Http.GetFromJsonAsync("/api/sources", AdminJsonContext.Default.SourcesResponse))!;
+        var source = Assert.Single(sources.Sources);
         Assert.Equal((SourceName, "tcp-listen", "listening", 2, 2L, 3L, 14L), (source.Name, source.Type, source.State, source.ConnectionsActive,
             source.ConnectionsAccepted, source.Frames, source.Bytes));
         Assert.Null(source.NextAttemptAt);
+        Assert.Equal(Service.Settings.Sources[0].MaxInflightBytes, source.MaxInflightBytes);
+        Assert.Equal(0, source.ProcessBudgetPauses);
+        Assert.NotNull(sources.Buffered);
+        Assert.Equal(Service.Settings.MaxBufferedBytes, sources.Buffered.LimitBytes);
+        Assert.Equal(0, sources.Buffered.WaitingConnections);
+        Assert.InRange(sources.Buffered.HeldBytes, 0, Service.Settings.MaxBufferedBytes);
     }
 
     [Fact]
@@ -49,6 +56,20 @@ public sealed class AdminApiSpec : HttpTestKit
         Assert.Equal(["id", "source", "peer", "connectedAt", "lastFrameAt", "frames", "bytes", "quarantined", "heldBytes"],
             connection.EnumerateObject().Select(p => p.Name));
         Assert.Equal(peer.PeerName(), connection.GetProperty("peer").GetString());
+    }
+
+    [Fact]
+    public async Task Sources_keep_their_shape_and_add_the_process_budget_beside_them()
+    {
+        await StartAsync();
+
+        using var document = JsonDocument.Parse(await Http.GetStringAsync("/api/sources"));
+        Assert.Equal(["sources", "buffered"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["heldBytes", "limitBytes", "waitingConnections", "pauses"],
+            document.RootElement.GetProperty("buffered").EnumerateObject().Select(p => p.Name));
+        var source = document.RootElement.GetProperty("sources")[0];
+        Assert.Equal(["maxInflightBytes", "processBudgetPauses"], source.EnumerateObject().Select(p => p.Name).TakeLast(2));
+        Assert.Equal(Service.Settings.MaxBufferedBytes, document.RootElement.GetProperty("buffered").GetProperty("limitBytes").GetInt64());
     }
 
     [Fact]

@@ -125,11 +125,18 @@ public sealed class MetricsEndpointSpec : HttpTestKit
             ["actornet_actors_live"] = "gauge",
             ["actornet_actor_restarts_total"] = "counter",
             ["actornet_actor_mailbox_depth"] = "gauge",
+            ["actornet_inflight_bytes"] = "gauge",
+            ["actornet_inflight_bytes_limit"] = "gauge",
+            ["actornet_buffered_bytes"] = "gauge",
+            ["actornet_buffered_bytes_limit"] = "gauge",
         };
         foreach (var (name, type) in expected)
             Assert.True(scrape.Types.GetValueOrDefault(name) == type, $"# TYPE {name} {type} is missing:\n{scrape.Text}");
         Assert.True(scrape.Value("actornet_actors_live", ("kind", "connection")) >= 2, scrape.Text);
         Assert.NotNull(scrape.Value("actornet_actor_mailbox_depth", ("kind", "connection")));
+        // Both budgets: per connection by source, and the process's (summed over the ActorNet instances of this test process).
+        Assert.Equal(Service.Settings.Sources[0].MaxInflightBytes, scrape.Value("actornet_inflight_bytes_limit", ("source", SourceName)));
+        Assert.True(scrape.Value("actornet_buffered_bytes_limit") >= Service.Settings.MaxBufferedBytes, scrape.Text);
 
         // Labels name sources, sinks, reasons, actor kinds and histogram buckets: never a connection id or a peer.
         var allowed = new[] { "source", "sink", "reason", "kind", "le" };

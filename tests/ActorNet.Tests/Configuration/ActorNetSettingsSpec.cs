@@ -963,6 +963,59 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal(source.ReadBufferSize, source.MaxInflightBytes);
     }
 
+    [Fact]
+    public void Max_buffered_bytes_defaults_to_256_MiB()
+    {
+        Assert.Equal(256L * 1024 * 1024, ActorNetSettings.Parse(Source("")).MaxBufferedBytes);
+    }
+
+    [Theory]
+    [InlineData("actornet.max-buffered-bytes = 1 GiB", 1024L * 1024 * 1024)]
+    [InlineData("actornet.max-buffered-bytes = 64KiB", 64 * 1024)]
+    [InlineData("actornet.max-buffered-bytes = 100000", 100_000)]
+    [InlineData("actornet.max-buffered-bytes = 2 GB", 2_000_000_000)]
+    public void Max_buffered_bytes_takes_a_size_with_or_without_units(string line, long expected)
+    {
+        Assert.Equal(expected, ActorNetSettings.Parse(line + "\n" + Source("read-buffer-size = 4 KiB")).MaxBufferedBytes);
+    }
+
+    [Theory]
+    [InlineData("actornet.max-buffered-bytes = 0", "0")]
+    [InlineData("actornet.max-buffered-bytes = -1 MiB", "-1 MiB")]
+    [InlineData("actornet.max-buffered-bytes = plenty", "plenty")]
+    [InlineData("actornet.max-buffered-bytes = 256 MB/s", "256 MB/s")]
+    public void Max_buffered_bytes_that_is_not_a_size_is_refused_naming_key_and_value(string line, string value)
+    {
+        AssertSingleError(line + ASource, "actornet.max-buffered-bytes", value, "a size from 512 to");
+    }
+
+    [Fact]
+    public void Max_buffered_bytes_smaller_than_the_largest_read_buffer_is_refused_naming_that_source()
+    {
+        var config = "actornet.max-buffered-bytes = 96 KiB\n" + Source("read-buffer-size = 64 KiB") + """
+
+            actornet.sources.wide { port = 7001, read-buffer-size = 128 KiB, max-inflight-bytes = 1 MiB }
+            """;
+
+        AssertSingleError(config, "actornet.max-buffered-bytes", "96 KiB", "at least the largest read-buffer-size (131072 bytes, source wide)");
+    }
+
+    [Fact]
+    public void Max_buffered_bytes_equal_to_one_read_buffer_is_accepted()
+    {
+        var settings = ActorNetSettings.Parse("actornet.max-buffered-bytes = 64 KiB\n" + Source("read-buffer-size = 64 KiB"));
+
+        Assert.Equal(64 * 1024, settings.MaxBufferedBytes);
+    }
+
+    [Fact]
+    public void Max_buffered_bytes_belongs_to_the_actornet_block_not_to_a_source()
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse(Source("max-buffered-bytes = 1 MiB")));
+
+        Assert.Contains("actornet.sources.sensors.max-buffered-bytes", error.Message);
+    }
+
     private static SourceSettings ParseSource(string lines) => Assert.Single(ActorNetSettings.Parse(Source(lines)).Sources);
 
     /// <summary>A valid source named sensors on port 7000, with <paramref name="lines"/> overriding its keys.</summary>

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using ActorNet.IntegrationTests.Support;
+using ActorNet.Hosting;
+using Xunit;
+
+namespace ActorNet.IntegrationTests.Actors;
+
+/// <summary>
+/// actornet.max-buffered-bytes with many connections and a sink that never acknowledges until the test opens its
+/// gate. Each connection alone may hold far more than the process budget (max-inflight-bytes is out of reach), so
+/// the process budget is what stops them: all together they hold at most the budget plus one reservation (two read
+/// buffers, the first read of a connection that holds nothing), and once the sink resumes, every connection, first
+/// or last in the queue, delivers all its frames once and in order.
+/// </summary>
+public sealed class ProcessBudgetSpec : ActorNetTestKit
+{
+    private const int ReadBuffer = 4 * 1024;
+    private const int Budget = 32 * 1024;
+    private const int Peers = 20;
+    private const int FramesPerPeer = 500;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Many_connections_together_hold_at_most_the_budget_and_all_make_progress_once_the_sink_resumes()
+    {
+        using var paused = new MetricTotal("actornet.reads.paused", SourceName);
+        var gate = new SemaphoreSlim(0, 1);
+        var service = StartActorNet($"max-inflight-frames = 1000000, read-buffer-size = {ReadBuffer} B, max-inflight-bytes = 1 MiB", gate,
+            topLevel: $"max-buffered-bytes = {Budget} B");
+        var peers = new List<Socket>();
+        for (var i = 0; i < Peers; i++) peers.Add(await ConnectAsync());
+        await Eventually.TrueAsync(() => service.Status.ConnectionCount == Peers, Bound, () => $"{Peers} connections; {service.Status.ConnectionCount} open");
+
+        // 15 KB per peer, 300 KB in all: ten times the budget, and little enough for the loopback socket buffers to take.
+        foreach (var (peer, i) in peers.Select((p, i) => (p, i)))
+            await peer.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, FramesPerPeer).Select(j => Line(i, j) + "\n"))));
+
+        await Eventually.TrueAsync(() => service.Budget.Waiting > 0 && service.Budget.Held >= Budget - 2 * ReadBuffer, Bound,
+            () => $"the budget spent and connections waiting; {service.Budget.Held} held, {service.Budget.Waiting} waiting");
+        await HoldsStill(service);
+        Assert.True(paused.Total > 0, "pauses are counted in actornet.reads.paused");
+        Assert.Equal(paused.Total, service.Status.Source(SourceName)!.ProcessBudgetPauses);
+        Assert.Equal(paused.Total, service.Budget.Pauses);
+
+        gate.Release();
+        await Eventually.TrueAsync(() => Data.Count == Peers * FramesPerPeer, Bound * 3,
+            () => $"{Peers * FramesPerPeer} frames delivered; {Data.Count} so far, {service.Budget.Waiting} connections waiting");
+        Assert.Empty(Quarantine);
+        var byConnection = Data.GroupBy(r => r.Connection).ToArray();
+        Assert.Equal(Peers, byConnection.Length);
+        foreach (var frames in byConnection)
+        {
+            Assert.Equal(Enumerable.Range(1, FramesPerPeer).Select(j => (long)j), frames.Select(r => r.Seq));
+            var peer = int.Parse(frames.First().Payload!.Split(' ')[1]);
+            Assert.Equal(Enumerable.Range(0, FramesPerPeer).Select(j => Line(peer, j)), frames.Select(r => r.Payload));
+        }
+        Assert.Equal(Enumerable.Range(0, Peers), byConnection.Select(f => int.Parse(f.First().Payload!.Split(' ')[1])).Order());
+
+        foreach (var peer in peers) peer.Dispose();
+        await Eventually.TrueAsync(() => service.Status.ConnectionCount == 0 && service.Budget.Held == 0 && service.Budget.Waiting == 0, Bound,
+            () => $"nothing held once every connection closed; {service.Budget.Held} held, {service.Budget.Waiting} waiting");
+    }
+
+    private static string Line(int peer, int frame) => $"peer {peer:D2} frame {frame:D5}";
+
+    /// <summary>
+    /// Watches the stalled connections for a second: nothing is acknowledged, so what they hold can only grow, and it
+    /// must exceed the budget by no more than one reservation, in the budget and in what the connections report.
+    /// </summary>
+    private static async Task HoldsStill(ActorNetService service)
+    {
+        const long most = Budget + 2 * ReadBuffer;
+        var read = service.Status.Connections.Sum(c => c.BytesReceived);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            Assert.True(service.Budget.Held <= most, $"the budget counts {service.Budget.Held} bytes, more than {most}");
+            var held = service.Status.Connections.Sum(c => c.HeldBytes);
+            Assert.True(held <= most, $"connections hold {held} bytes, more than {most}");
+            await Task.Delay(20);
+        }
+        Assert.Equal(read, service.Status.Connections.Sum(c => c.BytesReceived));
+        Assert.True(read < Peers * FramesPerPeer * 20L, $"read {read} bytes while the sink was stuck");
+    }
+}
