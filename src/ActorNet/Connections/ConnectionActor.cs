@@ -199,7 +199,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case FramesAcknowledged ack:
                 Acknowledge(ack);
-                if (_paused && _state.Inflight <= _settings.MaxInflightFrames / 2
+                if (_paused && _state.Ledger.Inflight <= _settings.MaxInflightFrames / 2
                     && _state.Bytes.MayResume(_cutter.BufferBytes, _outgoing.HeldBytes))
                     ContinueReading();
                 break;
@@ -303,7 +303,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private void StopAfterLastAck(string reason)
     {
-        if (!_settings.Ack || _state.LostFrames || LastAckWritten)
+        if (!_settings.Ack || _state.Ledger.LostFrames || LastAckWritten)
         {
             Stop(reason);
             return;
@@ -316,7 +316,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     }
 
     private bool LastAckWritten =>
-        _state.LastAckSent >= _state.NextSeq - 1 && !_state.Transport.WritePending && _outgoing.PendingBytes == 0;
+        _state.Ledger.AllAckedToPeer && !_state.Transport.WritePending && _outgoing.PendingBytes == 0;
 
     private void AwaitingCommits(object message)
     {
@@ -339,7 +339,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Stop($"{_closeReason}; the last ACK could not be written: {failed.Cause.Message}");
                 return;
             case FinalAckTimeout:
-                Stop($"{_closeReason}; frames after {_state.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
+                Stop($"{_closeReason}; frames after {_state.Ledger.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
                 return;
             case ConnectionProtocol.ReadCompleted or ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
                 ReadHandled();
@@ -347,7 +347,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             default:
                 return;
         }
-        if (LastAckWritten || _state.LostFrames) Stop(_closeReason);
+        if (LastAckWritten || _state.Ledger.LostFrames) Stop(_closeReason);
     }
 
     private sealed class FinalAckTimeout
@@ -358,7 +358,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void ContinueReading()
     {
         if (_stopping || _waitingForRestartBackoff || _state.Transport.ReadPending || _state.Transport.IsDisposed) return;
-        if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
+        if (_state.Ledger.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
             || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes))
         {
             // Held back by its own limits: its place in the process budget's queue would block the connections behind it.
@@ -414,9 +414,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.SocketReads.Add(1, _sourceTag);
         _state.Status.Read(read.Count);
         _state.Source.Received(0, read.Count);
-        var nextSeq = _state.NextSeq;
+        var nextSeq = _state.Ledger.NextSeq;
         var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
-        _state.NextSeq = nextSeq;
         if (batch is not null)
         {
             if (_settings.Reply == ReplyMode.Echo) EchoBack(batch);
@@ -461,7 +460,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.FramesReceived.Add(batch.Count, _sourceTag);
         _state.Status.Framed(batch.Count, batch.ReceivedAt);
         _state.Source.Received(batch.Count, 0);
-        _state.Unacknowledged.Enqueue(batch);
+        _state.Ledger.Sent(batch);
         _state.Bytes.Pin(batch.HeldBytes);
         _parser.Tell(new ParseFrames(batch, Self));
         ReportInflight();
@@ -469,15 +468,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void Acknowledge(FramesAcknowledged ack)
     {
-        var slotAcked = _state.AckedUpTo[ack.AckSlot];
-        if (ack.UpToSeq <= slotAcked) return;
-        if (ack.FirstSeq > slotAcked + 1) LostOnTheWay(ack.AckSlot, slotAcked + 1, ack.FirstSeq - 1);
-        _state.AckedUpTo[ack.AckSlot] = ack.UpToSeq;
-        var acked = _state.AckedByAll;
-        while (_state.Unacknowledged.TryPeek(out var oldest) && oldest.LastSeq <= acked)
+        if (_state.Ledger.Acknowledge(ack.AckSlot, ack.FirstSeq, ack.UpToSeq) is { } gap) LostOnTheWay(gap);
+        while (_state.Ledger.TryRelease(out var released))
         {
-            _state.Unacknowledged.Dequeue().Release();
-            _state.Bytes.Unpin(oldest.HeldBytes);
+            released.Release();
+            _state.Bytes.Unpin(released.HeldBytes);
         }
         ReportInflight();
     }
@@ -488,15 +483,13 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// peer is closed, so that it resends from its last <c>ACK n</c> instead of this connection acknowledging
     /// past the gap.
     /// </summary>
-    private void LostOnTheWay(int slot, long from, long to)
+    private void LostOnTheWay(AckGap gap)
     {
         _log.Error("Connection {ConnectionId} on source {Source}: frames {From}..{To} never reached sink slot {Slot} ({Sink})",
-            Info.Id, Info.Source, from, to, slot, _settings.AllSinks[slot]);
-        if (!_settings.Ack) return;
-        _state.LostFrames = true;
-        if (_stopping) return;
+            Info.Id, Info.Source, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
+        if (!_settings.Ack || _stopping) return;
         DeliverTruncated();
-        Stop($"frames {from}..{to} were lost before sink {_settings.AllSinks[slot]} stored them; the peer resends from its last ACK");
+        Stop($"frames {gap.From}..{gap.To} were lost before sink {_settings.AllSinks[gap.Slot]} stored them; the peer resends from its last ACK");
     }
 
     /// <summary>
@@ -505,11 +498,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private void AcknowledgeToPeer(FramesCommitted commit)
     {
-        // Never past what the sink acknowledged in order (commits follow acknowledgements from the same sink).
-        var upTo = Math.Min(commit.UpToSeq, _state.AckedUpTo[commit.AckSlot]);
-        if (upTo > _state.CommittedUpTo[commit.AckSlot]) _state.CommittedUpTo[commit.AckSlot] = upTo;
-        var committed = _state.CommittedByAll;
-        if (committed <= _state.LastAckSent || _stopping || _state.LostFrames) return;
+        var committed = _state.Ledger.Commit(commit.AckSlot, commit.UpToSeq);
+        if (committed == 0 || _stopping) return;
         Span<byte> ack = stackalloc byte[24];
         "ACK "u8.CopyTo(ack);
         committed.TryFormat(ack[4..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
@@ -519,7 +509,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _log.Warning("Connection {ConnectionId} on source {Source}: ACK {Seq} not sent: {Error}", Info.Id, Info.Source, committed, error);
             return;
         }
-        _state.LastAckSent = committed;
+        _state.Ledger.AckWritten(committed);
         _state.Status.Acked(committed);
         ActorNetMetrics.AcksSent.Add(1, _sourceTag);
         PumpWrites();
@@ -532,7 +522,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private void ReportInflight()
     {
-        var inflight = _state.Inflight;
+        var inflight = _state.Ledger.Inflight;
         if (inflight != _state.ReportedInflight)
         {
             ActorNetMetrics.InflightFrames.Add(inflight - _state.ReportedInflight, _sourceTag);
@@ -557,9 +547,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void DeliverTruncated()
     {
-        var nextSeq = _state.NextSeq;
+        var nextSeq = _state.Ledger.NextSeq;
         var batch = _cutter.Truncate(Info, ref nextSeq, DateTime.UtcNow);
-        _state.NextSeq = nextSeq;
         if (batch is not null) Send(batch);
     }
 
@@ -570,9 +559,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _state.LostPartial ?? [], _state.LostPartialLength);
         _state.LostPartial = null;
         _state.LostPartialLength = 0;
-        var batch = new FrameBatch(Info, _state.NextSeq, DateTime.UtcNow, [], [default], 1, [rejected]);
-        _state.NextSeq++;
-        return batch;
+        return new FrameBatch(Info, _state.Ledger.NextSeq, DateTime.UtcNow, [], [default], 1, [rejected]);
     }
 
     // Akka's receive timeout: every message not marked INotInfluenceReceiveTimeout restarts it, a read of any
@@ -605,7 +592,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_stopping) return;
         _stopping = true;
         _log.Info("Connection {ConnectionId} from {Peer} on source {Source} closed: {Reason} ({Frames} frames)",
-            Info.Id, Info.Peer, Info.Source, reason, _state.NextSeq - 1);
+            Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
         Context.Parent.Tell(new ConnectionProtocol.ConnectionClosed(Info.Id, reason));
         Context.Stop(Self);
     }

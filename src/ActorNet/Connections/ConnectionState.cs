@@ -18,8 +18,7 @@ internal sealed class ConnectionState
         Budget = budget;
         Info = info;
         Transport = transport;
-        AckedUpTo = new long[sinkSlots];
-        CommittedUpTo = new long[sinkSlots];
+        Ledger = new AckLedger(sinkSlots);
         Source = source;
     }
 
@@ -32,54 +31,13 @@ internal sealed class ConnectionState
     public ConnectionStatus Status { get; set; } = null!;
     public SocketTransport Transport { get; }
 
-    /// <summary>The seq the next frame gets; frames are numbered 1, 2, 3, ... for the connection's lifetime.</summary>
-    public long NextSeq { get; set; } = 1;
-
-    /// <summary>Per sink slot, the highest seq that sink has acknowledged.</summary>
-    public long[] AckedUpTo { get; }
-
-    /// <summary>ack.enabled: per sink slot, the highest seq that sink has made durable.</summary>
-    public long[] CommittedUpTo { get; }
-
-    /// <summary>ack.enabled: the n of the last <c>ACK n</c> written to the peer.</summary>
-    public long LastAckSent { get; set; }
-
-    /// <summary>A sink never received some of this connection's frames: no further ACK may be sent.</summary>
-    public bool LostFrames { get; set; }
-
-    /// <summary>The highest seq every sink has made durable.</summary>
-    public long CommittedByAll
-    {
-        get
-        {
-            var lowest = long.MaxValue;
-            foreach (var committed in CommittedUpTo) lowest = Math.Min(lowest, committed);
-            return CommittedUpTo.Length == 0 ? 0 : lowest;
-        }
-    }
-
-    /// <summary>The highest seq every sink has acknowledged.</summary>
-    public long AckedByAll
-    {
-        get
-        {
-            if (AckedUpTo.Length == 0) return NextSeq - 1;
-            var lowest = long.MaxValue;
-            foreach (var acked in AckedUpTo) lowest = Math.Min(lowest, acked);
-            return lowest;
-        }
-    }
-
-    /// <summary>Frames read but not yet acknowledged by every sink.</summary>
-    public long Inflight => NextSeq - 1 - AckedByAll;
-
-    /// <summary>Batches sent and not yet acknowledged by every sink, oldest first; their buffers go back to the pool then.</summary>
-    public Queue<FrameBatch> Unacknowledged { get; } = new();
+    /// <summary>Sequence numbers, the batches in flight and what each sink acknowledged and committed.</summary>
+    public AckLedger Ledger { get; }
 
     /// <summary>The in-flight count last added to the metric, so that the metric can be corrected by the difference.</summary>
     public long ReportedInflight { get; set; }
 
-    /// <summary>The byte budget; its pinned count follows <see cref="Unacknowledged"/>, which is why it is kept here.</summary>
+    /// <summary>The byte budget; its pinned count follows the ledger's unacknowledged batches, which is why it is kept here.</summary>
     public InflightBytes Bytes { get; }
 
     /// <summary>The held bytes last reported (metric, connection and source views), corrected by the difference like <see cref="ReportedInflight"/>.</summary>
