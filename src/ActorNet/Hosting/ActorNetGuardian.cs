@@ -125,7 +125,7 @@ internal sealed class ActorNetGuardian : UntypedActor
         var reason = "stopped for good after a fault it could not recover from (see the error logged before)";
         if (name.StartsWith("sink ", StringComparison.Ordinal)) _status.Sink(name[5..])?.Stopped(reason);
         else if (name.StartsWith("source ", StringComparison.Ordinal)) _status.Source(name[7..])?.SetState(SourceStates.Stopped, reason);
-        _log.Error("The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts", name, reason);
+        _log.StoppedForGood(name, reason);
     }
 
     protected override void PostStop()
@@ -141,7 +141,7 @@ internal sealed class ActorNetGuardian : UntypedActor
         {
             case ConnectionProtocol.Drain:
                 _drainRequester = Sender;
-                _log.Info("Draining: stop accepting, stop reading, deliver what was read");
+                _log.Draining();
                 StopStage(_listeners, ConnectionProtocol.Drain.Instance, DrainingSources);
                 break;
             case ConnectionProtocol.WriteTo write:
@@ -223,8 +223,8 @@ internal sealed class ActorNetGuardian : UntypedActor
 
     private void Drained()
     {
-        if (_stoppedForGood.Count == 0) _log.Info("Drained: every frame read was delivered and every sink flushed");
-        else _log.Error("Drained, but {Actors} had stopped for good before: frames sent to them were lost", string.Join(", ", _stoppedForGood));
+        if (_stoppedForGood.Count == 0) _log.Drained();
+        else _log.DrainedWithLosses(string.Join(", ", _stoppedForGood));
         _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
         Become(message => RefusedWrite(message));
     }

@@ -130,11 +130,8 @@ public sealed class ParserActor : UntypedActor
             if (rejected is null) continue;
             ActorNetMetrics.FramesQuarantined.Add(1, _sourceTag, ActorNetMetrics.Reason(rejected.Reason));
             if (!_quarantineLog.TryTake(Environment.TickCount64, out var suppressed)) continue;
-            if (suppressed > 0)
-                _log.Warning("{Suppressed} more frames of source {Source} were quarantined without a log line of their own (at most {PerSecond} a second per parser; actornet_frames_quarantined_total counts every one)",
-                    suppressed, _source, QuarantineLinesPerSecond);
-            _log.Warning("Quarantined frame {Seq} of connection {ConnectionId} ({Peer}) from source {Source}: {Error}",
-                batch.FirstSeq + i, batch.Connection.Id, batch.Connection.Peer, _source, rejected.Error);
+            if (suppressed > 0) _log.QuarantineLinesSuppressed(suppressed, _source, QuarantineLinesPerSecond);
+            _log.Quarantined(batch.FirstSeq + i, batch.Connection.Id, batch.Connection.Peer, _source, rejected.Error);
         }
     }
 }

@@ -100,15 +100,12 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         if (!TryOpen(out var error))
         {
             Become(Outage);
-            _log.Error(error, "Sink {Sink} cannot open its store; {Where}, retrying in {Delay}",
-                _settings.Name, _spool is null ? "holding batches in memory (sources stop reading when their credits run out)" : "spooling batches to disk",
-                _retryDelay);
+            _log.CannotOpen(_settings.Name, error, spooling: _spool is not null, _retryDelay);
             Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, _retryDelay);
         }
         else if (_spool is { IsEmpty: false })
         {
-            _log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new",
-                _settings.Name, _spool.Frames, _spool.Bytes, SpoolDirectory);
+            _log.SpoolFoundAtStart(_settings.Name, _spool.Frames, _spool.Bytes, SpoolDirectory);
             Become(Outage);
             Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, TimeSpan.Zero);
         }
@@ -152,8 +149,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     {
         _spool = new SinkSpool(SpoolDirectory, _settings.MaxSpoolSize);
         if (_spool.DroppedAtOpen > 0)
-            _log.Error("Sink {Sink} dropped {Bytes} damaged bytes at the end of its spool (a record torn by a crash is expected: it was never acknowledged)",
-                _settings.Name, _spool.DroppedAtOpen);
+            _log.SpoolTornAtOpen(_settings.Name, _spool.DroppedAtOpen);
     }
 
     protected override void PostRestart(Exception reason)
@@ -172,7 +168,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Error(e, "Sink {Sink} failed to flush and close", _settings.Name);
+            _log.CloseFailed(_settings.Name, e);
         }
         try
         {
@@ -180,7 +176,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Error(e, "Sink {Sink} failed to close its spool", _settings.Name);
+            _log.SpoolCloseFailed(_settings.Name, e);
         }
         _spool = null;
         // Not ready while stopped: at a drain that is the truth, and a sink its supervisor gave up on stays visible.
@@ -290,10 +286,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private void EnterOutage(ParsedBatch failed, Exception? error)
     {
         Become(Outage);
-        _log.Error(error, "Sink {Sink} failed to write {Frames} frames of connection {ConnectionId}; {Where}, retrying in {Delay}",
-            _settings.Name, failed.Count, failed.Connection.Id,
-            _spool is null ? "holding them in memory (sources stop reading when their credits run out)" : "spooling to disk",
-            _retryDelay);
+        _log.WriteFailed(_settings.Name, error, failed.Count, failed.Connection.Id, spooling: _spool is not null, _retryDelay);
         Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, _retryDelay);
     }
 
@@ -317,7 +310,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         {
             // A spool that cannot take the batch (a full disk) is treated like a full one: the batch waits in memory
             // and its connection stops reading; the append left nothing behind (SinkSpool rolls it back).
-            _log.Error(e, "Sink {Sink} could not spool a batch; holding it in memory", _settings.Name);
+            _log.SpoolAppendFailed(_settings.Name, e);
             return false;
         }
         batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.FirstSeq, batch.Batch.Frames.LastSeq));
@@ -357,7 +350,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
                 // Changed on disk since it was written: no retry can restore it, and waiting for ever would stop the sink.
                 var before = _spool.Frames;
                 AdvanceSpool();
-                _log.Error(e, "Sink {Sink} skipped a damaged spool record: {Frames} frames lost", _settings.Name, before - _spool.Frames);
+                _log.SpoolRecordDamaged(_settings.Name, e, before - _spool.Frames);
                 ReportBacklog();
                 continue;
             }
@@ -402,15 +395,14 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         Become(Writing);
         _retryDelay = MinRetry;
         ReportBacklog();
-        _log.Info("Sink {Sink} is writing again; its backlog is written", _settings.Name);
+        _log.WritingAgain(_settings.Name);
     }
 
     private void AdvanceSpool()
     {
         var wasPending = _spool!.PositionPending;
         if (!_spool.Advance() && !wasPending)
-            _log.Warning("Sink {Sink} could not save its spool position (disk full?); replay goes on and saves it later (a crash meanwhile writes some records twice)",
-                _settings.Name);
+            _log.SpoolPositionPending(_settings.Name);
     }
 
     // A replayed record leaves the spool only once durable in the sink: for a flushing sink, after a flush.
@@ -444,8 +436,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetry.Ticks));
         // Jitter: sinks sharing one database do not all come back at the same instant.
         var delay = _retryDelay * (0.8 + 0.4 * Random.Shared.NextDouble());
-        _log.Warning("Sink {Sink} still cannot write ({Error}); {Backlog} frames waiting; retrying in {Delay}",
-            _settings.Name, error?.Message, Backlog, delay);
+        _log.StillCannotWrite(_settings.Name, error?.Message, Backlog, delay);
         Timers.StartSingleTimer(nameof(RetryTick), RetryTick.Instance, delay);
     }
 
@@ -462,7 +453,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         {
             // The records stay buffered in the sink and are flushed again on the next tick.
             _status.Failed(e.Message);
-            _log.Error(e, "Sink {Sink} failed to flush; retrying on the next flush", _settings.Name);
+            _log.FlushFailed(_settings.Name, e);
         }
 
         if (_spool is null || _awaitingSpoolSync.Count == 0) return;
@@ -474,7 +465,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Error(e, "Sink {Sink} failed to sync its spool; acknowledgements to peers wait for the next flush", _settings.Name);
+            _log.SpoolSyncFailed(_settings.Name, e);
         }
     }
 
@@ -490,12 +481,12 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         {
             _sink!.Probe();
             _status.Healthy();
-            if (!wasWriting) _log.Info("Sink {Sink} can write again", _settings.Name);
+            if (!wasWriting) _log.Reachable(_settings.Name);
         }
         catch (Exception e)
         {
             _status.Unreachable(e.Message);
-            if (wasWriting) _log.Warning("Sink {Sink} cannot reach its store: {Error}", _settings.Name, e.Message);
+            if (wasWriting) _log.Unreachable(_settings.Name, e.Message);
         }
     }
 
@@ -509,8 +500,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         if (_held.Count == 0) return;
         if (_spool is null)
         {
-            _log.Error("Sink {Sink} stopped with {Batches} batches ({Frames} frames) it could not write and has no spool for (set spool-dir): they are lost",
-                _settings.Name, _held.Count, _heldFrames);
+            _log.LostWithoutSpool(_settings.Name, _held.Count, _heldFrames);
             return;
         }
         int spooled = 0, lostBatches = 0;
@@ -533,14 +523,12 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.Error(e, "Sink {Sink} could not sync its spool at stop: the {Batches} batches just spooled may not survive a power cut", _settings.Name, spooled);
+            _log.SpoolSyncFailedAtStop(_settings.Name, e, spooled);
         }
         if (spooled > 0)
-            _log.Warning("Sink {Sink} stopped during an outage: {Batches} batches spooled, {Frames} frames in the spool, written at next start",
-                _settings.Name, spooled, _spool.Frames);
+            _log.SpooledAtStop(_settings.Name, spooled, _spool.Frames);
         if (lostBatches > 0)
-            _log.Error("Sink {Sink} stopped during an outage and could not spool {Batches} batches ({Frames} frames): they are lost",
-                _settings.Name, lostBatches, lostFrames);
+            _log.LostAtStop(_settings.Name, lostBatches, lostFrames);
     }
 
     private long Backlog => _heldFrames + (_spool?.Frames ?? 0);
