@@ -108,7 +108,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
         ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
         ActorKinds.Started(ActorKinds.Connection, Self);
-        _log.Info("Connection {ConnectionId} from {Peer} opened on source {Source}", Info.Id, Info.Peer, Info.Source);
+        _log.Opened(Info.Id, Info.Peer, Info.Source);
         SetIdleTimeout();
         StartHeartbeat();
         if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");
@@ -132,8 +132,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorNetMetrics.ConnectionRestarts.Add(1, _sourceTag);
         ActorKinds.Restarted(ActorKinds.Connection);
         _state.Source.ConnectionRestarted();
-        _log.Warning(reason, "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes",
-            Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
+        _log.Restarted(reason, Info.Id, Info.Peer, Info.Source, _state.LostPartialLength);
         SetIdleTimeout();
         StartHeartbeat();
         // The failed incarnation's read buffer and queued writes went with it (to the GC, not the pool).
@@ -440,7 +439,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             PumpWrites();
             ReportInflight();
         }
-        else _log.Warning("Connection {ConnectionId} on source {Source}: {What} not sent: {Error}", Info.Id, Info.Source, what, error);
+        else _log.NotSent(Info.Id, Info.Source, what, error);
     }
 
     private void PumpWrites()
@@ -485,8 +484,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private void LostOnTheWay(AckGap gap)
     {
-        _log.Error("Connection {ConnectionId} on source {Source}: frames {From}..{To} never reached sink slot {Slot} ({Sink})",
-            Info.Id, Info.Source, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
+        _log.NeverReachedSink(Info.Id, Info.Source, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
         if (!_settings.Ack || _stopping) return;
         DeliverTruncated();
         Stop($"frames {gap.From}..{gap.To} were lost before sink {_settings.AllSinks[gap.Slot]} stored them; the peer resends from its last ACK");
@@ -506,7 +504,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (!_outgoing.TryEnqueue(ack[..(4 + digits)], out var error))
         {
             // Too much is waiting for this peer already; a later commit acknowledges these frames too.
-            _log.Warning("Connection {ConnectionId} on source {Source}: ACK {Seq} not sent: {Error}", Info.Id, Info.Source, committed, error);
+            _log.AckNotSent(Info.Id, Info.Source, committed, error);
             return;
         }
         _state.Ledger.AckWritten(committed);
@@ -591,8 +589,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         if (_stopping) return;
         _stopping = true;
-        _log.Info("Connection {ConnectionId} from {Peer} on source {Source} closed: {Reason} ({Frames} frames)",
-            Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
+        _log.Closed(Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
         Context.Parent.Tell(new ConnectionProtocol.ConnectionClosed(Info.Id, reason));
         Context.Stop(Self);
     }

@@ -87,7 +87,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             return;
         }
         _status.SetState(SourceStates.Listening);
-        _log.Info("Source {Source} listening on {Endpoint}", _settings.Name, _listenSocket.LocalEndPoint);
+        _log.Listening(_settings.Name, _listenSocket.LocalEndPoint);
         // After a restart the previous incarnation's accept may still be outstanding: its outcome comes to this one.
         if (!_state.AcceptPending) BeginAccept();
     }
@@ -176,8 +176,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             default:
                 ActorNetMetrics.AcceptFailures.Add(1, _sourceTag, ActorNetMetrics.Reason("fatal"));
                 _status.SetState(SourceStates.Stopped, $"stopped accepting: {error}: {cause.Message}");
-                _log.Error("Source {Source} stopped accepting for good ({Error}: {Message}): its {Connections} connections carry on; restart ActorNet to listen again",
-                    _settings.Name, error, cause.Message, _state.Connections);
+                _log.AcceptStoppedForGood(_settings.Name, error, cause.Message, _state.Connections);
                 Become(NotAccepting);
                 break;
         }
@@ -207,8 +206,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         var reason = error == SocketError.TooManyOpenSockets ? "fd-limit" : "socket-error";
         ActorNetMetrics.AcceptFailures.Add(1, _sourceTag, ActorNetMetrics.Reason(reason));
         // Without the exception: formatting a stack trace loads an assembly, which takes a descriptor there is none of.
-        _log.Warning("Source {Source} could not accept a connection ({Error}: {Message}); paused until a connection closes or 1s passes",
-            _settings.Name, error, cause.Message);
+        _log.AcceptPaused(_settings.Name, error, cause.Message);
         Timers.StartSingleTimer(nameof(RetryAccept), RetryAccept.Instance, TimeSpan.FromSeconds(1));
         Become(Paused);
     }
@@ -271,7 +269,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private void ReplyIfDrained()
     {
         if (!_state.TryFinishDrain()) return;
-        _log.Info("Source {Source} drained", _settings.Name);
+        _log.SourceDrained(_settings.Name);
         _state.DrainRequester!.Tell(ConnectionProtocol.Drained.Instance);
     }
 
@@ -300,7 +298,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         if (DateTime.UtcNow - _lastRejectionLog > TimeSpan.FromSeconds(1))
         {
             _lastRejectionLog = DateTime.UtcNow;
-            _log.Warning("Source {Source} refused {Peer}: {Reason}", _settings.Name, ConnectionActor.PeerOf(socket), why);
+            _log.Refused(_settings.Name, ConnectionActor.PeerOf(socket), why);
         }
         socket.Dispose();
     }

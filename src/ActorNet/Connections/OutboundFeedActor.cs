@@ -193,7 +193,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
 
     private void ReplyDrained()
     {
-        _log.Info("Source {Source} drained", _settings.Name);
+        _log.SourceDrained(_settings.Name);
         _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
     }
 
@@ -203,7 +203,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         _connecting?.Dispose();
         Become(Connecting);
         _status.SetState(SourceStates.Connecting);
-        _log.Info("Source {Source} connecting to {Host}:{Port} (attempt {Attempt})", _settings.Name, _settings.Host, _settings.Port, _failures + 1);
+        _log.FeedConnecting(_settings.Name, _settings.Host, _settings.Port, _failures + 1);
         _connecting = new CancellationTokenSource(_settings.ConnectTimeout);
         _ = ConnectAsync(_settings.Host, _settings.Port, _settings.ConnectTimeout, _attempt, _connecting.Token, Self);
     }
@@ -252,7 +252,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
             return;
         }
         _status.SetState(SourceStates.Connected);
-        _log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", _settings.Name, info.Peer, info.Id);
+        _log.FeedConnected(_settings.Name, info.Peer, info.Id);
         Become(ConnectedPhase);
     }
 
@@ -262,8 +262,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         if (_backoff.GivesUp(_failures))
         {
             _status.SetState(SourceStates.GaveUp, reason);
-            _log.Error("Source {Source} gives up on {Host}:{Port} after {Failures} failures in a row (reconnect.max-attempts): {Reason}",
-                _settings.Name, _settings.Host, _settings.Port, _failures, reason);
+            _log.FeedGaveUp(_settings.Name, _settings.Host, _settings.Port, _failures, reason);
             Become(Common);
             return;
         }
@@ -271,8 +270,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         ActorNetMetrics.Reconnects.Add(1, _sourceTag);
         _status.Reconnecting();
         _status.SetState(SourceStates.BackingOff, reason, DateTime.UtcNow + delay);
-        _log.Warning("Source {Source}: {Reason}; reconnecting to {Host}:{Port} in {Delay} (failure {Failures} in a row)",
-            _settings.Name, reason, _settings.Host, _settings.Port, delay, _failures);
+        _log.FeedBackingOff(_settings.Name, reason, _settings.Host, _settings.Port, delay, _failures);
         Become(BackingOff);
         Timers.StartSingleTimer(RetryTimerKey, RetryNow.Instance, delay);
     }

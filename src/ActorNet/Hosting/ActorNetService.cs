@@ -180,15 +180,8 @@ public sealed class ActorNetService
                 $"and {plan.OpenNow} are open; expected a limit of at least {plan.OpenNow + plan.Reserve + plan.Feeds + 1} " +
                 "(LimitNOFILE= in a systemd unit, ulimit -n, docker --ulimit nofile=) or a smaller fd-reserve"]);
         }
-        if (limit.Raised) system.Log.Info("Raised the file descriptor limit (RLIMIT_NOFILE) to its hard limit {Limit}", limit.Limit);
-        if (plan.Capped)
-        {
-            system.Log.Warning(
-                "File descriptor limit {Limit} (RLIMIT_NOFILE) cannot hold max-connections {MaxConnections}: " +
-                "{Open} are open and actornet.fd-reserve keeps {Reserve} free, so at most {Cap} peers are served at once across all " +
-                "sources and the rest are refused (reason fd-limit); a limit of {Needed} would hold them all",
-                plan.Limit, plan.MaxConnections, plan.OpenNow, plan.Reserve, plan.Cap, plan.Needed);
-        }
+        if (limit.Raised) system.Log.DescriptorLimitRaised(limit.Limit);
+        if (plan.Capped) system.Log.DescriptorsCapPeers(plan.Limit, plan.MaxConnections, plan.OpenNow, plan.Reserve, plan.Cap, plan.Needed);
         return new DescriptorBudget(plan.Cap);
     }
 
