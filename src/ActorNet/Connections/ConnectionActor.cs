@@ -44,7 +44,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state = state;
         _settings = settings;
         _parser = parser;
-        _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit);
+        _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit,
+            settings.MinReadBufferSize);
         _outgoing = new OutgoingFrames(settings.Framing.CreateEncoder(), (settings.Framing as DelimiterFramingSettings)?.Delimiter,
             limit: 4 * settings.ReadBufferSize);
         _sourceTag = ActorNetMetrics.Source(settings.Name);
@@ -359,7 +360,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         if (_stopping || _waitingForRestartBackoff || _state.Transport.ReadPending || _state.Transport.IsDisposed) return;
         if (_state.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
-            || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes))
+            || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes, _cutter.ReadSize))
         {
             // Held back by its own limits: its place in the process budget's queue would block the connections behind it.
             _state.Budget.Leave(_state.Waiter);
@@ -387,13 +388,14 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// Reserves in the process budget what the next read may add to what this connection holds: the buffer it rents
-    /// (none when the partial frame's buffer has room) plus the buffer the partial frame after it moves to. The
+    /// (none when the partial frame's buffer has room) plus the buffer the partial frame after it moves to (both of
+    /// the cutter's current read size, which the read's outcome only changes afterwards). The
     /// reservation stands until the read is handled (<see cref="ConnectionState.ReadFloor"/>), then what is really
     /// held replaces it. False: paused, queued; <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.
     /// </summary>
     private bool ReserveRead()
     {
-        var reserve = (long)_cutter.NextRentBytes + _state.Bytes.ReadBuffer;
+        var reserve = (long)_cutter.NextRentBytes + _cutter.ReadSize;
         if (!_state.Budget.TryReserve(_state.Waiter, reserve, firstRead: _state.Charged == 0)) return false;
         _state.Charged += reserve;
         _state.InMotion += reserve;
