@@ -81,8 +81,15 @@ internal sealed class FrameCutter : IDisposable
     /// </summary>
     public int NextRentBytes =>
         _buffer is null ? _sizes.Size
-        : _buffer.Length - _filled < _sizes.Size / 2 ? Rounded(_filled + _sizes.Size)
+        : _buffer.Length - _filled < _sizes.Size / 2 ? Rounded(PartialBufferLength(_sizes.Size))
         : 0;
+
+    /// <summary>
+    /// The buffer a partial frame of <see cref="PartialLength"/> bytes goes to, leaving room for at least half a read:
+    /// one of the read size while the partial fits in half of it (buffers recycle in one pool bucket), the partial plus
+    /// a read otherwise. At most read-buffer-size while the partial is at most half of it, whatever the read size.
+    /// </summary>
+    private int PartialBufferLength(int size) => _filled <= size / 2 ? size : _filled + size;
 
     private static int Rounded(int length) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)length);
 
@@ -96,7 +103,7 @@ internal sealed class FrameCutter : IDisposable
         }
         else if (_buffer.Length - _filled < size / 2)
         {
-            var larger = BatchBuffers.Bytes.Rent(_filled + size);
+            var larger = BatchBuffers.Bytes.Rent(PartialBufferLength(size));
             _buffer.AsSpan(0, _filled).CopyTo(larger);
             BatchBuffers.Bytes.Return(_buffer);
             _buffer = larger;
@@ -203,8 +210,7 @@ internal sealed class FrameCutter : IDisposable
         _filled = total - consumed;
         if (_filled > 0)
         {
-            // Same size as a fresh read buffer while the partial is small (the usual case), so buffers recycle in one pool bucket.
-            _buffer = BatchBuffers.Bytes.Rent(_filled <= size / 2 ? size : _filled + size);
+            _buffer = BatchBuffers.Bytes.Rent(PartialBufferLength(size));
             readBuffer.AsSpan(consumed, _filled).CopyTo(_buffer);
         }
         if (firstFrameStart >= 0) return BuildBatch(info, ref nextSeq, receivedAt, readBuffer, pooled: true);

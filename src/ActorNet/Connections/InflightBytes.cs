@@ -48,14 +48,19 @@ internal sealed class InflightBytes
     /// acknowledgement or write completion would ever come to resume reading, and a frame longer than the limit
     /// must still be read to its end.
     /// </summary>
-    public bool MayRead(int partialBuffer, long queuedWrites) => MayRead(partialBuffer, queuedWrites, _readBuffer);
+    public bool MayRead(int partialBuffer, long queuedWrites) =>
+        MayRead(partialBuffer, queuedWrites, partialBuffer == 0 ? _readBuffer : 0);
 
-    /// <summary>As <see cref="MayRead(int, long)"/> for a read that rents <paramref name="readBuffer"/> bytes when no partial frame's buffer is held (its adaptive size).</summary>
-    public bool MayRead(int partialBuffer, long queuedWrites, int readBuffer)
+    /// <summary>
+    /// As <see cref="MayRead(int, long)"/> for a read that rents <paramref name="nextRent"/> bytes
+    /// (<see cref="FrameCutter.NextRentBytes"/>: its adaptive read size, a larger buffer for the partial frame when
+    /// the read size grew past the room left, or 0). The partial frame's old buffer still counts: it is returned only
+    /// once the new one is rented.
+    /// </summary>
+    public bool MayRead(int partialBuffer, long queuedWrites, int nextRent)
     {
         if (Pinned == 0 && queuedWrites == 0) return true;
-        var rented = partialBuffer == 0 ? readBuffer : 0;
-        return Held(partialBuffer, queuedWrites) + rented <= Limit;
+        return Held(partialBuffer, queuedWrites) + nextRent <= Limit;
     }
 
     /// <summary>After an acknowledgement, whether a paused connection may read again: below half the limit (hysteresis, as for frames), or once nothing is pinned.</summary>
