@@ -299,6 +299,7 @@ public sealed record ActorNetSettings(
                 restart.RequiredDuration("within", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
                 restart.RequiredDuration("backoff", TimeSpan.Zero, TimeSpan.FromMinutes(10))))
         {
+            MinReadBufferSize = s.Size("min-read-buffer-size", 64, 16 * 1024 * 1024),
             ConnectTimeout = s.RequiredDuration("connect-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
             Reconnect = ReadReconnect(s.Section("reconnect", "{ min-backoff = 200ms, max-backoff = 30s }")),
             Heartbeat = ReadHeartbeat(s.Section("heartbeat", "{ interval = 10s, payload = \"PING\\n\" }")),
@@ -311,6 +312,9 @@ public sealed record ActorNetSettings(
         if (s.Valid("max-inflight-bytes", "read-buffer-size") && source.ReadBufferSize > source.MaxInflightBytes)
             s.Error("max-inflight-bytes", s.Text("max-inflight-bytes", "")!,
                 $"at least read-buffer-size ({source.ReadBufferSize} bytes): a connection holds a whole read buffer per unacknowledged read");
+        if (s.Valid("min-read-buffer-size", "read-buffer-size") && source.MinReadBufferSize > source.ReadBufferSize)
+            s.Error("min-read-buffer-size", s.Text("min-read-buffer-size", "")!,
+                $"at most read-buffer-size ({source.ReadBufferSize} bytes): reads adapt between the two");
         var ack = s.Section("ack", "{ enabled = on }");
         source = source with
         {

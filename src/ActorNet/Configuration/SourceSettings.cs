@@ -44,6 +44,12 @@ public sealed record SourceSettings(
 {
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// min-read-buffer-size: the smallest read buffer; reads adapt between it and <see cref="ReadBufferSize"/>.
+    /// 0 (as built in code without it): fixed at read-buffer-size.
+    /// </summary>
+    public int MinReadBufferSize { get; init; }
+
     public ReconnectSettings Reconnect { get; init; } =
         new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, TimeSpan.FromSeconds(60), null);
 

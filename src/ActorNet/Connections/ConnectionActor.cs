@@ -44,7 +44,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state = state;
         _settings = settings;
         _parser = parser;
-        _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit);
+        _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit,
+            settings.MinReadBufferSize);
         _outgoing = new OutgoingFrames(settings.Framing.CreateEncoder(), (settings.Framing as DelimiterFramingSettings)?.Delimiter,
             limit: 4 * settings.ReadBufferSize);
         _sourceTag = ActorNetMetrics.Source(settings.Name);
@@ -358,7 +359,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         if (_stopping || _waitingForRestartBackoff || _state.Transport.ReadPending || _state.Transport.IsDisposed) return;
         if (_state.Ledger.Inflight >= _settings.MaxInflightFrames || _outgoing.IsOverLimit
-            || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes))
+            || !_state.Bytes.MayRead(_cutter.BufferBytes, _outgoing.HeldBytes, _cutter.NextRentBytes))
         {
             // Held back by its own limits: its place in the process budget's queue would block the connections behind it.
             _state.Budget.Leave(_state.Waiter);
@@ -386,7 +387,10 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// Reserves in the process budget what the next read may add to what this connection holds: the buffer it rents
-    /// (none when the partial frame's buffer has room) plus the buffer the partial frame after it moves to. The
+    /// (none when the partial frame's buffer has room; its adaptive read size otherwise) plus the buffer the partial
+    /// frame after it moves to, or the right-sized copy of its frames. That one is counted at read-buffer-size, not at
+    /// the adaptive size: a partial frame longer than half the adaptive size moves to a buffer of its length plus that
+    /// size, which only read-buffer-size bounds (up to frames of half of it, as before reads adapted). The
     /// reservation stands until the read is handled (<see cref="ConnectionState.ReadFloor"/>), then what is really
     /// held replaces it. False: paused, queued; <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.
     /// </summary>

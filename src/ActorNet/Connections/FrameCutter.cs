@@ -6,20 +6,28 @@ namespace ActorNet.Connections;
 
 /// <summary>
 /// Turns the bytes of socket reads into <see cref="FrameBatch"/>es: owns the read buffer and the partial
-/// frame at its front and runs the decoder. When a read completes frames, the read buffer itself becomes the
-/// batch's buffer (no copy; nobody writes to it again) and only the partial frame at its end is copied to a
-/// fresh pooled buffer for the next read. No actor inside: the connection actor is a thin shell around this.
+/// frame at its front and runs the decoder. When a read completes frames that fill much of the read buffer, the
+/// read buffer itself becomes the batch's buffer (no copy; nobody writes to it again) and only the partial frame
+/// at its end is copied to a fresh pooled buffer for the next read. When they fill little of it (a small line in a
+/// large buffer), they are copied to a right-sized pooled buffer instead and the read buffer stays here, so that a
+/// batch never pins more than about four times its bytes (see <see cref="CopyLimit"/>). No actor inside: the
+/// connection actor is a thin shell around this.
 ///
-/// A buffer is rented only when data is waiting, so an idle peer holds no buffer at all.
+/// Read buffers are sized by a <see cref="ReadSizePolicy"/>: small for a peer whose reads are small, up to
+/// read-buffer-size while reads fill them. A buffer is rented only when data is waiting, so an idle peer holds no
+/// buffer at all.
 /// </summary>
 internal sealed class FrameCutter : IDisposable
 {
     private readonly IFrameDecoder _decoder;
-    private readonly int _readBufferSize;
     private readonly int _rawLimit;
     private readonly bool _asciiSeparated;
+    private ReadSizePolicy _sizes;
     private byte[]? _buffer;
     private int _filled;
+
+    // The room the last PrepareReceive offered: a read that fills it asks for a larger buffer next time.
+    private int _offered;
 
     // Entries of the read being cut: a pooled array that the batch takes over.
     private FrameSpan[]? _slices;
@@ -34,13 +42,26 @@ internal sealed class FrameCutter : IDisposable
     // Bytes lost in a restart while the decoder has not yet found the next boundary; 0 once it has.
     private long _lostBeforeBoundary;
 
-    public FrameCutter(IFrameDecoder decoder, int readBufferSize, int rawLimit)
+    /// <param name="readBufferSize">read-buffer-size: the largest read buffer rented for a read (a partial frame
+    /// longer than half of it gets a larger one).</param>
+    /// <param name="minReadBufferSize">min-read-buffer-size: the smallest; 0 or read-buffer-size for a fixed size.</param>
+    public FrameCutter(IFrameDecoder decoder, int readBufferSize, int rawLimit, int minReadBufferSize = 0)
     {
         _decoder = decoder;
-        _readBufferSize = readBufferSize;
+        _sizes = new ReadSizePolicy(minReadBufferSize > 0 ? minReadBufferSize : readBufferSize, readBufferSize);
         _rawLimit = rawLimit;
         _asciiSeparated = decoder.SeparatesWithAscii;
     }
+
+    /// <summary>
+    /// Frames that use at most this many bytes, and at most a quarter of their read buffer, are copied to a
+    /// right-sized buffer rather than pinning the read buffer: a memcpy of up to 16 KiB costs less than the read
+    /// that brought it, while reads that fill their buffer (streaming) stay zero-copy.
+    /// </summary>
+    public const int CopyLimit = 16 * 1024;
+
+    /// <summary>The size of the next fresh read buffer (as rented: a power of two), as learnt from the last reads.</summary>
+    public int ReadSize => _sizes.Size;
 
     /// <summary>Bytes of an incomplete frame waiting for more data.</summary>
     public int PartialLength => _filled;
@@ -59,27 +80,36 @@ internal sealed class FrameCutter : IDisposable
     /// power of two).
     /// </summary>
     public int NextRentBytes =>
-        _buffer is null ? Rounded(_readBufferSize)
-        : _buffer.Length - _filled < _readBufferSize / 2 ? Rounded(_filled + _readBufferSize)
+        _buffer is null ? _sizes.Size
+        : _buffer.Length - _filled < _sizes.Size / 2 ? Rounded(PartialBufferLength(_sizes.Size))
         : 0;
+
+    /// <summary>
+    /// The buffer a partial frame of <see cref="PartialLength"/> bytes goes to, leaving room for at least half a read:
+    /// one of the read size while the partial fits in half of it (buffers recycle in one pool bucket), the partial plus
+    /// a read otherwise. At most read-buffer-size while the partial is at most half of it, whatever the read size.
+    /// </summary>
+    private int PartialBufferLength(int size) => _filled <= size / 2 ? size : _filled + size;
 
     private static int Rounded(int length) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)length);
 
-    /// <summary>Where the next receive should write: after the partial frame, with room for a full read.</summary>
+    /// <summary>Where the next receive should write: after the partial frame, with room for at least half a read of <see cref="ReadSize"/>.</summary>
     public (byte[] Buffer, int Offset, int Count) PrepareReceive()
     {
+        var size = _sizes.Size;
         if (_buffer is null)
         {
-            _buffer = BatchBuffers.Bytes.Rent(_readBufferSize);
+            _buffer = BatchBuffers.Bytes.Rent(size);
         }
-        else if (_buffer.Length - _filled < _readBufferSize / 2)
+        else if (_buffer.Length - _filled < size / 2)
         {
-            var larger = BatchBuffers.Bytes.Rent(_filled + _readBufferSize);
+            var larger = BatchBuffers.Bytes.Rent(PartialBufferLength(size));
             _buffer.AsSpan(0, _filled).CopyTo(larger);
             BatchBuffers.Bytes.Return(_buffer);
             _buffer = larger;
         }
-        return (_buffer, _filled, _buffer.Length - _filled);
+        _offered = _buffer.Length - _filled;
+        return (_buffer, _filled, _offered);
     }
 
     /// <summary>
@@ -90,6 +120,15 @@ internal sealed class FrameCutter : IDisposable
     /// cannot continue.
     /// </summary>
     public FrameBatch? Cut(byte[] buffer, int offset, int count, ConnectionInfo info, ref long nextSeq, DateTime receivedAt,
+        out bool fatal)
+    {
+        // Learnt after cutting: the buffers this read moves its partial frame to are the size its reservation assumed.
+        var batch = CutRead(buffer, offset, count, info, ref nextSeq, receivedAt, out fatal);
+        _sizes.Record(count, _offered);
+        return batch;
+    }
+
+    private FrameBatch? CutRead(byte[] buffer, int offset, int count, ConnectionInfo info, ref long nextSeq, DateTime receivedAt,
         out bool fatal)
     {
         if (!ReferenceEquals(buffer, _buffer) || offset != _filled)
@@ -156,19 +195,44 @@ internal sealed class FrameCutter : IDisposable
             return null;
         }
 
+        if (firstFrameStart >= 0 && _rejections is null && TryCopyFrames(bytes, firstFrameStart, consumed) is { } small)
+        {
+            // The frames moved out; the read buffer stays with the partial frame at its front, or goes back to the pool.
+            KeepPartial(consumed, total);
+            if (_filled == 0) ReleaseBuffer();
+            return BuildBatch(info, ref nextSeq, receivedAt, small, pooled: true);
+        }
+
         // The batch takes the read buffer; the partial frame after its last frame moves to a new one.
         var readBuffer = _buffer!;
+        var size = _sizes.Size;
         _buffer = null;
         _filled = total - consumed;
         if (_filled > 0)
         {
-            // Same size as a fresh read buffer while the partial is small (the usual case), so buffers recycle in one pool bucket.
-            _buffer = BatchBuffers.Bytes.Rent(_filled <= _readBufferSize / 2 ? _readBufferSize : _filled + _readBufferSize);
+            _buffer = BatchBuffers.Bytes.Rent(PartialBufferLength(size));
             readBuffer.AsSpan(consumed, _filled).CopyTo(_buffer);
         }
         if (firstFrameStart >= 0) return BuildBatch(info, ref nextSeq, receivedAt, readBuffer, pooled: true);
         BatchBuffers.Bytes.Return(readBuffer);
         return BuildBatch(info, ref nextSeq, receivedAt, [], pooled: false);
+    }
+
+    /// <summary>
+    /// Copies the frames in [<paramref name="start"/>, <paramref name="end"/>) of the read buffer to a right-sized
+    /// pooled buffer and rebases their offsets, when they use little of the read buffer; null when they stay where
+    /// they are. The copy is never larger than <see cref="ReadSize"/>, the buffer the read's reservation allowed for
+    /// the partial frame's move (which the copy saves), so the budgets stay exact.
+    /// </summary>
+    private byte[]? TryCopyFrames(byte[] readBuffer, int start, int end)
+    {
+        var used = end - start;
+        if (used > CopyLimit || Rounded(used) > Math.Min(_sizes.Size, readBuffer.Length / 4)) return null;
+        var small = BatchBuffers.Bytes.Rent(used);
+        readBuffer.AsSpan(start, used).CopyTo(small);
+        var slices = _slices.AsSpan(0, _count);
+        for (var i = 0; i < slices.Length; i++) slices[i] = slices[i] with { Offset = slices[i].Offset - start };
+        return small;
     }
 
     /// <summary>The peer closed (or we stop) inside a frame: the bytes held become a truncated rejection.</summary>
@@ -335,7 +399,15 @@ internal sealed class FrameCutter : IDisposable
 
         var slices = _slices!;
         _slices = null;
-        if (!pooled)
+        if (pooled && Rounded(Math.Max(_count, 1)) <= slices.Length / 4)
+        {
+            // A few frames: a right-sized slice array, so a small batch does not pin the 256-entry scratch array.
+            var fitted = BatchBuffers.Slices.Rent(_count);
+            slices.AsSpan(0, _count).CopyTo(fitted);
+            BatchBuffers.Slices.Return(slices);
+            slices = fitted;
+        }
+        else if (!pooled)
         {
             // Nothing but rejections (their bytes live in the rejections): no pooled buffer to hand back later.
             var copy = slices.AsSpan(0, _count).ToArray();

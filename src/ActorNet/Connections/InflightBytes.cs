@@ -9,8 +9,9 @@ namespace ActorNet.Connections;
 /// (<see cref="Pinned"/>), the buffer holding the partial frame, and the buffers of queued writes.
 ///
 /// A read is started only when everything held plus the read buffer it rents fits in the limit. A read pins
-/// its buffer and leaves the partial frame in a new one, so a connection holds at most the limit plus that
-/// one buffer: <c>max-inflight-bytes + read-buffer-size</c> while frames are at most half a read buffer long
+/// its buffer (or a smaller copy of its frames) and leaves the partial frame in a new one of the same size, so a
+/// connection holds at most the limit plus that one buffer: <c>max-inflight-bytes + read-buffer-size</c> (read
+/// buffers adapt, <see cref="ReadSizePolicy"/>, and are never larger) while frames are at most half a read buffer long
 /// (longer frames: plus the frame, see <see cref="FrameCutter.PrepareReceive"/>; echo: plus the echo of one
 /// read). Settings refuse a read buffer larger than the limit, so a read always fits once nothing is pinned.
 /// Pure and allocation-free; lives in <see cref="ConnectionState"/>, since unacknowledged batches outlive restarts.
@@ -29,7 +30,7 @@ internal sealed class InflightBytes
 
     public long Limit { get; }
 
-    /// <summary>read-buffer-size as rented.</summary>
+    /// <summary>read-buffer-size as rented: the largest read buffer.</summary>
     public int ReadBuffer => _readBuffer;
 
     /// <summary>Bytes of the buffers of batches sent and not yet acknowledged by every sink.</summary>
@@ -47,11 +48,19 @@ internal sealed class InflightBytes
     /// acknowledgement or write completion would ever come to resume reading, and a frame longer than the limit
     /// must still be read to its end.
     /// </summary>
-    public bool MayRead(int partialBuffer, long queuedWrites)
+    public bool MayRead(int partialBuffer, long queuedWrites) =>
+        MayRead(partialBuffer, queuedWrites, partialBuffer == 0 ? _readBuffer : 0);
+
+    /// <summary>
+    /// As <see cref="MayRead(int, long)"/> for a read that rents <paramref name="nextRent"/> bytes
+    /// (<see cref="FrameCutter.NextRentBytes"/>: its adaptive read size, a larger buffer for the partial frame when
+    /// the read size grew past the room left, or 0). The partial frame's old buffer still counts: it is returned only
+    /// once the new one is rented.
+    /// </summary>
+    public bool MayRead(int partialBuffer, long queuedWrites, int nextRent)
     {
         if (Pinned == 0 && queuedWrites == 0) return true;
-        var rented = partialBuffer == 0 ? _readBuffer : 0;
-        return Held(partialBuffer, queuedWrites) + rented <= Limit;
+        return Held(partialBuffer, queuedWrites) + nextRent <= Limit;
     }
 
     /// <summary>After an acknowledgement, whether a paused connection may read again: below half the limit (hysteresis, as for frames), or once nothing is pinned.</summary>

@@ -24,8 +24,9 @@ public sealed class FrameCutterSpec
             from delimiter in Gen.Elements(Delimiters)
             from lines in Gen.ListOf(Line(delimiter, maxLength: 40))
             from readBufferSize in Gen.Elements(16, 64, 4096)
+            from minReadBufferSize in Gen.Elements(0, 16, 64)
             from chunks in Gen.NonEmptyListOf(Gen.Choose(1, 50))
-            select new Scenario(delimiter, [.. lines], readBufferSize, [.. chunks], MaxFrameLength: 64, RawLimit: 4096);
+            select new Scenario(delimiter, [.. lines], readBufferSize, [.. chunks], MaxFrameLength: 64, RawLimit: 4096, minReadBufferSize);
 
         return Prop.ForAll(scenarios.ToArbitrary(), scenario =>
         {
@@ -86,8 +87,9 @@ public sealed class FrameCutterSpec
         var scenarios =
             from payloads in Gen.ListOf(Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf().Where(p => p.Length <= 40))
             from readBufferSize in Gen.Elements(16, 64, 4096)
+            from minReadBufferSize in Gen.Elements(0, 16, 64)
             from chunks in Gen.NonEmptyListOf(Gen.Choose(1, 50))
-            select new Scenario([], [.. payloads], readBufferSize, [.. chunks], MaxFrameLength: 64, RawLimit: 4096);
+            select new Scenario([], [.. payloads], readBufferSize, [.. chunks], MaxFrameLength: 64, RawLimit: 4096, minReadBufferSize);
 
         return Prop.ForAll(scenarios.ToArbitrary(), scenario =>
         {
@@ -589,6 +591,102 @@ public sealed class FrameCutterSpec
         }
     }
 
+    // ---- adaptive read sizes and right-sized batches ----
+
+    [Property(MaxTest = 200)]
+    public Property With_adaptive_read_sizes_any_chunking_of_length_field_frames_gives_every_payload_once_in_order_in_right_sized_buffers()
+    {
+        var scenarios =
+            from payloads in Gen.ListOf(Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf().Where(p => p.Length <= 300))
+            from readBufferSize in Gen.Elements(1024, 4096, 64 * 1024)
+            from minReadBufferSize in Gen.Elements(64, 512, 1024)
+            from chunks in Gen.NonEmptyListOf(Gen.OneOf(Gen.Choose(1, 300), Gen.Choose(1, 70_000)))
+            select new Scenario([], [.. payloads], readBufferSize, [.. chunks], MaxFrameLength: 300, RawLimit: 4096, minReadBufferSize);
+
+        return Prop.ForAll(scenarios.ToArbitrary(), scenario =>
+        {
+            var decoder = new LengthFieldFrameDecoder(0, 2, bigEndian: true, 0, 2, scenario.MaxFrameLength);
+            using var cutter = scenario.Cutter(decoder);
+            var peer = new Peer(cutter);
+
+            peer.Send(LengthPrefixed(scenario.Lines), scenario.Chunks);
+            peer.Close();
+
+            AssertFrames(scenario.Lines, peer);
+            foreach (var (held, used) in peer.Buffers)
+            {
+                // Either a right-sized copy (at most twice its bytes, as rented) or a read buffer its frames use a good part of.
+                Assert.True(held <= Math.Max(16, 2 * used) || used > held / 4,
+                    $"a batch of {used} bytes holds {held}");
+                Assert.InRange(cutter.ReadSize, Math.Min(scenario.MinReadBufferSize, scenario.ReadBufferSize), scenario.ReadBufferSize);
+            }
+        });
+    }
+
+    [Fact]
+    public void One_small_line_in_a_large_read_buffer_is_copied_to_a_buffer_of_its_size()
+    {
+        using var cutter = new FrameCutter(Newline(), 64 * 1024, 4096, minReadBufferSize: 64 * 1024);
+        var peer = new Peer(cutter);
+
+        peer.Read("a line of about thirty bytes\n"u8);
+
+        Assert.Equal((32, 28), Assert.Single(peer.Buffers)); // 29 bytes with the newline, in 32
+        Assert.False(cutter.HoldsBuffer);
+    }
+
+    [Fact]
+    public void A_small_read_that_ends_inside_a_frame_keeps_the_partial_frame_in_its_read_buffer()
+    {
+        using var cutter = new FrameCutter(Newline(), 64 * 1024, 4096, minReadBufferSize: 64 * 1024);
+        var peer = new Peer(cutter);
+
+        peer.Read("one\ntw"u8);
+        Assert.Equal(64 * 1024, cutter.BufferBytes);
+        Assert.Equal(2, cutter.PartialLength);
+        peer.Read("o\n"u8);
+
+        AssertFrames(["one"u8.ToArray(), "two"u8.ToArray()], peer);
+        Assert.All(peer.Buffers, b => Assert.Equal(16, b.Held));
+    }
+
+    [Fact]
+    public void A_read_that_fills_its_buffer_hands_the_buffer_itself_to_the_batch()
+    {
+        using var cutter = new FrameCutter(Newline(), 4096, 4096, minReadBufferSize: 4096);
+        var peer = new Peer(cutter);
+        var lines = Enumerable.Range(0, 4096 / 8).Select(i => Encoding.ASCII.GetBytes($"{i:D7}")).ToArray();
+
+        peer.Read(lines.SelectMany(l => l.Append((byte)'\n')).ToArray());
+
+        Assert.Equal((4096, 4095), Assert.Single(peer.Buffers)); // all but the last newline
+        AssertFrames(lines, peer);
+    }
+
+    [Fact]
+    public void A_streaming_peer_reads_up_to_read_buffer_size_and_a_quiet_one_back_down_to_the_minimum()
+    {
+        using var cutter = new FrameCutter(Newline(), 64 * 1024, 4096, minReadBufferSize: 1024);
+        var peer = new Peer(cutter);
+        Assert.Equal(1024, cutter.ReadSize);
+        var stream = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 40_000).Select(i => $"{i:D9}\n")));
+
+        var offered = new List<int>();
+        var position = 0;
+        while (position < stream.Length)
+        {
+            offered.Add(cutter.PrepareReceive().Count);
+            position += peer.Read(stream.AsSpan(position));
+        }
+        Assert.Equal(64 * 1024, cutter.ReadSize);
+        Assert.True(offered.Max() >= 60 * 1024, $"largest room offered {offered.Max()}");
+        Assert.True(offered.Count(o => o < 32 * 1024) <= 7, $"{offered.Count(o => o < 32 * 1024)} small reads before reaching the maximum");
+
+        for (var i = 0; i < 20; i++) peer.Read("ping\n"u8);
+        Assert.Equal(1024, cutter.ReadSize);
+        Assert.All(peer.Buffers.TakeLast(20), b => Assert.Equal(16, b.Held));
+    }
+
     // ---- helpers ----
 
     private static DelimiterFrameDecoder Newline() => new("\n"u8.ToArray(), 1024);
@@ -613,14 +711,15 @@ public sealed class FrameCutterSpec
         }
     }
 
-    private sealed record Scenario(byte[] Delimiter, byte[][] Lines, int ReadBufferSize, int[] Chunks, int MaxFrameLength, int RawLimit)
+    private sealed record Scenario(byte[] Delimiter, byte[][] Lines, int ReadBufferSize, int[] Chunks, int MaxFrameLength, int RawLimit,
+        int MinReadBufferSize = 0)
     {
         public byte[] Stream => Lines.SelectMany(l => l.Concat(Delimiter)).ToArray();
 
-        public FrameCutter Cutter(IFrameDecoder decoder) => new(decoder, ReadBufferSize, RawLimit);
+        public FrameCutter Cutter(IFrameDecoder decoder) => new(decoder, ReadBufferSize, RawLimit, MinReadBufferSize);
 
         public override string ToString() =>
-            $"delimiter {Show(Delimiter)}, read buffer {ReadBufferSize}, max {MaxFrameLength}, raw limit {RawLimit}, " +
+            $"delimiter {Show(Delimiter)}, read buffer {MinReadBufferSize}..{ReadBufferSize}, max {MaxFrameLength}, raw limit {RawLimit}, " +
             $"chunks [{string.Join(",", Chunks)}], lines [{string.Join(", ", Lines.Select(Show))}]";
 
         private static string Show(byte[] bytes) =>
@@ -642,6 +741,9 @@ public sealed class FrameCutterSpec
 
         public List<Entry> Entries { get; } = [];
         public int Batches { get; private set; }
+
+        /// <summary>Per batch: the length of its buffer, and the bytes from its first frame to the end of its last.</summary>
+        public List<(int Held, int Used)> Buffers { get; } = [];
         public bool Fatal { get; private set; }
         public long NextSeq => _nextSeq;
 
@@ -686,6 +788,14 @@ public sealed class FrameCutterSpec
             Assert.True(batch.Count > 0);
             Assert.Equal(Entries.Count == 0 ? _firstSeq : Entries[^1].Seq + 1, batch.FirstSeq);
             Assert.Equal(batch.FirstSeq + batch.Count, _nextSeq);
+            if (batch.Rejections is null)
+            {
+                var first = batch.Frame(0);
+                var last = batch.Frame(batch.Count - 1);
+                Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first, out var a));
+                Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(last, out var b));
+                Buffers.Add((batch.HeldBytes, b.Offset + b.Count - a.Offset));
+            }
             for (var i = 0; i < batch.Count; i++)
             {
                 var rejection = batch.Rejections?[i];

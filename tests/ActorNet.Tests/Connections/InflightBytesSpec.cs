@@ -146,4 +146,77 @@ public sealed class InflightBytesSpec
             Assert.Equal(s.Lines, received);
         });
     }
+
+    /// <summary>
+    /// The same loop with adaptive read sizes, as the connection actor runs it: before each read it reserves the
+    /// buffer the read rents (<see cref="FrameCutter.NextRentBytes"/>) plus one of read-buffer-size for the partial
+    /// frame's move (or the copy of small frames), and with frames of at most half a read-buffer-size a read must never
+    /// add more than that to what is held (the process budget counts on it). Held bytes stay within the limit plus one read-buffer-size, and every frame comes out once.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public Property With_adaptive_read_sizes_a_read_never_adds_more_than_its_reservation()
+    {
+        var scenarios =
+            from readBufferSize in Gen.Elements(256, 1024, 4096)
+            from minReadBufferSize in Gen.Elements(64, 128, 256)
+            from buffersInLimit in Gen.Choose(1, 8)
+            from lines in Gen.NonEmptyListOf(Gen.Choose(0, 100))
+            from chunks in Gen.NonEmptyListOf(Gen.OneOf(Gen.Choose(1, 40), Gen.Choose(1, 3 * readBufferSize)))
+            from acks in Gen.NonEmptyListOf(Gen.Elements(true, false))
+            select (ReadBufferSize: readBufferSize, MinReadBufferSize: minReadBufferSize, Limit: (long)(buffersInLimit * readBufferSize),
+                Lines: lines.Select((length, i) => new string((char)('a' + i % 26), length)).ToArray(), Chunks: chunks.ToArray(), Acks: acks.ToArray());
+
+        return Prop.ForAll(scenarios.ToArbitrary(), s =>
+        {
+            var stream = Encoding.ASCII.GetBytes(string.Concat(s.Lines.Select(l => l + "\n")));
+            var bytes = new InflightBytes(s.Limit, s.ReadBufferSize);
+            using var cutter = new FrameCutter(new DelimiterFrameDecoder("\n"u8.ToArray(), 128), s.ReadBufferSize, 4096, s.MinReadBufferSize);
+            var unacknowledged = new Queue<FrameBatch>();
+            var received = new List<string>();
+            long nextSeq = 1;
+            var sent = 0;
+            var step = 0;
+
+            while (sent < stream.Length || unacknowledged.Count > 0)
+            {
+                var wantsAck = s.Acks[step % s.Acks.Length];
+                var mayRead = sent < stream.Length && bytes.MayRead(cutter.BufferBytes, 0, cutter.NextRentBytes);
+                if (mayRead && !(wantsAck && unacknowledged.Count > 0))
+                {
+                    var heldBefore = bytes.Held(cutter.BufferBytes, 0);
+                    var reserved = (long)cutter.NextRentBytes + bytes.ReadBuffer;
+                    var (buffer, offset, room) = cutter.PrepareReceive();
+                    var count = Math.Min(Math.Min(room, s.Chunks[step % s.Chunks.Length]), stream.Length - sent);
+                    stream.AsSpan(sent, count).CopyTo(buffer.AsSpan(offset));
+                    sent += count;
+                    if (cutter.Cut(buffer, offset, count, Info, ref nextSeq, DateTime.UtcNow, out var fatal) is { } batch)
+                    {
+                        unacknowledged.Enqueue(batch);
+                        bytes.Pin(batch.HeldBytes);
+                        for (var i = 0; i < batch.Count; i++) received.Add(Encoding.ASCII.GetString(batch.FrameBytes(i)));
+                    }
+                    Assert.False(fatal);
+                    var held = bytes.Held(cutter.BufferBytes, 0);
+                    Assert.True(held - heldBefore <= reserved, $"a read added {held - heldBefore} bytes, {reserved} reserved");
+                    Assert.True(held <= s.Limit + s.ReadBufferSize, $"held {held} > limit {s.Limit} + read buffer {s.ReadBufferSize}");
+                    Assert.InRange(cutter.ReadSize, s.MinReadBufferSize, s.ReadBufferSize);
+                }
+                else if (unacknowledged.Count > 0)
+                {
+                    var oldest = unacknowledged.Dequeue();
+                    oldest.Release();
+                    bytes.Unpin(oldest.HeldBytes);
+                }
+                else
+                {
+                    Assert.Fail($"stalled with nothing pinned: {sent} of {stream.Length} bytes read, partial buffer {cutter.BufferBytes}");
+                }
+                Assert.Equal(unacknowledged.Sum(b => (long)b.HeldBytes), bytes.Pinned);
+                step++;
+            }
+
+            Assert.Equal(0, bytes.Pinned);
+            Assert.Equal(s.Lines, received);
+        });
+    }
 }
