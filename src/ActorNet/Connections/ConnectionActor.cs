@@ -32,6 +32,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly FrameCutter _cutter;
     private readonly OutgoingFrames _outgoing;
     private readonly KeyValuePair<string, object?> _sourceTag;
+    private readonly ConnectionCounters _counters;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _paused;
     private bool _waitingForRestartBackoff;
@@ -49,6 +50,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _outgoing = new OutgoingFrames(settings.Framing.CreateEncoder(), (settings.Framing as DelimiterFramingSettings)?.Delimiter,
             limit: 4 * settings.ReadBufferSize);
         _sourceTag = ActorNetMetrics.Source(settings.Name);
+        _counters = new ConnectionCounters(state, _sourceTag);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -104,10 +106,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // so the view can neither miss its first frame nor keep a connection that already closed.
         _state.Status = new ConnectionStatus(Info.Id, Info.Source, Info.Peer, Self);
         _state.Waiter = new ReadWaiter(Self, _state.Source, _sourceTag);
-        _state.Source.Owner.Opened(_state.Status);
-        _state.Source.Accepted();
-        ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
-        ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
+        _counters.Opened();
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
         SetIdleTimeout();
@@ -130,9 +129,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PostRestart(Exception reason)
     {
-        ActorNetMetrics.ConnectionRestarts.Add(1, _sourceTag);
+        _counters.Restarted();
         ActorKinds.Restarted(ActorKinds.Connection);
-        _state.Source.ConnectionRestarted();
         _log.Restarted(reason, Info.Id, Info.Peer, Info.Source, _state.LostPartialLength);
         SetIdleTimeout();
         StartHeartbeat();
@@ -160,14 +158,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _state.Transport.Dispose();
         // Not Dispose: a receive may still be completing into the read buffer even after the socket closed.
         _cutter.Abandon();
-        ActorNetMetrics.ConnectionsActive.Add(-1, _sourceTag);
         ActorKinds.Stopped(Self);
-        _state.Source.Owner.Closed(Info.Id);
-        ActorNetMetrics.InflightFrames.Add(-_state.ReportedInflight, _sourceTag);
-        _state.ReportedInflight = 0;
-        ActorNetMetrics.InflightBytes.Add(-_state.ReportedHeldBytes, _sourceTag);
-        _state.Source.Held(-_state.ReportedHeldBytes);
-        _state.ReportedHeldBytes = 0;
+        _counters.Closed(Info.Id);
         if (_state.Waiter is { } waiter) _state.Budget.Leave(waiter);
         _state.Budget.Adjust(-_state.Charged, -_state.InMotion);
         _state.Charged = 0;
@@ -413,10 +405,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void Process(ConnectionProtocol.ReadCompleted read)
     {
-        ActorNetMetrics.BytesReceived.Add(read.Count, _sourceTag);
-        ActorNetMetrics.SocketReads.Add(1, _sourceTag);
-        _state.Status.Read(read.Count);
-        _state.Source.Received(0, read.Count);
+        _counters.Read(read.Count);
         var nextSeq = _state.Ledger.NextSeq;
         var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
         if (batch is not null)
@@ -460,9 +449,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void Send(FrameBatch batch)
     {
-        ActorNetMetrics.FramesReceived.Add(batch.Count, _sourceTag);
-        _state.Status.Framed(batch.Count, batch.ReceivedAt);
-        _state.Source.Received(batch.Count, 0);
+        _counters.Framed(batch.Count, batch.ReceivedAt);
         _state.Ledger.Sent(batch);
         _state.Bytes.Pin(batch.HeldBytes);
         _parser.Tell(new ParseFrames(batch, Self));
@@ -512,8 +499,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
         _state.Ledger.AckWritten(committed);
-        _state.Status.Acked(committed);
-        ActorNetMetrics.AcksSent.Add(1, _sourceTag);
+        _counters.AckSent(committed);
         PumpWrites();
         ReportInflight();
     }
@@ -524,12 +510,6 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private void ReportInflight()
     {
-        var inflight = _state.Ledger.Inflight;
-        if (inflight != _state.ReportedInflight)
-        {
-            ActorNetMetrics.InflightFrames.Add(inflight - _state.ReportedInflight, _sourceTag);
-            _state.ReportedInflight = inflight;
-        }
         var held = _state.Bytes.Held(_cutter.BufferBytes, _outgoing.HeldBytes);
         // In motion: everything charged but the cutter's buffer, the partial frame that only reads can finish.
         var charged = Math.Max(held, _state.ReadFloor);
@@ -540,11 +520,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _state.Charged = charged;
             _state.InMotion = inMotion;
         }
-        if (held == _state.ReportedHeldBytes) return;
-        ActorNetMetrics.InflightBytes.Add(held - _state.ReportedHeldBytes, _sourceTag);
-        _state.Source.Held(held - _state.ReportedHeldBytes);
-        _state.Status.Held(held);
-        _state.ReportedHeldBytes = held;
+        _counters.Inflight(_state.Ledger.Inflight, held);
     }
 
     private void DeliverTruncated()
