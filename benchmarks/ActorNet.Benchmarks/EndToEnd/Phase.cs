@@ -165,12 +165,13 @@ public static class Phase
         }
 
         long origin = samples[0].At;
-        long Max(Func<long, bool> when) => samples.Where(s => when(s.At)).Select(s => s.Bytes).DefaultIfEmpty(0).Max();
-        long before = Max(at => at < stalledAt);
-        long during = Max(at => at >= stalledAt && at < resumesAt);
-        long after = Max(at => at >= resumesAt && at <= endedAt);
+        long? Max(Func<long, bool> when) => samples.Where(s => when(s.At)).Select(s => (long?)s.Bytes).Max();
+        string Mib(long? bytes) => bytes is { } b ? ProcessMemory.Mib(b) + " MiB" : "n/a (no sample)";
+        long? before = Max(at => at < stalledAt);
+        long during = Max(at => at >= stalledAt && at < resumesAt) ?? 0;
+        long? after = Max(at => at >= resumesAt && at <= endedAt);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"  RSS every 250 ms (s since the server started: MiB); stall {Seconds(origin, stalledAt):0.00}..{Seconds(origin, resumesAt):0.00} s, last frame at {Seconds(origin, endedAt):0.00} s\n");
+        text.Append(CultureInfo.InvariantCulture, $"  RSS every 250 ms (s since the phase started: MiB); stall {Seconds(origin, stalledAt):0.00}..{Seconds(origin, resumesAt):0.00} s, last frame at {Seconds(origin, endedAt):0.00} s\n");
         for (int i = 0; i < samples.Count; i += 10)
         {
             text.Append("   ");
@@ -182,8 +183,8 @@ public static class Phase
             text.Append('\n');
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"  RSS at start {ProcessMemory.Mib(startRss)} MiB; max before the stall {ProcessMemory.Mib(before)} MiB, during it {ProcessMemory.Mib(during)} MiB, after it {ProcessMemory.Mib(after)} MiB\n");
-        text.Append(CultureInfo.InvariantCulture, $"  max-buffered-bytes {ProcessMemory.Mib(server.MaxBufferedBytes)} MiB: max during the stall - max-buffered-bytes = {ProcessMemory.Mib(during - server.MaxBufferedBytes)} MiB ({ProcessMemory.Mib(during - startRss - server.MaxBufferedBytes)} MiB over the RSS at start)\n");
+        text.Append(CultureInfo.InvariantCulture, $"  RSS at start {ProcessMemory.Mib(startRss)} MiB; max before the stall {Mib(before)}, during it {Mib(during)}, after it until the last frame {Mib(after)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  max-buffered-bytes {ProcessMemory.Mib(server.MaxBufferedBytes)} MiB: max during the stall - max-buffered-bytes = {ProcessMemory.Mib(during - server.MaxBufferedBytes)} MiB; growth during the stall over the RSS at start - max-buffered-bytes = {ProcessMemory.Mib(during - startRss - server.MaxBufferedBytes)} MiB\n");
         text.Append(CultureInfo.InvariantCulture, $"  every frame written {Seconds(resumesAt, endedAt):0.000} s after the sink resumed ({server.FramesReceived:N0} frames, {server.Rejections} rejected)\n");
         return text.ToString();
     }
