@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using ActorNet.Benchmarks.CommandLine;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Configuration;
 using ActorNet.Hosting;
@@ -88,9 +89,7 @@ public sealed class ActorNetServer : ICountingServer
         var server = new ActorNetServer(new IPEndPoint(IPAddress.Loopback, FreePort.Pick()));
         try
         {
-            ActorNetSettings settings = ActorNetSettings.Create(
-                ActorNetSettings.ParseOverlay(Hocon(server.EndPoint.Port, framing, maxPayloadLength, tuning)),
-                ActorNetSettings.BuiltInParsers, [.. ActorNetSettings.BuiltInSinkTypes, StalledSinkType]);
+            ActorNetSettings settings = Settings(server.EndPoint.Port, framing, maxPayloadLength, tuning);
             server.MaxBufferedBytes = settings.MaxBufferedBytes;
             if (tuning.SinkStall > TimeSpan.Zero)
             {
@@ -133,6 +132,19 @@ public sealed class ActorNetServer : ICountingServer
         }
     }
 
+    /// <summary>Fails with a usage error, before any phase, if ActorNet would refuse the tuning (a bad size).</summary>
+    public static void Check(ActorNetTuning tuning)
+    {
+        try
+        {
+            Settings(port: 1, WireFraming.Lines, maxPayloadLength: 64 * 1024, tuning);
+        }
+        catch (InvalidConfigurationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Console.WriteLine($"actornet: {BytesPerRead:N0} bytes per socket read on average");
@@ -150,6 +162,11 @@ public sealed class ActorNetServer : ICountingServer
     /// <param name="port">The port to listen on.</param>
     /// <param name="framing">The workload's framing.</param>
     /// <param name="maxPayloadLength">Largest payload; ActorNet's length-field max-frame-length also counts the header.</param>
+    private static ActorNetSettings Settings(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning) =>
+        ActorNetSettings.Create(
+            ActorNetSettings.ParseOverlay(Hocon(port, framing, maxPayloadLength, tuning)),
+            ActorNetSettings.BuiltInParsers, [.. ActorNetSettings.BuiltInSinkTypes, StalledSinkType]);
+
     /// <param name="tuning">Keys that differ from e2e's usual ones (the stalled-sink measurement).</param>
     private static string Hocon(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning)
     {

@@ -136,6 +136,8 @@ public static class EndToEndCommand
         {
             throw new UsageException($"option --max-buffered-bytes: '{size}' is not a size such as \"64 MiB\"");
         }
+
+        ActorNetServer.Check(tuning);
     }
 
     private static WorkloadSpec WarmupSpec(WorkloadSpec spec) => spec with { Frames = Math.Min(spec.Frames, WarmupFrames) };
