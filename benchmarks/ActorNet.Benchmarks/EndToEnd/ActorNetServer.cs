@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using ActorNet.Benchmarks.CommandLine;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Configuration;
 using ActorNet.Hosting;
@@ -29,6 +30,7 @@ public sealed class ActorNetServer : ICountingServer
     private const string BytesReceivedInstrument = "actornet.bytes.received";
     private const string SourceName = "bench";
     private const string SinkName = "blackhole";
+    private const string StalledSinkType = "stalled-blackhole";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -58,6 +60,12 @@ public sealed class ActorNetServer : ICountingServer
 
     public string Name => "actornet";
 
+    /// <summary>The sink, when it was started with a stall; otherwise null.</summary>
+    public StalledSink? StalledSink { get; private set; }
+
+    /// <summary>actornet.max-buffered-bytes as ActorNet parsed it.</summary>
+    public long MaxBufferedBytes { get; private set; }
+
     public IPEndPoint EndPoint { get; }
 
     public long FramesReceived => Interlocked.Read(ref _frames);
@@ -74,13 +82,19 @@ public sealed class ActorNetServer : ICountingServer
     public double BytesPerRead => Interlocked.Read(ref _bytes) / (double)Math.Max(1, Interlocked.Read(ref _reads));
 
     /// <summary>Starts ActorNet on a free loopback port and returns once that port accepts connections.</summary>
-    public static async Task<ActorNetServer> StartAsync(WireFraming framing, int maxPayloadLength, CancellationToken cancellationToken)
+    public static async Task<ActorNetServer> StartAsync(
+        WireFraming framing, int maxPayloadLength, ActorNetTuning tuning, CancellationToken cancellationToken)
     {
         // ActorNet cannot bind port 0, so take a port the OS just handed out (see FreePort for the small race).
         var server = new ActorNetServer(new IPEndPoint(IPAddress.Loopback, FreePort.Pick()));
         try
         {
-            ActorNetSettings settings = ActorNetSettings.Parse(Hocon(server.EndPoint.Port, framing, maxPayloadLength));
+            ActorNetSettings settings = Settings(server.EndPoint.Port, framing, maxPayloadLength, tuning);
+            server.MaxBufferedBytes = settings.MaxBufferedBytes;
+            if (tuning.SinkStall > TimeSpan.Zero)
+            {
+                server.StalledSink = new StalledSink(tuning.SinkStall);
+            }
 
             // As ActorNet.Host's run command composes it, minus Serilog: no config files, no console lifetime
             // (this process handles Ctrl+C itself), warnings and errors only so that the figures stay readable.
@@ -95,7 +109,7 @@ public sealed class ActorNetServer : ICountingServer
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 });
-                akka.WithActorNet(settings);
+                akka.WithActorNet(settings, options => options.AddSinkType(StalledSinkType, _ => server.StalledSink!));
             });
             server._host = builder.Build();
             await server._host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -118,6 +132,19 @@ public sealed class ActorNetServer : ICountingServer
         }
     }
 
+    /// <summary>Fails with a usage error, before any phase, if ActorNet would refuse the tuning (a bad size).</summary>
+    public static void Check(ActorNetTuning tuning)
+    {
+        try
+        {
+            Settings(port: 1, WireFraming.Lines, maxPayloadLength: 64 * 1024, tuning);
+        }
+        catch (InvalidConfigurationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Console.WriteLine($"actornet: {BytesPerRead:N0} bytes per socket read on average");
@@ -135,7 +162,13 @@ public sealed class ActorNetServer : ICountingServer
     /// <param name="port">The port to listen on.</param>
     /// <param name="framing">The workload's framing.</param>
     /// <param name="maxPayloadLength">Largest payload; ActorNet's length-field max-frame-length also counts the header.</param>
-    private static string Hocon(int port, WireFraming framing, int maxPayloadLength)
+    private static ActorNetSettings Settings(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning) =>
+        ActorNetSettings.Create(
+            ActorNetSettings.ParseOverlay(Hocon(port, framing, maxPayloadLength, tuning)),
+            ActorNetSettings.BuiltInParsers, [.. ActorNetSettings.BuiltInSinkTypes, StalledSinkType]);
+
+    /// <param name="tuning">Keys that differ from e2e's usual ones (the stalled-sink measurement).</param>
+    private static string Hocon(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning)
     {
         string framingBlock = framing switch
         {
@@ -144,8 +177,15 @@ public sealed class ActorNetServer : ICountingServer
                 $$"""{ type = length-field, length-field-length = 4, max-frame-length = {{maxPayloadLength + 4}} }""",
             _ => throw new ArgumentOutOfRangeException(nameof(framing), framing, null),
         };
+        string maxBuffered = tuning.MaxBufferedBytes is { } size ? $"max-buffered-bytes = \"{size}\"" : "";
+
+        // A stalled sink blocks its thread, so it gets one of its own; the usual blackhole never blocks.
+        string sink = tuning.SinkStall > TimeSpan.Zero
+            ? $"type = {StalledSinkType}, dedicated-thread = on"
+            : "type = blackhole, dedicated-thread = off";
         return $$"""
             actornet {
+              {{maxBuffered}}
               sources.{{SourceName}} {
                 type = tcp-listen, host = "127.0.0.1", port = {{port}}, max-connections = 20000
                 # The idle measurement holds quiet peers; they must not be closed while it measures.
@@ -154,7 +194,7 @@ public sealed class ActorNetServer : ICountingServer
                 parser = text, sinks = [ {{SinkName}} ], quarantine = {{SinkName}}
               }
               # The blackhole never blocks: no thread of its own (a wake-up per batch would be measured otherwise).
-              sinks.{{SinkName}} { type = blackhole, dedicated-thread = off }
+              sinks.{{SinkName}} { {{sink}} }
             }
             """;
     }
@@ -193,4 +233,12 @@ public sealed class ActorNetServer : ICountingServer
 
         return false;
     }
+}
+
+/// <summary>What e2e may change in ActorNet's configuration.</summary>
+/// <param name="MaxBufferedBytes">actornet.max-buffered-bytes as given (e.g. "64 MiB"), or null for the default.</param>
+/// <param name="SinkStall">How long the sink's first write blocks; zero for the plain blackhole.</param>
+public sealed record ActorNetTuning(string? MaxBufferedBytes, TimeSpan SinkStall)
+{
+    public static ActorNetTuning Default { get; } = new(null, TimeSpan.Zero);
 }

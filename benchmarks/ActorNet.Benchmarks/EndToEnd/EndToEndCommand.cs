@@ -6,20 +6,32 @@ using ActorNet.Benchmarks.LoadGen;
 namespace ActorNet.Benchmarks.EndToEnd;
 
 /// <summary>
-/// <c>e2e</c>: the raw ceiling and ActorNet, in one process and one run, fed the same pre-built streams by the
-/// in-process load generator; prints frames/s of each and ActorNet's share of the ceiling.
+/// <c>e2e</c>: the raw ceiling and ActorNet, in one run, fed the same streams by a load generator in a child
+/// process (or, with <c>--loadgen in-process</c>, in this one); prints frames/s of each, ActorNet's share of the
+/// ceiling and each server's peak RSS. With <c>--stall-sink-seconds</c>, ActorNet's sink stalls and the RSS
+/// timeline shows what ActorNet holds meanwhile.
 /// </summary>
 public static class EndToEndCommand
 {
     public const string Usage = """
           e2e [--connections 100] [--frames 50000] [--size 100] [--framing lines|length-field] [--runs 1]
               [--warmup 1] [--servers both|raw|actornet] [--seed 1] [--timeout 120] [--connect-parallelism 256]
+              [--loadgen process|in-process] [--max-buffered-bytes "256 MiB"] [--stall-sink-seconds 0]
               Feeds the raw ceiling, then ActorNet, the same C x N frames of S payload bytes over loopback and
-              times each from the first connect until the server has counted every frame. --warmup untimed
-              passes per server (C x min(N, 2000) frames) come first, so that JIT work is not measured.
+              times each from the first connect until the server has counted every frame. The load generator is
+              a child process (loadgen, same seed) unless --loadgen in-process. --warmup untimed passes per server
+              (C x min(N, 2000) frames) come first, so that JIT work is not measured. --stall-sink-seconds
+              (with --servers actornet) blocks ActorNet's sink for that long from its first frame and prints the
+              server's RSS every 250 ms; --max-buffered-bytes sets actornet.max-buffered-bytes.
         """;
 
     private const int WarmupFrames = 2000;
+
+    private static readonly IReadOnlyDictionary<string, bool> LoadGenModes = new Dictionary<string, bool>
+    {
+        ["process"] = true,
+        ["in-process"] = false,
+    };
 
     public static async Task<int> RunAsync(OptionReader options, CancellationToken cancellationToken)
     {
@@ -34,37 +46,55 @@ public static class EndToEndCommand
         ServerKind[] servers = options.Choice("servers", ServerKinds.ByName["both"], ServerKinds.ByName);
         var timeout = TimeSpan.FromSeconds(options.Int("timeout", 120, 1, 3600));
         int parallelism = options.Int("connect-parallelism", LoadGenerator.DefaultConnectParallelism, 1, 10_000);
+        bool child = options.Choice("loadgen", true, LoadGenModes);
+        var tuning = new ActorNetTuning(
+            options.String("max-buffered-bytes"),
+            TimeSpan.FromSeconds(options.Int("stall-sink-seconds", 0, 0, 3600)));
         options.ThrowIfUnread();
         spec.Validate();
+        Validate(tuning, child, servers);
 
-        // Client and server ends of every connection live in this process.
-        FileDescriptorLimit.EnsureRoomFor(2L * spec.Connections, $"e2e with {spec.Connections} connections (client and server sockets in one process)");
+        // Server sockets always; client sockets too when the load generator shares this process.
+        FileDescriptorLimit.EnsureRoomFor(
+            (child ? 1L : 2L) * spec.Connections,
+            $"e2e with {spec.Connections} connections ({(child ? "server sockets" : "client and server sockets in one process")})");
 
         Console.WriteLine(RunEnvironment.Describe());
-        Workload workload = Workload.Build(spec);
         Console.WriteLine(
             Invariant($"workload: {spec.Connections} connections x {spec.Frames:N0} frames x {spec.Size} bytes, {spec.Framing.Name()}, seed {spec.Seed}: ") +
-            Invariant($"{spec.TotalFrames:N0} frames, {ProcessMemory.Mib(spec.TotalBytes)} MiB in {workload.TotalWrites:N0} writes of 1..{spec.MaxWriteSize} bytes"));
-        Console.WriteLine(
-            Invariant($"streams pre-built in {workload.BuildTime.TotalMilliseconds:0} ms; they stay resident, so every working set below includes them. ") +
-            "The load generator shares this process and its cores with the server under test.");
-        Console.WriteLine();
-
-        if (warmups > 0)
+            Invariant($"{spec.TotalFrames:N0} frames, {ProcessMemory.Mib(spec.TotalBytes)} MiB in writes of 1..{spec.MaxWriteSize} bytes"));
+        Func<int, ServerKind, WorkloadSpec, ActorNetTuning, Task<PhaseResult>> phase;
+        if (child)
         {
-            // A small workload of the same shape: enough to JIT every path, without doubling the run time.
-            Workload warmupWorkload = Workload.Build(spec with { Frames = Math.Min(spec.Frames, WarmupFrames) });
-            foreach (ServerKind kind in servers)
+            Console.WriteLine(
+                "The load generator is a child process (loadgen, same streams and seed) started for each phase; it builds its " +
+                "streams before its first connect. Times run from its first connect; RSS is this process's, the server's alone.");
+            phase = (run, kind, workload, actorNet) =>
+                Phase.RunWithChildAsync(run, kind, workload, actorNet, timeout, parallelism, cancellationToken);
+        }
+        else
+        {
+            Workload workload = Workload.Build(spec);
+            Console.WriteLine(
+                Invariant($"streams pre-built in {workload.BuildTime.TotalMilliseconds:0} ms; they stay resident, so every working set below includes them. ") +
+                "The load generator shares this process and its cores with the server under test.");
+            // A warm-up builds its small workload when it runs and drops it after, so that it is not resident in the runs.
+            phase = (run, kind, workloadSpec, _) => Phase.RunInProcessAsync(
+                run, kind, workloadSpec == spec ? workload : Workload.Build(workloadSpec), timeout, parallelism, cancellationToken);
+        }
+
+        Console.WriteLine();
+        foreach (ServerKind kind in servers)
+        {
+            for (int i = 1; i <= warmups; i++)
             {
-                for (int i = 1; i <= warmups; i++)
+                // A small workload of the same shape, never stalled: enough to JIT every path, without doubling the run time.
+                Console.Write(Invariant($"warm-up {i}/{warmups}: {kind.ToString().ToLowerInvariant()} ... "));
+                PhaseResult warmup = await phase(i, kind, WarmupSpec(spec), tuning with { SinkStall = TimeSpan.Zero }).ConfigureAwait(false);
+                Console.WriteLine(warmup.Succeeded ? "done" : $"FAILED: {warmup.Failure}");
+                if (!warmup.Succeeded)
                 {
-                    Console.Write(Invariant($"warm-up {i}/{warmups}: {kind.ToString().ToLowerInvariant()} ... "));
-                    PhaseResult warmup = await Phase.RunAsync(i, kind, warmupWorkload, timeout, parallelism, cancellationToken).ConfigureAwait(false);
-                    Console.WriteLine(warmup.Succeeded ? "done" : $"FAILED: {warmup.Failure}");
-                    if (!warmup.Succeeded)
-                    {
-                        return 1;
-                    }
+                    return 1;
                 }
             }
         }
@@ -75,10 +105,11 @@ public static class EndToEndCommand
             foreach (ServerKind kind in servers)
             {
                 Console.Write(Invariant($"run {run}/{runs}: {kind.ToString().ToLowerInvariant()} ... "));
-                PhaseResult result = await Phase.RunAsync(run, kind, workload, timeout, parallelism, cancellationToken).ConfigureAwait(false);
+                PhaseResult result = await phase(run, kind, spec, tuning).ConfigureAwait(false);
                 Console.WriteLine(result.Succeeded
-                    ? Invariant($"{result.FramesPerSecond:N0} frames/s")
+                    ? Invariant($"{result.FramesPerSecond:N0} frames/s, peak RSS {ProcessMemory.Mib(result.PeakWorkingSet)} MiB")
                     : $"FAILED: {result.Failure}");
+                Console.Write(result.Details);
                 results.Add(result);
             }
         }
@@ -87,6 +118,29 @@ public static class EndToEndCommand
         Console.Write(ResultTable.Format(results));
         return results.All(r => r.Succeeded) ? 0 : 1;
     }
+
+    private static void Validate(ActorNetTuning tuning, bool child, ServerKind[] servers)
+    {
+        if (!child && tuning != ActorNetTuning.Default)
+        {
+            throw new UsageException("--max-buffered-bytes and --stall-sink-seconds need the load generator in a child process (--loadgen process)");
+        }
+
+        if (tuning.SinkStall > TimeSpan.Zero && servers.Contains(ServerKind.Raw))
+        {
+            throw new UsageException("--stall-sink-seconds stalls ActorNet's sink; the raw ceiling has none: add --servers actornet");
+        }
+
+        // The value goes into HOCON as a quoted string; ActorNet's own validation says what is wrong with it.
+        if (tuning.MaxBufferedBytes is { } size && !size.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.'))
+        {
+            throw new UsageException($"option --max-buffered-bytes: '{size}' is not a size such as \"64 MiB\"");
+        }
+
+        ActorNetServer.Check(tuning);
+    }
+
+    private static WorkloadSpec WarmupSpec(WorkloadSpec spec) => spec with { Frames = Math.Min(spec.Frames, WarmupFrames) };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.LoadGen;
 
@@ -6,7 +8,8 @@ namespace ActorNet.Benchmarks.EndToEnd;
 
 /// <summary>
 /// Runs one server against one workload: start the server, collect garbage, then time from the first connect
-/// until the server has counted every frame, polling its count every 10 ms.
+/// until the server has counted every frame, polling its count every 10 ms. The load generator runs in a child
+/// process (<see cref="RunWithChildAsync"/>) or in this one (<see cref="RunInProcessAsync"/>).
 /// </summary>
 public static class Phase
 {
@@ -17,28 +20,78 @@ public static class Phase
 
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<PhaseResult> RunAsync(
+    /// <summary>The load generator in a child process: this process's memory is the server's own.</summary>
+    public static async Task<PhaseResult> RunWithChildAsync(
+        int run, ServerKind kind, WorkloadSpec spec, ActorNetTuning tuning, TimeSpan timeout, int connectParallelism,
+        CancellationToken cancellationToken)
+    {
+        await using ICountingServer server = await StartServerAsync(kind, spec, tuning, cancellationToken).ConfigureAwait(false);
+        PeakWorkingSet memory = PeakWorkingSet.StartPhase();
+        StalledSink? stalled = (server as ActorNetServer)?.StalledSink;
+        await using RssTimeline? rss = stalled is null ? null : RssTimeline.Start();
+        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism);
+
+        long startedAt;
+        try
+        {
+            // The child builds its streams before its first connect; that is not timed.
+            startedAt = await child.Started.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BenchmarkFailedException or TimeoutException)
+        {
+            return Result(run, server, spec, TimeSpan.Zero, memory, e.Message);
+        }
+
+        (string? failure, long endedAt) = await CountAsync(
+            server, spec.TotalFrames, child.Finished, timeout, StallTimeout + tuning.SinkStall, memory, cancellationToken).ConfigureAwait(false);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(startedAt, endedAt);
+        string? details = stalled is null || rss is null ? null : StallReport((ActorNetServer)server, stalled, rss, endedAt, memory.Start);
+        return Result(run, server, spec, elapsed, memory, failure, details);
+    }
+
+    /// <summary>The load generator in this process, sharing its memory and cores with the server.</summary>
+    public static async Task<PhaseResult> RunInProcessAsync(
         int run, ServerKind kind, Workload workload, TimeSpan timeout, int connectParallelism, CancellationToken cancellationToken)
     {
         WorkloadSpec spec = workload.Spec;
+        await using ICountingServer server = await StartServerAsync(kind, spec, ActorNetTuning.Default, cancellationToken).ConfigureAwait(false);
+        PeakWorkingSet memory = PeakWorkingSet.StartPhase();
+        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        long startedAt = Stopwatch.GetTimestamp();
+        Task sending = generator.RunAsync(stopSending.Token);
+        (string? failure, long endedAt) = await CountAsync(
+            server, spec.TotalFrames, sending, timeout, StallTimeout, memory, cancellationToken).ConfigureAwait(false);
+        PhaseResult result = Result(run, server, spec, Stopwatch.GetElapsedTime(startedAt, endedAt), memory, failure);
+        await StopSendingAsync(sending, stopSending, failure is not null).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task<ICountingServer> StartServerAsync(
+        ServerKind kind, WorkloadSpec spec, ActorNetTuning tuning, CancellationToken cancellationToken)
+    {
         ProcessMemory.FullCollect();
-        await using ICountingServer server = await ServerKinds
-            .StartAsync(kind, spec.Framing, ServerKinds.MaxFrameLengthFor(spec.Size), cancellationToken)
+        ICountingServer server = await ServerKinds
+            .StartAsync(kind, spec.Framing, ServerKinds.MaxFrameLengthFor(spec.Size), tuning, cancellationToken)
             .ConfigureAwait(false);
 
         // Start-up garbage (a host, an actor system) is not part of what is measured.
         ProcessMemory.FullCollect();
-        PeakWorkingSet memory = PeakWorkingSet.StartPhase();
-        long expected = spec.TotalFrames;
-        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism);
-        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var poll = new PeriodicTimer(PollInterval);
+        return server;
+    }
 
+    /// <summary>Polls the server's count until it reaches <paramref name="expected"/> or the phase fails.</summary>
+    /// <returns>Why the phase failed (or null), and the Stopwatch timestamp at which the polling ended.</returns>
+    private static async Task<(string? Failure, long EndedAt)> CountAsync(
+        ICountingServer server, long expected, Task sending, TimeSpan timeout, TimeSpan stallTimeout, PeakWorkingSet memory,
+        CancellationToken cancellationToken)
+    {
+        using var poll = new PeriodicTimer(PollInterval);
         var clock = Stopwatch.StartNew();
-        Task sending = generator.RunAsync(stopSending.Token);
-        string? failure = null;
         long lastCount = -1;
         TimeSpan lastProgress = TimeSpan.Zero;
+        string? failure = null;
         while (true)
         {
             long frames = server.FramesReceived;
@@ -66,9 +119,9 @@ public static class Phase
                 break;
             }
 
-            if (sending.IsCompletedSuccessfully && now - lastProgress > StallTimeout)
+            if (sending.IsCompletedSuccessfully && now - lastProgress > stallTimeout)
             {
-                failure = $"all frames were sent but the count stopped at {frames} of {expected} for {StallTimeout.TotalSeconds:0} s";
+                failure = $"all frames were sent but the count stopped at {frames} of {expected} for {stallTimeout.TotalSeconds:0} s";
                 break;
             }
 
@@ -76,9 +129,14 @@ public static class Phase
             await poll.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        TimeSpan elapsed = clock.Elapsed;
+        return (failure, Stopwatch.GetTimestamp());
+    }
+
+    private static PhaseResult Result(
+        int run, ICountingServer server, WorkloadSpec spec, TimeSpan elapsed, PeakWorkingSet memory, string? failure, string? details = null)
+    {
+        long expected = spec.TotalFrames;
         long counted = server.FramesReceived;
-        long peak = memory.Peak;
         if (failure is null && counted > expected)
         {
             failure = $"counted {counted} frames but only {expected} were sent";
@@ -89,9 +147,49 @@ public static class Phase
             failure = $"the server rejected {server.Rejections} frames or connections of a well-formed workload";
         }
 
-        await StopSendingAsync(sending, stopSending, failure is not null).ConfigureAwait(false);
-        return new PhaseResult(run, server.Name, expected, counted, elapsed, spec.FrameLength, memory.Start, peak, failure);
+        return new PhaseResult(run, server.Name, expected, counted, elapsed, spec.FrameLength, memory.Start, memory.Peak, failure, details);
     }
+
+    /// <summary>
+    /// The RSS timeline of a stalled-sink phase: the highest sample before, during and after the stall, and the
+    /// peak during the stall less max-buffered-bytes (what ActorNet holds beyond its budget).
+    /// </summary>
+    private static string StallReport(ActorNetServer server, StalledSink sink, RssTimeline rss, long endedAt, long startRss)
+    {
+        IReadOnlyList<(long At, long Bytes)> samples = rss.Samples;
+        long stalledAt = sink.StalledAt;
+        long resumesAt = sink.ResumesAt;
+        if (stalledAt == 0 || samples.Count == 0)
+        {
+            return "stall: the sink was never written to";
+        }
+
+        long origin = samples[0].At;
+        long? Max(Func<long, bool> when) => samples.Where(s => when(s.At)).Select(s => (long?)s.Bytes).Max();
+        string Mib(long? bytes) => bytes is { } b ? ProcessMemory.Mib(b) + " MiB" : "n/a (no sample)";
+        long? before = Max(at => at < stalledAt);
+        long during = Max(at => at >= stalledAt && at < resumesAt) ?? 0;
+        long? after = Max(at => at >= resumesAt && at <= endedAt);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"  RSS every 250 ms (s since the phase started: MiB); stall {Seconds(origin, stalledAt):0.00}..{Seconds(origin, resumesAt):0.00} s, last frame at {Seconds(origin, endedAt):0.00} s\n");
+        for (int i = 0; i < samples.Count; i += 10)
+        {
+            text.Append("   ");
+            foreach ((long at, long bytes) in samples.Skip(i).Take(10))
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {Seconds(origin, at),6:0.00}:{ProcessMemory.Mib(bytes),7}");
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"  RSS at start {ProcessMemory.Mib(startRss)} MiB; max before the stall {Mib(before)}, during it {Mib(during)}, after it until the last frame {Mib(after)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  max-buffered-bytes {ProcessMemory.Mib(server.MaxBufferedBytes)} MiB: max during the stall - max-buffered-bytes = {ProcessMemory.Mib(during - server.MaxBufferedBytes)} MiB; growth during the stall over the RSS at start - max-buffered-bytes = {ProcessMemory.Mib(during - startRss - server.MaxBufferedBytes)} MiB\n");
+        text.Append(CultureInfo.InvariantCulture, $"  every frame written {Seconds(resumesAt, endedAt):0.000} s after the sink resumed ({server.FramesReceived:N0} frames, {server.Rejections} rejected)\n");
+        return text.ToString();
+    }
+
+    private static double Seconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalSeconds;
 
     private static async Task StopSendingAsync(Task sending, CancellationTokenSource stopSending, bool failed)
     {

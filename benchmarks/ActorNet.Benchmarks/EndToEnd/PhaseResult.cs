@@ -10,6 +10,7 @@ namespace ActorNet.Benchmarks.EndToEnd;
 /// <param name="StartWorkingSet">Resident set size when the phase started (the pre-built streams are in it).</param>
 /// <param name="PeakWorkingSet">Highest resident set size during the phase.</param>
 /// <param name="Failure">Why the phase did not complete, or null.</param>
+/// <param name="Details">More lines to print after the phase (the stalled-sink measurement), or null.</param>
 public sealed record PhaseResult(
     int Run,
     string Server,
@@ -19,7 +20,8 @@ public sealed record PhaseResult(
     int BytesPerFrame,
     long StartWorkingSet,
     long PeakWorkingSet,
-    string? Failure)
+    string? Failure,
+    string? Details = null)
 {
     public bool Succeeded => Failure is null;
 

@@ -23,11 +23,13 @@ public static class ServerKinds
     /// <param name="kind">Which server.</param>
     /// <param name="framing">How the workload frames its records.</param>
     /// <param name="maxPayloadLength">Largest payload the server must accept (see <see cref="MaxFrameLengthFor"/>).</param>
+    /// <param name="tuning">ActorNet's configuration changes; the raw ceiling has none.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<ICountingServer> StartAsync(ServerKind kind, WireFraming framing, int maxPayloadLength, CancellationToken cancellationToken) => kind switch
+    public static async Task<ICountingServer> StartAsync(
+        ServerKind kind, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning, CancellationToken cancellationToken) => kind switch
     {
         ServerKind.Raw => new RawFrameCounter(framing, maxPayloadLength),
-        ServerKind.ActorNet => await ActorNetServer.StartAsync(framing, maxPayloadLength, cancellationToken).ConfigureAwait(false),
+        ServerKind.ActorNet => await ActorNetServer.StartAsync(framing, maxPayloadLength, tuning, cancellationToken).ConfigureAwait(false),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

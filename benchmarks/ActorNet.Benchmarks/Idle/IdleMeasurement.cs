@@ -15,7 +15,7 @@ public static class IdleMeasurement
     {
         ProcessMemory.FullCollect();
         await using ICountingServer server = await ServerKinds
-            .StartAsync(kind, WireFraming.Lines, ServerKinds.MaxFrameLengthFor(0), cancellationToken)
+            .StartAsync(kind, WireFraming.Lines, ServerKinds.MaxFrameLengthFor(0), ActorNetTuning.Default, cancellationToken)
             .ConfigureAwait(false);
 
         ProcessMemory.FullCollect();

@@ -11,7 +11,8 @@ public static class LoadGenCommand
     public const string Usage = """
           loadgen --port P [--host 127.0.0.1] [--connections 100] [--frames 10000] [--size 100]
                   [--framing lines|length-field] [--seed 1] [--connect-parallelism 256]
-              Sends C connections x N frames x S payload bytes to a running server and prints send-side figures.
+              Sends C connections x N frames x S payload bytes to a running server and prints send-side figures
+              (and "start clock T", its monotonic clock just before the first connect; e2e reads it).
           loadgen --idle --port P [--host 127.0.0.1] [--connections 1000] [--hold 60] [--exit-on-stdin-eof]
               Opens C connections, sends nothing, holds them for --hold seconds (or until Ctrl+C), then closes.
               Prints "ready C" on its own line once all are open (the idle command reads it).
@@ -21,7 +22,7 @@ public static class LoadGenCommand
               time, for --duration seconds (the latency command runs this in a child process).
         """;
 
-    /// <summary>The line a paced load generator prints just before its first connect: its monotonic clock then.</summary>
+    /// <summary>The line a paced or a plain load generator prints just before its first connect: its monotonic clock then.</summary>
     public const string StartPrefix = "start clock ";
 
     /// <summary>The line a paced load generator prints when every peer has connected (or failed to): its clock then.</summary>
@@ -101,6 +102,10 @@ public static class LoadGenCommand
         Console.WriteLine(Invariant($"sending {spec.TotalFrames:N0} {spec.Framing.Name()} frames of {spec.Size} bytes to {target} ..."));
 
         var generator = new LoadGenerator(workload, target, parallelism);
+
+        // The start of the measurement for e2e in a child process (as --paced prints it): the streams are built.
+        Console.WriteLine(StartPrefix + System.Diagnostics.Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture));
+        Console.Out.Flush();
         await generator.RunAsync(cancellationToken).ConfigureAwait(false);
         LoadGenStats stats = generator.Stats;
         double seconds = stats.Elapsed.TotalSeconds;
