@@ -74,7 +74,7 @@ public static class JsonlVsRsyslogCommand
         {
             Console.Write(Invariant($"run {run}/{runs}: rsyslog ... "));
             FileSinkResult rsyslog;
-            await using (RsyslogProcess server = await RsyslogProcess.StartAsync(rsyslogd, Math.Max(200, spec.Connections + 16), spec.Size + 1, queueWorkers, cancellationToken)
+            await using (RsyslogProcess server = await RsyslogProcess.StartAsync(rsyslogd, RsyslogConfig.MaxSessionsFor(spec.Connections), spec.Size + 1, queueWorkers, cancellationToken)
                              .ConfigureAwait(false))
             {
                 rsyslog = await FileSinkPhase.RunAsync(run, server, spec, timeout, parallelism, cancellationToken).ConfigureAwait(false);

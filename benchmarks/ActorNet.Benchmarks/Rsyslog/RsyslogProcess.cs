@@ -58,7 +58,9 @@ public sealed class RsyslogProcess : IFileSinkServer
             ?? throw new BenchmarkFailedException($"could not run {program} -v");
         string first = version.StandardOutput.ReadLine() ?? "";
         version.WaitForExit(5_000);
-        return first.Trim();
+        // "rsyslogd  8.2302.0 (aka 2023.02) compiled with:": the version, without the feature list that follows.
+        int features = first.IndexOf(" compiled with", StringComparison.Ordinal);
+        return (features < 0 ? first : first[..features]).Trim();
     }
 
     /// <summary>Writes the configuration, checks it (<c>rsyslogd -N1</c>), starts rsyslogd and waits until imtcp accepts connections.</summary>
