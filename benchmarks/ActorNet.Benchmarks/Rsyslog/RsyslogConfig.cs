@@ -41,10 +41,10 @@ public static class RsyslogConfig
 
     /// <summary>
     /// imtcp's maxSessions for <paramref name="connections"/> peers connecting at once. rsyslog sizes its listen
-    /// backlog from it (maxSessions / 10 + 5: `ss -ltn` shows a backlog of 25 for 200, 121 for 1,160), and there is no key for the backlog itself: with
-    /// maxSessions = 200 (the default) a burst of 100 connects overflowed the backlog and the peers past it were
-    /// reset (seen on this VM: ~70 of 100 peers got through, the others "Connection reset by peer"). Ten times
-    /// the peers gives a backlog that holds the whole burst; maxSessions is only a cap.
+    /// backlog from it (maxSessions / 10 + 5: `ss -ltn` shows 25 for 200, 121 for 1,160) and has no key for the
+    /// backlog itself: with maxSessions = 200 (the default) a burst of 100 connects overflowed the backlog and the
+    /// peers past it were reset (seen on this VM: ~70 of 100 got through, the others "Connection reset by peer").
+    /// Ten times the peers gives a backlog that holds the whole burst; maxSessions is only a cap.
     /// </summary>
     public static int MaxSessionsFor(int connections) => Math.Max(200, 10 * (connections + 16));
 
