@@ -4,6 +4,7 @@ using ActorNet.Benchmarks.EndToEnd;
 using ActorNet.Benchmarks.Idle;
 using ActorNet.Benchmarks.Latency;
 using ActorNet.Benchmarks.LoadGen;
+using ActorNet.Benchmarks.Rsyslog;
 using ActorNet.Benchmarks.Storage;
 using BenchmarkDotNet.Running;
 
@@ -22,6 +23,7 @@ public static class Program
         {IdleCommand.Usage}
         {LatencyCommand.Usage}
         {StoreCommand.Usage}
+        {JsonlVsRsyslogCommand.Usage}
         """;
 
     public static async Task<int> Main(string[] args)
@@ -52,6 +54,7 @@ public static class Program
                 "idle" => await IdleCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),
                 "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "jsonl-vs-rsyslog" => await JsonlVsRsyslogCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }
