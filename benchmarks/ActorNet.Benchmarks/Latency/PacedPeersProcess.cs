@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.LoadGen;
 
@@ -14,16 +13,10 @@ namespace ActorNet.Benchmarks.Latency;
 /// </summary>
 public sealed class PacedPeersProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _errors = new();
     private readonly TaskCompletionSource<long> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<long> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LoadGenChild _child = null!;
     private string? _sentLine;
-
-    private PacedPeersProcess(Process process)
-    {
-        _process = process;
-    }
 
     /// <summary>The child's Stopwatch timestamp just before its first connect: the start of the measurement.</summary>
     public Task<long> Started => _started.Task;
@@ -36,37 +29,21 @@ public sealed class PacedPeersProcess : IAsyncDisposable
 
     public static PacedPeersProcess Start(IPEndPoint target, int connections, int size, long intervalNanoseconds, TimeSpan duration)
     {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        ThisProgram.Set(start);
-        foreach (string arg in new[]
-                 {
-                     "loadgen", "--paced", "--exit-on-stdin-eof",
-                     "--host", target.Address.ToString(),
-                     "--port", target.Port.ToString(CultureInfo.InvariantCulture),
-                     "--connections", connections.ToString(CultureInfo.InvariantCulture),
-                     "--size", size.ToString(CultureInfo.InvariantCulture),
-                     "--interval-ns", intervalNanoseconds.ToString(CultureInfo.InvariantCulture),
-                     "--duration", ((int)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var peers = new PacedPeersProcess(process);
-        process.OutputDataReceived += (_, line) => peers.OnOutput(line.Data);
-        process.ErrorDataReceived += (_, line) => peers.OnError(line.Data);
-        process.Exited += (_, _) => peers._started.TrySetException(
-            new IOException($"loadgen --paced exited with code {process.ExitCode} before it started: {peers.Errors}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var peers = new PacedPeersProcess();
+        peers._child = LoadGenChild.Start(
+            [
+                "--paced",
+                "--host", target.Address.ToString(),
+                "--port", LoadGenChild.Text(target.Port),
+                "--connections", LoadGenChild.Text(connections),
+                "--size", LoadGenChild.Text(size),
+                "--interval-ns", LoadGenChild.Text(intervalNanoseconds),
+                "--duration", LoadGenChild.Text((long)Math.Ceiling(duration.TotalSeconds)),
+            ],
+            peers.OnOutput,
+            child => peers._started.TrySetException(
+                new IOException($"loadgen --paced exited with code {child.Process.ExitCode} before it started: {child.Errors}")),
+            releasedByStdin: true);
         return peers;
     }
 
@@ -77,16 +54,16 @@ public sealed class PacedPeersProcess : IAsyncDisposable
         limit.CancelAfter(timeout);
         try
         {
-            await _process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            await _child.Process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new BenchmarkFailedException($"loadgen --paced did not finish within {timeout.TotalSeconds:0} s");
         }
 
-        if (_process.ExitCode != 0 || _sentLine is null)
+        if (_child.Process.ExitCode != 0 || _sentLine is null)
         {
-            throw new BenchmarkFailedException($"loadgen --paced exited with code {_process.ExitCode}: {Errors}");
+            throw new BenchmarkFailedException($"loadgen --paced exited with code {_child.Process.ExitCode}: {_child.Errors}");
         }
 
         return PacedSendResult.Parse(_sentLine[LoadGenCommand.SentPrefix.Length..]);
@@ -94,44 +71,12 @@ public sealed class PacedPeersProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(exit.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
-        {
-            // It did not leave when released (or is already gone): end it by its own id, nothing broader.
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-        }
+        await _child.StopAsync().ConfigureAwait(false);
+        _child.Dispose();
     }
 
-    private string Errors
+    private void OnOutput(string line)
     {
-        get
-        {
-            lock (_errors)
-            {
-                return _errors.Length == 0 ? "(no error output)" : _errors.ToString().Trim();
-            }
-        }
-    }
-
-    private void OnOutput(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
         if (line.StartsWith(LoadGenCommand.StartPrefix, StringComparison.Ordinal)
             && long.TryParse(line.AsSpan(LoadGenCommand.StartPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long clock))
         {
@@ -146,22 +91,6 @@ public sealed class PacedPeersProcess : IAsyncDisposable
         else if (line.StartsWith(LoadGenCommand.SentPrefix, StringComparison.Ordinal))
         {
             _sentLine = line;
-        }
-    }
-
-    private void OnError(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_errors)
-        {
-            if (_errors.Length < 8 * 1024)
-            {
-                _errors.AppendLine(line);
-            }
         }
     }
 }
