@@ -70,6 +70,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     {
         // This instance's budgets are in /metrics while it runs: added here, taken back in PostStop (several instances may share a process).
         ActorNetMetrics.ObserveBudget(_budget, () => (_budget.Held, _budget.Limit));
+        StatusMetrics.Observe(_status);
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
 
@@ -131,6 +132,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     protected override void PostStop()
     {
         ActorNetMetrics.ForgetBudget(_budget);
+        StatusMetrics.Forget(_status);
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(-source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
     }

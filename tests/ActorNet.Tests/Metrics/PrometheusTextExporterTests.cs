@@ -404,7 +404,7 @@ public sealed partial class PrometheusTextExporterTests : IDisposable
         shared.Dispose();
 
         Assert.Same(shared, PrometheusTextExporter.Shared);
-        Assert.Equal(ActorNetMetrics.MeterName, shared.MeterName);
+        Assert.Equal([ActorNetMetrics.MeterName, PrometheusTextExporter.RuntimeMeterName], shared.MeterNames);
         Assert.Contains("# TYPE actornet_connections_active gauge", shared.Scrape(), StringComparison.Ordinal);
     }
 
