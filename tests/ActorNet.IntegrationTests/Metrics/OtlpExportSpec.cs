@@ -43,4 +43,32 @@ public sealed class OtlpExportSpec
 
         bool Complete(ReceivedExport r) => r.Holds("actornet.frames.received") && r.Holds(source) && r.Holds("actornet.sink.frames.written");
     }
+
+    [Fact]
+    public async Task Run_pushes_the_metrics_over_grpc_when_the_protocol_says_so()
+    {
+        await using var receiver = await OtlpGrpcReceiver.StartAsync();
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("otlp-grpc");
+        var port = Loopback.FreePort();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, TestConfig.OneSource(source, port, directory, "parser = text",
+            actornetSettings: $"otlp {{ endpoint = \"{receiver.Endpoint}\", protocol = grpc, interval = 200ms, headers = \"x-tenant=plant-7\" }}"));
+
+        using var process = ActorNetProcess.Start(directory.Path, "run", "--config", config);
+        await process.WaitForOutputAsync($"Source {source} listening", Bound);
+        using (var peer = await Loopback.ConnectAsync(port))
+        {
+            await peer.SendAsync("one\n"u8.ToArray(), SocketFlags.None);
+            await Eventually.TrueAsync(() => JsonlRecords.Count(directory.File("frames.jsonl")) == 1, Bound, () => process.Output);
+        }
+
+        await Eventually.TrueAsync(() => receiver.Requests.Any(r => r.Holds("actornet.frames.received") && r.Holds(source)), Bound,
+            () => $"a gRPC export naming actornet.frames.received and {source}; {receiver.Requests.Count} request(s) received{Environment.NewLine}{process.Output}");
+        Assert.All(receiver.Requests, r => Assert.Equal(("POST", OtlpGrpcReceiver.ExportPath, "application/grpc"), (r.Method, r.Path, r.ContentType)));
+        Assert.All(receiver.Requests, r => Assert.Equal("plant-7", r.Headers.GetValueOrDefault("x-tenant")));
+
+        await process.TerminateAsync();
+        Assert.Equal(0, await process.WaitForExitAsync(Bound));
+    }
 }

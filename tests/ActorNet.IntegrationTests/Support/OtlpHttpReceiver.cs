@@ -51,7 +51,8 @@ public sealed class OtlpHttpReceiver : IDisposable
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             Requests.Enqueue(new ReceivedExport(context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
-                context.Request.ContentType, body.ToArray()));
+                context.Request.ContentType, body.ToArray(),
+                context.Request.Headers.AllKeys.ToDictionary(key => key!.ToLowerInvariant(), key => context.Request.Headers[key] ?? "")));
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/x-protobuf";
             context.Response.ContentLength64 = 0;
@@ -61,7 +62,7 @@ public sealed class OtlpHttpReceiver : IDisposable
 }
 
 /// <summary>One request as the receiver got it.</summary>
-public sealed record ReceivedExport(string Method, string Path, string? ContentType, byte[] Body)
+public sealed record ReceivedExport(string Method, string Path, string? ContentType, byte[] Body, IReadOnlyDictionary<string, string> Headers)
 {
     /// <summary>Whether the protobuf body holds <paramref name="text"/> as UTF-8 (names and attribute values are plain strings in it).</summary>
     public bool Holds(string text) => Body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
