@@ -177,7 +177,7 @@ public sealed partial class PrometheusTextExporter : IDisposable
                 family.WriteSamples(writer, _scrape);
             }
 
-            // process_* sorts after every meter's family (actornet_*, dotnet_*), so the exposition stays in name order.
+            // After the families: process_* sorts after actornet_* and dotnet_*, so the shared exposition stays in name order.
             _process?.WriteTo(writer);
 
             // The instrument's name only: /metrics needs no token, and an exception's message may say anything (a
