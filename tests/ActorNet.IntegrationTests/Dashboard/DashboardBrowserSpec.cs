@@ -34,6 +34,13 @@ public sealed class DashboardBrowserSpec
             browser.FindElement(By.Id("token-submit")).Click();
             wait.Until(b => b.FindElement(By.Id("ws-state")).Text == "live tail: connected");
             wait.Until(b => SourceCell(b, source, "state").Text == "listening");
+            // Both sinks of the configuration, each with its type and state as /api/sinks reports them.
+            wait.Until(b => SinkCell(b, "file", "state").Text == "writing" && SinkCell(b, "live", "state").Text == "writing");
+            Assert.Equal("jsonl", SinkCell(browser, "file", "type").Text);
+            Assert.Equal("websocket", SinkCell(browser, "live", "type").Text);
+            Assert.Equal("0", SinkCell(browser, "file", "backlog").GetDomAttribute("data-value"));
+            Assert.Equal("0", SinkCell(browser, "file", "spool-bytes").GetDomAttribute("data-value"));
+            Assert.Equal("", SinkCell(browser, "file", "last-error").Text);
             Assert.False(browser.FindElement(By.Id("token-form")).Displayed);
             await Eventually.TrueAsync(() => host.Service.LiveTail.SubscriberCount == 1, Within, () => "the page subscribed to the live tail");
 
@@ -43,6 +50,7 @@ public sealed class DashboardBrowserSpec
             wait.Until(b => Payloads(b, "tail-frames").Count == 3);
             Assert.Equal(["hello-browser-3", "hello-browser-2", "hello-browser-1"], Payloads(browser, "tail-frames"));
             wait.Until(b => SourceCell(b, source, "frames").GetDomAttribute("data-value") == "3");
+            wait.Until(b => SinkCell(b, "file", "written").GetDomAttribute("data-value") == "3");
             wait.Until(b => SourceCell(b, source, "connections").Text == "1");
             var connection = wait.Until(b => b.FindElement(By.CssSelector("#connections tbody tr")));
             Assert.Equal(peer.PeerName(), connection.FindElement(By.CssSelector("td.peer")).Text);
@@ -80,6 +88,9 @@ public sealed class DashboardBrowserSpec
 
     private static IWebElement SourceCell(IWebDriver browser, string source, string cell) =>
         browser.FindElement(By.CssSelector($"#sources tr[data-source='{source}'] td.{cell}"));
+
+    private static IWebElement SinkCell(IWebDriver browser, string sink, string cell) =>
+        browser.FindElement(By.CssSelector($"#sinks tr[data-sink='{sink}'] td.{cell}"));
 
     private static List<string> Payloads(IWebDriver browser, string list) =>
         browser.FindElements(By.CssSelector($"#{list} li .payload")).Select(e => e.Text).ToList();
