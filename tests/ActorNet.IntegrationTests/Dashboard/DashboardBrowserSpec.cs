@@ -75,6 +75,56 @@ public sealed class DashboardBrowserSpec
         }
     }
 
+    [ChromiumFact]
+    public async Task The_sinks_table_shows_a_sink_that_cannot_open_its_file_as_failing_with_its_backlog_spool_and_last_error()
+    {
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("browser-sinks");
+        var port = Loopback.FreePort();
+        // "broken" is told to append to a directory: it cannot open it, retries, and spools what it is given meanwhile.
+        await using var host = await DashboardHost.StartAsync($$"""
+            actornet {
+              http { enabled = on, host = 127.0.0.1, port = 0 }
+              sources.{{source}} {
+                port = {{port}}
+                parser = text
+                sinks = [ file, broken ]
+                quarantine = file
+              }
+              sinks {
+                file { type = jsonl, path = "{{directory.File("frames.jsonl")}}", flush-interval = 50ms }
+                broken { type = jsonl, path = "{{directory.Path}}", spool-dir = "{{directory.File("spool")}}" }
+              }
+            }
+            """);
+        using var browser = StartChromium();
+        var wait = new WebDriverWait(browser, Within) { PollingInterval = TimeSpan.FromMilliseconds(50) };
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+
+        try
+        {
+            browser.Navigate().GoToUrl(host.Http("/"));
+            wait.Until(b => SinkCell(b, "broken", "state").Text == "failing");
+            Assert.Contains("cannot open", SinkCell(browser, "broken", "last-error").Text);
+            Assert.Equal("failing", SinkCell(browser, "broken", "state").GetDomAttribute("data-state"));
+            wait.Until(b => SinkCell(b, "file", "state").Text == "writing");
+            Assert.Equal("", SinkCell(browser, "file", "last-error").Text);
+
+            using var peer = await Loopback.ConnectAsync(port);
+            await peer.SendAsync("kept-1\nkept-2\n"u8.ToArray(), SocketFlags.None);
+
+            wait.Until(b => SinkCell(b, "file", "written").GetDomAttribute("data-value") == "2");
+            wait.Until(b => SinkCell(b, "broken", "backlog").GetDomAttribute("data-value") == "2");
+            wait.Until(b => long.Parse(SinkCell(b, "broken", "spool-bytes").GetDomAttribute("data-value") ?? "0") > 0);
+            Assert.Equal(host.Service.Status.Sink("broken")!.SpoolBytes.ToString(), SinkCell(browser, "broken", "spool-bytes").GetDomAttribute("data-value"));
+            Assert.Equal("0", SinkCell(browser, "broken", "written").GetDomAttribute("data-value"));
+        }
+        catch (Exception e) when (e is WebDriverException or XunitException)
+        {
+            throw new XunitException($"{e.Message}\nThe page showed:\n{Describe(browser)}", e);
+        }
+    }
+
     private static ChromeDriver StartChromium()
     {
         var service = ChromeDriverService.CreateDefaultService(ChromiumFactAttribute.DriverDirectory, ChromiumFactAttribute.DriverName);
