@@ -1,6 +1,7 @@
 using ActorNet.Configuration;
 using ActorNet.Connections;
 using ActorNet.Hosting;
+using ActorNet.Http.Security;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,8 +19,16 @@ namespace ActorNet.Http.Admin;
 /// Answers: 202 queued; 404 no such open connection or source; 400 an empty body, or a payload the framing cannot
 /// carry (checked here, so that nothing is queued); 413 a body longer than the source's max-inflight-bytes (what one
 /// of its connections may hold at all), refused before it is read in full; 503 the peer already has too much waiting
-/// to be written, or ActorNet did not answer in time.
+/// to be written, or ActorNet did not answer in time; 403 a request from a page of another origin.
 /// </summary>
+/// <remarks>
+/// Unlike the admin API's GET and DELETE, a POST whose body is text or a form is one a page of any site may send
+/// (a CORS "simple request": no preflight, only its answer is hidden from the page). Without an admin token, any page
+/// the operator opens could then command devices through <c>127.0.0.1</c>. Browsers name the page's origin in
+/// <c>Origin</c> on every POST, so a request whose origin is neither this server's own nor one in
+/// <c>actornet.http.allowed-origins</c> is refused, as <c>/ws/tail</c> refuses such upgrades; clients that are not
+/// browsers (curl, <c>actornet send</c>) send no <c>Origin</c> and pass, the admin token guarding them.
+/// </remarks>
 public static class WriteEndpoints
 {
     /// <summary>Maps both on <paramref name="api"/>, the admin API's group, whose admin-token requirement they share.</summary>
@@ -28,8 +37,12 @@ public static class WriteEndpoints
         var logger = ((IEndpointRouteBuilder)api).ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(typeof(WriteEndpoints).FullName!)
             ?? NullLogger.Instance;
 
-        api.MapPost("/connections/{id:long}/send", (long id, HttpContext context) => SendAsync(service, logger, id, context));
-        api.MapPost("/sources/{name}/broadcast", (string name, HttpContext context) => BroadcastAsync(service, logger, name, context));
+        var origin = new WebSocketOrigin(service.Settings.Http.AllowedOrigins);
+
+        api.MapPost("/connections/{id:long}/send", (long id, HttpContext context) =>
+            origin.Admits(context.Request) ? SendAsync(service, logger, id, context) : Task.FromResult(Refused(context)));
+        api.MapPost("/sources/{name}/broadcast", (string name, HttpContext context) =>
+            origin.Admits(context.Request) ? BroadcastAsync(service, logger, name, context) : Task.FromResult(Refused(context)));
         return api;
     }
 
@@ -104,6 +117,10 @@ public static class WriteEndpoints
             return (default, Error(StatusCodes.Status400BadRequest, $"source {source.Name} ({source.Framing.Type} framing) cannot carry this payload: {error}"));
         return (new Payload(body, framed), null);
     }
+
+    private static IResult Refused(HttpContext context) =>
+        Error(StatusCodes.Status403Forbidden,
+            $"{context.Request.Path} takes writes from this server's own pages, the origins in actornet.http.allowed-origins and clients that are not browsers, not from a page of {context.Request.Headers.Origin}");
 
     private static SourceSettings? SourceNamed(ActorNetService service, string name) =>
         service.Settings.Sources.FirstOrDefault(s => s.Name == name);

@@ -190,6 +190,35 @@ public sealed class WriteEndpointsSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_post_from_a_page_of_another_origin_answers_403_and_writes_nothing_while_the_servers_own_page_may_post()
+    {
+        using var peer = await Loopback.ConnectAsync(_linesPort);
+        var id = await ConnectionIdOf(peer);
+
+        // What a page elsewhere sends with fetch(url, {method: "POST", mode: "no-cors", body: "..."}): no preflight, and
+        // the browser adds its Origin. The admin token does not help an instance that has none.
+        foreach (var origin in new[] { "http://evil.example", "null", "http://127.0.0.1:1" })
+        {
+            foreach (var path in new[] { $"/api/connections/{id}/send", $"/api/sources/{_lines}/broadcast" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Body("REBOOT", "text/plain") };
+                request.Headers.Add("Origin", origin);
+                using var response = await _http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                Assert.Contains(origin, (await response.Content.ReadFromJsonAsync(AdminJsonContext.Default.ErrorResponse))!.Error);
+            }
+        }
+
+        using (var own = new HttpRequestMessage(HttpMethod.Post, $"/api/connections/{id}/send") { Content = Body("from the dashboard", "text/plain") })
+        {
+            own.Headers.Add("Origin", _host.Address.GetLeftPart(UriPartial.Authority));
+            using var response = await _http.SendAsync(own);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+        Assert.Equal("from the dashboard\n", await ReceiveExactlyAsync(peer, 19));
+    }
+
+    [Fact]
     public async Task An_unknown_connection_or_source_answers_404_naming_it()
     {
         using var peer = await Loopback.ConnectAsync(_linesPort);
