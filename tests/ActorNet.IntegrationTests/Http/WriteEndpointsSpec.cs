@@ -30,6 +30,8 @@ public sealed class WriteEndpointsSpec : IAsyncLifetime
     private readonly string _lengths = TestConfig.UniqueSourceName("write-lengths");
     private readonly int _linesPort = Loopback.FreePort();
     private readonly int _lengthsPort = Loopback.FreePort();
+    private readonly string _large = TestConfig.UniqueSourceName("write-large");
+    private readonly int _largePort = Loopback.FreePort();
     private DashboardHost _host = null!;
     private HttpClient _http = null!;
 
@@ -54,6 +56,18 @@ public sealed class WriteEndpointsSpec : IAsyncLifetime
                 framing {
                   type = length-field
                   length-field-length = 4
+                }
+                parser = text
+                sinks = [ file ]
+                quarantine = rejects
+              }
+              sources.{{_large}} {
+                port = {{_largePort}}
+                max-inflight-bytes = 2 MiB
+                framing {
+                  type = length-field
+                  length-field-length = 4
+                  max-frame-length = 1 MiB
                 }
                 parser = text
                 sinks = [ file ]
@@ -299,6 +313,39 @@ public sealed class WriteEndpointsSpec : IAsyncLifetime
             Assert.Contains("max-frame-length", (await atLimit.Content.ReadFromJsonAsync(AdminJsonContext.Default.ErrorResponse))!.Error);
         }
 
+        await AssertNextIsOwnLengthFramedAsync(peer, id);
+    }
+
+    [Fact]
+    public async Task A_peer_that_does_not_read_gets_503_once_too_much_waits_for_it_and_then_takes_writes_again()
+    {
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await peer.ConnectAsync(IPAddress.Loopback, _largePort);
+        var id = await ConnectionIdOf(peer);
+        // The longest payload: max-frame-length counts the 4-byte header too.
+        var payload = new byte[1024 * 1024 - 4];
+
+        // The kernel's buffers take the first megabytes; then a write stays under way and its bytes keep the queue
+        // over its limit (4 x read-buffer-size), where writes are refused rather than buffered without end.
+        var accepted = 0;
+        HttpResponseMessage response;
+        while ((response = await _http.PostAsync($"/api/connections/{id}/send", new ByteArrayContent(payload))).StatusCode == HttpStatusCode.Accepted)
+        {
+            response.Dispose();
+            Assert.True(++accepted < 64, $"{accepted} MiB were queued for a peer that reads nothing");
+        }
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("already waiting to be sent", (await response.Content.ReadFromJsonAsync(AdminJsonContext.Default.ErrorResponse))!.Error);
+        }
+
+        // Every accepted frame arrives whole and in order once the peer reads; then it takes writes again.
+        for (var i = 0; i < accepted; i++)
+        {
+            var frame = await ReceiveBytesAsync(peer, payload.Length + 4);
+            Assert.Equal(payload.Length, BinaryPrimitives.ReadInt32BigEndian(frame));
+        }
         await AssertNextIsOwnLengthFramedAsync(peer, id);
     }
 
