@@ -12,7 +12,7 @@ public static class StatusCommand
     /// <summary>Read when --token is not given, so that the token need not appear in the process list.</summary>
     public const string TokenVariable = "ACTORNET_ADMIN_TOKEN";
 
-    private const string DefaultUrl = "http://127.0.0.1:8080/";
+    internal const string DefaultUrl = "http://127.0.0.1:8080/";
 
     public static Command Create()
     {
@@ -56,7 +56,7 @@ public static class StatusCommand
         }
     }
 
-    private static Uri ParseUrl(ArgumentResult result)
+    internal static Uri ParseUrl(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
         // A trailing slash makes "api/sources" resolve below the given path rather than beside its last segment.
