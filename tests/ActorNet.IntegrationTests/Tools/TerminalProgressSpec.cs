@@ -51,6 +51,29 @@ public sealed partial class TerminalProgressSpec
         Assert.All(after.Split('\n').Where(l => l.Contains("\"seq\"", StringComparison.Ordinal)), l => Assert.StartsWith("{\"seq\":", l));
     }
 
+    [TmuxFact]
+    public async Task Feed_sim_counts_the_records_sent_to_its_clients_below_its_log_lines()
+    {
+        using var directory = new TempDirectory();
+        var port = Loopback.FreePort();
+        using var terminal = TmuxSession.Start(directory.Path,
+            "trap : INT; " + TmuxSession.ActorNetCommand("feed-sim", "--port", port.ToString(), "--rate", "200"));
+        await terminal.WaitForScreenAsync(s => s.Contains("feed-sim listening on", StringComparison.Ordinal), "feed-sim listening", Bound);
+
+        using var client = await Loopback.ConnectAsync(port);
+
+        var screen = await terminal.WaitForScreenAsync(s => FeedSimProgress().Match(s) is { Success: true } m && m.Groups[1].Value != "0",
+            "feed-sim: N records sent, R/s with N > 0", Bound);
+        var lines = screen.Split('\n');
+        // The log line about the client came out above the progress line, each on a line of its own.
+        Assert.Contains(lines, l => l.Contains($"client {client.PeerName()} connected", StringComparison.Ordinal)
+            && !l.Contains("records sent", StringComparison.Ordinal));
+        terminal.SendKeys("C-c");
+        var after = await terminal.WaitForScreenAsync(_ => terminal.ExitCode() is not null, "feed-sim to exit", Bound);
+        Assert.Equal(0, terminal.ExitCode());
+        Assert.DoesNotContain("records sent,", after);
+    }
+
     [Fact]
     public async Task Send_piped_prints_no_progress()
     {
@@ -90,4 +113,7 @@ public sealed partial class TerminalProgressSpec
 
     [GeneratedRegex(@"sending: [\d,]+ frames, [\d,]+/s")]
     private static partial Regex SendProgress();
+
+    [GeneratedRegex(@"feed-sim: ([\d,]+) records sent, [\d,]+/s")]
+    private static partial Regex FeedSimProgress();
 }
