@@ -15,6 +15,7 @@ public sealed partial class LiveInstance : IDisposable
 
     private readonly TempDirectory _directory;
     private readonly ActorNetProcess _process;
+    private bool _disposed;
 
     private LiveInstance(TempDirectory directory, ActorNetProcess process, Uri url, IReadOnlyDictionary<string, int> ports)
     {
@@ -37,7 +38,9 @@ public sealed partial class LiveInstance : IDisposable
     /// <param name="sources">Source names and their parser (text, json, binary).</param>
     /// <param name="websocketSink">Whether the sources feed the <c>live</c> websocket sink.</param>
     /// <param name="adminToken">actornet.http.admin-token; none when null.</param>
-    public static async Task<LiveInstance> StartAsync((string Name, string Parser)[] sources, bool websocketSink = true, string? adminToken = null)
+    /// <param name="liveSettings">Keys added to the <c>live</c> sink, e.g. <c>subscriber-buffer = 10</c>.</param>
+    public static async Task<LiveInstance> StartAsync((string Name, string Parser)[] sources, bool websocketSink = true, string? adminToken = null,
+        string liveSettings = "")
     {
         var directory = new TempDirectory();
         try
@@ -55,7 +58,7 @@ public sealed partial class LiveInstance : IDisposable
                   sinks {
                     file { type = jsonl, path = "{{directory.File("frames.jsonl")}}" }
                     rejects { type = jsonl, path = "{{directory.File("quarantine.jsonl")}}" }
-                    {{(websocketSink ? "live { type = websocket }" : "")}}
+                    {{(websocketSink ? $"live {{ type = websocket, {liveSettings} }}" : "")}}
                   }
                 }
                 """);
@@ -79,8 +82,11 @@ public sealed partial class LiveInstance : IDisposable
         }
     }
 
+    /// <summary>Kills ActorNet (a test may do so early, to see a client cope with its going away) and deletes its files.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _process.Dispose();
         _directory.Dispose();
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ActorNet.IntegrationTests.Executable;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
 
@@ -80,6 +81,34 @@ public sealed class TapSpec
             // Every fifth line was the bad one, and seq counts the connection's frames from 1.
             Assert.Equal(0, record.GetProperty("seq").GetInt64() % peer.BadEvery);
         }
+    }
+
+    [Fact]
+    public async Task Says_on_standard_error_how_many_records_the_server_dropped_while_the_tap_was_not_reading()
+    {
+        var source = TestConfig.UniqueSourceName("tap-slow");
+        using var actornet = await LiveInstance.StartAsync([(source, "text")], liveSettings: "subscriber-buffer = 10");
+        using var http = new HttpClient { BaseAddress = actornet.Url, Timeout = Bound };
+
+        // Standard output is a pipe nobody reads: once it is full the tap blocks on a write and stops reading the socket.
+        using var tap = StalledOutputProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString());
+        using (await NumberedLinePeer.StartAsync(actornet.Ports[source]))
+        {
+            await Eventually.TrueAsync(() => LiveDropped(http) > 0, Bound,
+                () => $"the live sink to drop records for the stalled tap{Environment.NewLine}{tap.Stderr}");
+        }
+
+        tap.ReadOutput();
+
+        await Eventually.TrueAsync(() => tap.Stderr.Contains("the server dropped", StringComparison.Ordinal), Bound, () => tap.Stderr);
+        Assert.Matches(@"actornet tap: the server dropped \d+ record\(s\) because this tap fell behind \(\d+ so far\)", tap.Stderr);
+    }
+
+    private static long LiveDropped(HttpClient http)
+    {
+        using var sinks = JsonDocument.Parse(http.GetStringAsync("api/sinks").GetAwaiter().GetResult());
+        return sinks.RootElement.GetProperty("sinks").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "live")
+            .GetProperty("dropped").GetInt64();
     }
 
     [Fact]

@@ -40,6 +40,23 @@ public sealed partial class TopSpec
     }
 
     [Fact]
+    public async Task Piped_says_on_standard_error_when_a_later_poll_fails_and_keeps_polling_until_sigterm()
+    {
+        var source = TestConfig.UniqueSourceName("top-gone");
+        using var actornet = await LiveInstance.StartAsync([(source, "text")]);
+        using var top = ActorNetProcess.Start(actornet.DirectoryPath, "top", "--url", actornet.Url.ToString(), "--interval", "200ms");
+        await top.WaitForOutputAsync(source + " ", Bound);
+
+        actornet.Dispose();
+
+        await Eventually.TrueAsync(() => top.Stderr.Contains($"actornet top: cannot connect to {actornet.Url}", StringComparison.Ordinal), Bound,
+            () => top.Output);
+        Assert.False(top.HasExited, top.Output);
+        await top.TerminateAsync();
+        Assert.True(await top.WaitForExitAsync(Bound) == 0, top.Output);
+    }
+
+    [Fact]
     public async Task Exits_1_naming_the_url_when_nothing_listens_there()
     {
         using var directory = new TempDirectory();
