@@ -53,10 +53,16 @@ public sealed class TmuxSession : IDisposable
     /// <summary>Keys as tmux names them: <c>q</c>, <c>C-c</c>, <c>Enter</c>.</summary>
     public void SendKeys(params string[] keys) => Run(["send-keys", .. keys]);
 
-    /// <summary>The exit code the command left on the screen, once it has ended; null before.</summary>
-    public int? ExitCode()
+    /// <summary>Waits for the command to end; returns its exit code and the screen it left (read in the same capture).</summary>
+    public async Task<(int ExitCode, string Screen)> WaitForExitAsync(TimeSpan within)
     {
-        var line = Capture().Split('\n').FirstOrDefault(l => l.StartsWith(ExitMarker, StringComparison.Ordinal));
+        var screen = await WaitForScreenAsync(s => ExitCode(s) is not null, "the command to exit", within);
+        return (ExitCode(screen)!.Value, screen);
+    }
+
+    private static int? ExitCode(string screen)
+    {
+        var line = screen.Split('\n').FirstOrDefault(l => l.StartsWith(ExitMarker, StringComparison.Ordinal));
         return line is not null && int.TryParse(line.AsSpan(ExitMarker.Length).Trim(), out var code) ? code : null;
     }
 

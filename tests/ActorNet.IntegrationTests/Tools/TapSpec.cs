@@ -40,6 +40,22 @@ public sealed class TapSpec
     }
 
     [Fact]
+    public async Task Runs_until_sigterm_then_exits_0_with_every_line_whole()
+    {
+        var source = TestConfig.UniqueSourceName("tap-sigterm");
+        using var actornet = await LiveInstance.StartAsync([(source, "text")]);
+        using var peer = await PacedLinePeer.StartAsync(actornet.Ports[source], "line");
+        using var tap = ActorNetProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString());
+        await tap.WaitForOutputAsync("\"kind\":\"frame\"", Bound);
+
+        await tap.TerminateAsync();
+
+        Assert.True(await tap.WaitForExitAsync(Bound) == 0, tap.Output);
+        Assert.Equal("", tap.Stderr);
+        Assert.All(Records(tap.Stdout), r => Assert.Equal(source, r.GetProperty("source").GetString()));
+    }
+
+    [Fact]
     public async Task Source_prints_only_the_records_of_that_source()
     {
         var wanted = TestConfig.UniqueSourceName("tap-wanted");

@@ -26,8 +26,8 @@ public sealed partial class TerminalProgressSpec
             TmuxSession.ActorNetCommand("tap", "--url", actornet.Url.ToString(), "--limit", "1000") + $" > '{records}'");
 
         await terminal.WaitForScreenAsync(s => TapProgress().IsMatch(s), "tap: N records, R/s", Bound);
-        var after = await terminal.WaitForScreenAsync(_ => terminal.ExitCode() is not null, "tap to exit", Bound);
-        Assert.Equal(0, terminal.ExitCode());
+        var (exit, after) = await terminal.WaitForExitAsync(Bound);
+        Assert.Equal(0, exit);
         Assert.DoesNotContain("tap:", after);
         Assert.Equal(1000, File.ReadLines(records).Count());
     }
@@ -42,8 +42,8 @@ public sealed partial class TerminalProgressSpec
             TmuxSession.ActorNetCommand("send", $"127.0.0.1:{echo.Port}", "--count", "1500", "--rate", "500", "--wait", "1s"));
 
         await terminal.WaitForScreenAsync(s => SendProgress().IsMatch(s), "sending: N frames, R/s", Bound);
-        var after = await terminal.WaitForScreenAsync(_ => terminal.ExitCode() is not null, "send to exit", Bound);
-        Assert.Equal(0, terminal.ExitCode());
+        var (exit, after) = await terminal.WaitForExitAsync(Bound);
+        Assert.Equal(0, exit);
         Assert.DoesNotContain("sending:", after);
         // The summary starts its own line: the progress line was erased, not left in front of it.
         Assert.Contains(after.Split('\n'), l => l.StartsWith("sent 1500 frame(s), received 1500 frame(s)", StringComparison.Ordinal));
@@ -69,8 +69,8 @@ public sealed partial class TerminalProgressSpec
         Assert.Contains(lines, l => l.Contains($"client {client.PeerName()} connected", StringComparison.Ordinal)
             && !l.Contains("records sent", StringComparison.Ordinal));
         terminal.SendKeys("C-c");
-        var after = await terminal.WaitForScreenAsync(_ => terminal.ExitCode() is not null, "feed-sim to exit", Bound);
-        Assert.Equal(0, terminal.ExitCode());
+        var (exit, after) = await terminal.WaitForExitAsync(Bound);
+        Assert.Equal(0, exit);
         Assert.DoesNotContain("records sent,", after);
     }
 

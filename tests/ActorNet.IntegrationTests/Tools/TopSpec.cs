@@ -100,8 +100,8 @@ public sealed partial class TopSpec
 
         terminal.SendKeys("q");
 
-        var after = await terminal.WaitForScreenAsync(s => terminal.ExitCode() is not null, "top to exit", Bound);
-        Assert.Equal(0, terminal.ExitCode());
+        var (exit, after) = await terminal.WaitForExitAsync(Bound);
+        Assert.Equal(0, exit);
         // The alternate screen was left: what top drew is gone, the shell's screen is back.
         Assert.DoesNotContain("SOURCES", after);
         Assert.DoesNotContain(source, after);
@@ -121,8 +121,8 @@ public sealed partial class TopSpec
 
         terminal.SendKeys("C-c");
 
-        var after = await terminal.WaitForScreenAsync(s => terminal.ExitCode() is not null, "top to exit", Bound);
-        Assert.Equal(0, terminal.ExitCode());
+        var (exit, after) = await terminal.WaitForExitAsync(Bound);
+        Assert.Equal(0, exit);
         Assert.DoesNotContain("SOURCES", after);
     }
 

@@ -75,22 +75,21 @@ public sealed class TapSession
 
         // Ctrl-C starts the close handshake; the loop below ends when the server's close arrives, or after CloseBound.
         using var abort = new CancellationTokenSource();
-        var stopping = false;
-        Task closing = Task.CompletedTask;
+        var closing = Task.CompletedTask;
+        string? ending;
         await using (token.Register(() =>
                      {
-                         stopping = true;
                          closing = CloseAsync(socket);
                          abort.CancelAfter(CloseBound);
                      }))
         {
-            var ending = await ReadAsync(socket, () => stopping, abort.Token);
-            await closing;
-            progress.Dispose();
-            if (ending is null) return 0;
-            await _error.WriteLineAsync($"actornet tap: {ending}");
-            return 1;
+            ending = await ReadAsync(socket, token, abort.Token);
         }
+        await closing;
+        progress.Dispose();
+        if (ending is null) return 0;
+        await _error.WriteLineAsync($"actornet tap: {ending}");
+        return 1;
     }
 
     /// <summary>Null once connected; otherwise why not, in one line.</summary>
@@ -122,7 +121,9 @@ public sealed class TapSession
     }
 
     /// <summary>Prints records until the limit or a stop (returns null), or until the tail ends on its own (returns how).</summary>
-    private async Task<string?> ReadAsync(ClientWebSocket socket, Func<bool> stopping, CancellationToken abort)
+    /// <param name="stopping">Cancelled by Ctrl-C or SIGTERM: what still arrives is not printed, and the tail's close ends the loop.</param>
+    /// <param name="abort">Cancelled when the close handshake after a stop takes too long.</param>
+    private async Task<string?> ReadAsync(ClientWebSocket socket, CancellationToken stopping, CancellationToken abort)
     {
         var buffer = new byte[64 * 1024];
         var message = new ArrayBufferWriter<byte>(64 * 1024);
@@ -133,14 +134,14 @@ public sealed class TapSession
                 var received = await socket.ReceiveAsync(buffer.AsMemory(), abort);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    return stopping()
+                    return stopping.IsCancellationRequested
                         ? null
                         : $"{_tail} ended the tail after {_printed} record(s) ({socket.CloseStatusDescription ?? socket.CloseStatus?.ToString() ?? "closed"})";
                 }
                 message.Write(buffer.AsSpan(0, received.Count));
                 if (!received.EndOfMessage) continue;
 
-                if (!stopping() && await HandleAsync(message.WrittenMemory) is { } problem)
+                if (!stopping.IsCancellationRequested && await HandleAsync(message.WrittenMemory) is { } problem)
                 {
                     await CloseAsync(socket);
                     return problem;
@@ -153,14 +154,14 @@ public sealed class TapSession
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping())
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The close handshake took longer than CloseBound: the socket was dropped instead, which is fine.
             return null;
         }
         catch (WebSocketException e)
         {
-            return stopping() ? null : $"lost the connection to {_tail} after {_printed} record(s): {Innermost(e).Message}";
+            return stopping.IsCancellationRequested ? null : $"lost the connection to {_tail} after {_printed} record(s): {Innermost(e).Message}";
         }
     }
 

@@ -90,6 +90,8 @@ public sealed class TopSession
 
     private async Task<int> DrawAsync(TopTerminal screen, CancellationToken token)
     {
+        // q ends a wait or a poll under way at once, as Ctrl-C does: a server that does not answer must not hold it up.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, screen.Quit);
         using var timer = new PeriodicTimer(_options.Interval);
         var shown = 0;
         try
@@ -101,12 +103,11 @@ public sealed class TopSession
                 screen.Draw(TopScreen.Lines(_view!, Title(interactive: true), _problem, room));
                 if (++shown == _options.Iterations) return 0;
 
-                var tick = timer.WaitForNextTickAsync(token).AsTask();
-                if (await Task.WhenAny(tick, screen.Quit) == screen.Quit || !await tick) return 0;
-                await PollOrExplainAsync(token, explain: _ => Task.CompletedTask);
+                if (!await timer.WaitForNextTickAsync(stop.Token)) return 0;
+                await PollOrExplainAsync(stop.Token, explain: _ => Task.CompletedTask);
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return 0;
         }

@@ -20,7 +20,8 @@ public sealed class TopTerminal : IDisposable
     private const string EraseBelow = Escape + "J";
 
     private readonly TextWriter _screen;
-    private readonly TaskCompletionSource _quit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Never disposed: the key reader thread may still be blocked in ReadKey, and cancel it, after top is done.
+    private readonly CancellationTokenSource _quit = new();
     private bool _restored;
 
     private TopTerminal(TextWriter screen)
@@ -31,8 +32,8 @@ public sealed class TopTerminal : IDisposable
         StartKeyReader();
     }
 
-    /// <summary>Completes when the user pressed <c>q</c>.</summary>
-    public Task Quit => _quit.Task;
+    /// <summary>Cancelled when the user pressed <c>q</c>.</summary>
+    public CancellationToken Quit => _quit.Token;
 
     /// <summary>Whether standard output is a terminal that can be drawn on (not piped, not <c>TERM=dumb</c>).</summary>
     public static bool Available =>
@@ -89,10 +90,10 @@ public sealed class TopTerminal : IDisposable
         {
             try
             {
-                while (!_quit.Task.IsCompleted)
+                while (!_quit.IsCancellationRequested)
                 {
                     var key = Console.ReadKey(intercept: true);
-                    if (key.KeyChar is 'q' or 'Q') _quit.TrySetResult();
+                    if (key.KeyChar is 'q' or 'Q') _quit.Cancel();
                 }
             }
             catch (InvalidOperationException)
