@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ActorNet.Host.Commands.Tap;
 using ActorNet.IntegrationTests.Executable;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
@@ -162,6 +163,25 @@ public sealed class TapSpec
         Assert.True(await tap.WaitForExitAsync(Bound) == 0, tap.Output);
         Assert.Equal(2, Records(tap.Stdout).Length);
     }
+
+    [Fact]
+    public async Task Exits_1_naming_a_sink_that_is_not_a_websocket_sink()
+    {
+        var source = TestConfig.UniqueSourceName("tap-sink");
+        using var actornet = await LiveInstance.StartAsync([(source, "text")]);
+
+        using var tap = ActorNetProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString(), "--sink", "file");
+
+        Assert.True(await tap.WaitForExitAsync(Bound) == 1, tap.Output);
+        Assert.Contains("no websocket sink named \"file\"", tap.Stderr);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/", null, "ws://127.0.0.1:8080/ws/tail")]
+    [InlineData("https://actornet.example.com/proxy/", "live", "wss://actornet.example.com/proxy/ws/tail?sink=live")]
+    [InlineData("http://[::1]:9000/", "a b", "ws://[::1]:9000/ws/tail?sink=a%20b")]
+    public void Taps_the_tail_below_the_url_over_ws_or_wss(string url, string? sink, string expected) =>
+        Assert.Equal(expected, TapSession.TailUri(new Uri(url), sink).AbsoluteUri);
 
     [Fact]
     public async Task Exits_1_naming_the_url_when_nothing_listens_there()
