@@ -30,7 +30,7 @@ public sealed class TerminalProgress : IDisposable
     private readonly Timer? _timer;
 
     // The counts at the last UpdatesPerSecond ticks (a ring), for the rate over the last second.
-    private readonly (long Timestamp, long Count)[] _window = new (long, long)[UpdatesPerSecond + 1];
+    private readonly (long Timestamp, long Count)[] _window = new (long, long)[UpdatesPerSecond];
     private int _windowNext;
     private int _windowFilled;
     private long _count;
