@@ -15,6 +15,7 @@ public sealed class TmuxSession : IDisposable
     public const string ExitMarker = "EXITED ";
 
     private readonly string _socket = "actornet-test-" + Guid.NewGuid().ToString("N")[..12];
+    private string? _socketPath;
 
     private TmuxSession()
     {
@@ -33,6 +34,7 @@ public sealed class TmuxSession : IDisposable
         var script = Path.Combine(workingDirectory, $"tmux-{session._socket}.sh");
         File.WriteAllText(script, $"{shellCommand}\necho {ExitMarker}$?\nsleep 600\n");
         session.Run("new-session", "-d", "-x", width.ToString(), "-y", height.ToString(), "-c", workingDirectory, $"sh {Quote(script)}");
+        session._socketPath = session.Run("display-message", "-p", "#{socket_path}").Trim();
         return session;
     }
 
@@ -83,6 +85,8 @@ public sealed class TmuxSession : IDisposable
         {
             // The server is gone already.
         }
+        // A killed server leaves its socket file behind.
+        if (_socketPath is { Length: > 0 }) File.Delete(_socketPath);
     }
 
     private string Run(params string[] arguments)
