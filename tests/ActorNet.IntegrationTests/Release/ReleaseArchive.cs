@@ -80,14 +80,16 @@ public sealed class ReleaseArchive : IAsyncLifetime
     }
 
     /// <summary>
-    /// Where the archive of this commit is kept, or null when the work tree has changes (tracked or untracked, as
+    /// Where the archive is kept: named after the version and the last commit that changed what goes into it, so that
+    /// commits to tests or documentation reuse it. Null when those files have changes (tracked or untracked, as
     /// <c>git status</c> sees them) or git cannot tell: then the archive is built for this run only.
     /// </summary>
     private static string? CachePath()
     {
-        var commit = Git("rev-parse", "HEAD");
-        var changes = Git("status", "--porcelain");
-        if (commit is null || changes is null || changes.Length > 0) return null;
+        string[] inputs = ["src", "deploy", "Directory.Build.props", "Directory.Packages.props", "global.json"];
+        var commit = Git(["log", "-1", "--format=%H", "--", .. inputs]);
+        var changes = Git(["status", "--porcelain", "--", .. inputs]);
+        if (string.IsNullOrEmpty(commit) || changes is null || changes.Length > 0) return null;
         return Path.Combine(CacheRoot, $"{Version}-{commit}", Name + ".tar.gz");
     }
 
