@@ -93,16 +93,20 @@ public sealed class ReleaseArchive : IAsyncLifetime
         return Path.Combine(CacheRoot, $"{Version}-{commit}", Name + ".tar.gz");
     }
 
-    /// <summary>Keeps the archive for the next run of the same commit, and drops the archives of other commits.</summary>
+    /// <summary>
+    /// Keeps the archive for the next run of the same commit, and drops archives unused for a day (not younger ones: a
+    /// run of another work tree may be about to extract one).
+    /// </summary>
     private static void Keep(string archive, string cached)
     {
         var directory = Path.GetDirectoryName(cached)!;
         if (Directory.Exists(CacheRoot))
         {
-            foreach (var old in Directory.GetDirectories(CacheRoot).Where(d => d != directory))
+            foreach (var old in Directory.GetDirectories(CacheRoot)
+                         .Where(d => d != directory && Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow - TimeSpan.FromDays(1)))
             {
                 try { Directory.Delete(old, recursive: true); }
-                catch (IOException) { /* another run may be reading it; it goes next time */ }
+                catch (IOException) { /* in use; it goes next time */ }
             }
         }
         Directory.CreateDirectory(directory);

@@ -6,8 +6,9 @@ namespace ActorNet.IntegrationTests.Support;
 
 /// <summary>
 /// The real <c>actornet</c> executable in a child process (<c>dotnet actornet.dll ...</c>): the build copies it next
-/// to the test assembly because this project references the host project. Output is collected line by line;
-/// dispose kills the process if a test left it running.
+/// to the test assembly because this project references the host project (or, with <see cref="StartExecutable"/>, the
+/// self-contained one of a release archive). Output is collected line by line; dispose kills the process if a test
+/// left it running.
 /// </summary>
 public sealed class ActorNetProcess : IDisposable
 {
