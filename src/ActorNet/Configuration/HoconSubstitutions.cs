@@ -69,9 +69,9 @@ internal static class HoconSubstitutions
                 edits.Add((f.Start, f.End, "${" + f.Path + "}"));
             }
             else if (HasPath(reference, f.Path))
-                edits.Add((f.Start, f.End, HoconPrinter.Inline(reference.GetValue(f.Path))));
+                edits.Add((f.Start, f.End, Adjoined(text, f, HoconPrinter.Inline(reference.GetValue(f.Path)))));
             else if (IsVariableName(f.Path) && environment(f.Path) is { } value)
-                edits.Add((f.Start, f.End, Quote(value)));
+                edits.Add((f.Start, f.End, Adjoined(text, f, Quote(value))));
             else if (f.Optional)
                 edits.Add(LeaveOut(text, f));
             else
@@ -192,10 +192,18 @@ internal static class HoconSubstitutions
     private static bool IsVariableName(string path) =>
         path.Length > 0 && (char.IsAsciiLetter(path[0]) || path[0] == '_') && path.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
+    /// <summary>
+    /// <paramref name="replacement"/> as it may stand in <paramref name="f"/>'s place: an empty string <c>""</c> right
+    /// beside a quote would make <c>"""</c>, the start or end of a triple-quoted string, so there it is left out (in a
+    /// concatenation with that string it adds nothing anyway).
+    /// </summary>
+    private static string Adjoined(string text, Found f, string replacement) =>
+        replacement == "\"\"" && ((f.Start > 0 && text[f.Start - 1] == '"') || (f.End < text.Length && text[f.End] == '"')) ? "" : replacement;
+
     /// <summary>What an optional substitution found nowhere leaves of the text: see the class remarks.</summary>
     private static (int Start, int End, string Text) LeaveOut(string text, Found f)
     {
-        if (f.FieldStart < 0 && !f.AloneInList) return (f.Start, f.End, "\"\"");
+        if (f.FieldStart < 0 && !f.AloneInList) return (f.Start, f.End, Adjoined(text, f, "\"\""));
         var start = f.FieldStart >= 0 ? f.FieldStart : f.Start;
         var end = f.End;
         var next = SkipSpaces(text, end);

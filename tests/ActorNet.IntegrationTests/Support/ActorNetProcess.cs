@@ -39,7 +39,13 @@ public sealed class ActorNetProcess : IDisposable
     public static ActorNetProcess StartWithFileLimit(int limit, string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], arguments);
 
-    private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments)
+    /// <summary>Runs actornet with <paramref name="environment"/> added to (a null value: removed from) the test's environment.</summary>
+    public static ActorNetProcess StartWithEnvironment(IReadOnlyDictionary<string, string?> environment, string workingDirectory,
+        params string[] arguments) =>
+        Start(workingDirectory, [], arguments, environment);
+
+    private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "actornet.dll");
         if (!File.Exists(dll)) throw new XunitException($"{dll} is missing: the build should copy the host next to the tests");
@@ -53,6 +59,11 @@ public sealed class ActorNetProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         foreach (var part in launcher.Skip(1)) info.ArgumentList.Add(part);
         if (launcher.Length > 0) info.ArgumentList.Add(dotnet);
         info.ArgumentList.Add(dll);
