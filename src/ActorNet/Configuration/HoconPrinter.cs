@@ -21,14 +21,14 @@ public static class HoconPrinter
     /// The block <paramref name="path"/> of <paramref name="config"/>, one key a line.
     /// </summary>
     /// <param name="isDefault">Given a key's full path: whether its value comes from the defaults rather than the
-    /// file; such a value is followed by <see cref="DefaultMark"/> (a block once, on its opening line).</param>
+    /// file; such a value is followed by <see cref="DefaultMark"/> (a block on its opening line, and each value in it).</param>
     /// <param name="omit">Given a key's full path: whether to leave it out.</param>
     public static string Print(Config config, string path, Func<string, bool>? isDefault, Func<string, bool>? omit)
     {
         var text = new StringBuilder();
         var value = config.GetValue(path);
         text.Append(path).Append(' ');
-        new Writer(text, isDefault, omit).Write(value, path, 0, marked: false);
+        new Writer(text, isDefault, omit).Write(value, path, 0);
         text.AppendLine();
         return text.ToString();
     }
@@ -77,10 +77,9 @@ public static class HoconPrinter
 
     private sealed class Writer(StringBuilder text, Func<string, bool>? isDefault, Func<string, bool>? omit)
     {
-        /// <param name="marked">Whether a block around this value is already marked as a default.</param>
-        public void Write(HoconValue value, string path, int depth, bool marked)
+        public void Write(HoconValue value, string path, int depth)
         {
-            var mark = !marked && isDefault?.Invoke(path) == true;
+            var mark = isDefault?.Invoke(path) == true;
             if (HoconValues.IsNull(value))
             {
                 text.Append("null");
@@ -99,7 +98,7 @@ public static class HoconPrinter
                     var itemPath = $"{path}.{Key(key)}";
                     if (omit?.Invoke(itemPath) == true) continue;
                     text.Append(' ', (depth + 1) * 2).Append(Key(key)).Append(" = ");
-                    Write(item, itemPath, depth + 1, marked || mark);
+                    Write(item, itemPath, depth + 1);
                     text.AppendLine();
                 }
                 text.Append(' ', depth * 2).Append('}');
