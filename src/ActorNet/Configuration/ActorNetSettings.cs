@@ -42,7 +42,10 @@ public sealed record ActorNetSettings(
     /// <summary>Parses HOCON text overlaid on the reference configuration and validates it.</summary>
     public static ActorNetSettings Parse(string hocon) => Create(ParseOverlay(hocon));
 
-    /// <summary>HOCON text overlaid on the reference configuration; a syntax error names the problem.</summary>
+    /// <summary>
+    /// HOCON text overlaid on the reference configuration; a syntax error names the problem. <c>${VAR}</c> and
+    /// <c>${?VAR}</c> are read from the environment (see <see cref="HoconSubstitutions"/>).
+    /// </summary>
     /// <remarks>
     /// Text has no file for an <c>include</c> to be relative to: a directive is refused, naming
     /// <see cref="ParseOverlayFile"/>, which follows them.

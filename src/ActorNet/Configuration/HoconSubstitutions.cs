@@ -57,7 +57,7 @@ internal static class HoconSubstitutions
         var found = Find(text);
         if (found.Count == 0) return new Result(text, []);
 
-        var defined = parse(Replace(text, found, _ => "\"\""));
+        var defined = parse(Replace(text, found, f => Adjoined(text, f, "\"\"")));
         var errors = new List<string>();
         var kept = new List<string>();
         var edits = new List<(int Start, int End, string Text)>();

@@ -174,6 +174,21 @@ public sealed class HoconSubstitutionsSpec : IDisposable
     }
 
     [Fact]
+    public void A_key_defined_after_a_concatenation_of_quoted_strings_is_still_found_in_the_file()
+    {
+        var directory = Variable("data/");
+
+        var settings = ActorNetSettings.Parse($$"""
+            actornet.sinks.file.path = "./"${{{directory}}}"frames.jsonl"
+            ports { sensors = 7101 }
+            actornet.sources.sensors.port = ${ports.sensors}
+            """);
+
+        Assert.Equal(7101, Assert.Single(settings.Sources).Port);
+        Assert.Equal("./data/frames.jsonl", settings.Sinks["file"].Path);
+    }
+
+    [Fact]
     public void A_key_only_reference_conf_defines_can_be_substituted()
     {
         var source = Assert.Single(ActorNetSettings.Parse("""
