@@ -118,7 +118,8 @@ internal static class HoconSubstitutions
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '\n')
+            // A carriage return alone is what HoconObjectCommas made of a comma: a separator all the same.
+            if (c is '\n' or '\r')
             {
                 newlineSince = true;
                 continue;

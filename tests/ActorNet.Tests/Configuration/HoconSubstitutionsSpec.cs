@@ -67,6 +67,18 @@ public sealed class HoconSubstitutionsSpec : IDisposable
     }
 
     [Fact]
+    public void An_optional_variable_that_is_not_set_after_a_block_and_a_comma_leaves_only_its_own_field_out()
+    {
+        var idle = Variable(null);
+
+        var source = Assert.Single(ActorNetSettings.Parse(
+            $"actornet.sources.sensors {{ port = 7000, framing {{ type = delimiter, delimiter = \";\" }}, idle-timeout = ${{?{idle}}} }}").Sources);
+
+        Assert.Equal(";"u8.ToArray(), Assert.IsType<DelimiterFramingSettings>(source.Framing).Delimiter);
+        Assert.Equal(TimeSpan.FromMinutes(5), source.IdleTimeout);
+    }
+
+    [Fact]
     public void An_optional_variable_that_is_not_set_leaves_an_earlier_value_of_the_field()
     {
         var port = Variable(null);
