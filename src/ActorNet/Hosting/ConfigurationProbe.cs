@@ -1,10 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using ActorNet.Configuration;
 
 namespace ActorNet.Hosting;
 
 /// <summary>
 /// What <c>check-config --probe</c> tries beyond validation, as Vector's <c>validate</c> does: every tcp-listen
-/// address is bound (and released at once), and every sink some source uses is opened the way ActorNet opens it (the
+/// address and the HTTP endpoint's (when enabled) is bound (and released at once), and every sink some source uses is opened the way ActorNet opens it (the
 /// registered sink type's own constructor, then its <see cref="Sinks.IFrameSink.Probe"/>: a SQLite file created or
 /// opened and queried, a PostgreSQL connection opened and queried, a jsonl file opened for append) and closed.
 /// </summary>
@@ -32,6 +34,7 @@ public static class ConfigurationProbe
         var results = new List<Result>();
         foreach (var source in settings.Sources.Where(s => s.Type == SourceType.TcpListen))
             results.Add(Listen(source));
+        if (settings.Http.Enabled) results.Add(Listen(settings.Http));
         foreach (var name in settings.Sources.SelectMany(s => s.AllSinks).Distinct(StringComparer.Ordinal))
             results.Add(Open(settings.Sinks[name], options));
         return results;
@@ -52,6 +55,25 @@ public static class ConfigurationProbe
             // Bind's error already names the source; keep only the reason after it.
             var reason = string.Join("; ", e.Errors.Select(error => error.StartsWith(subject + ": ", StringComparison.Ordinal) ? error[(subject.Length + 2)..] : error));
             return new Result(subject, done, reason);
+        }
+    }
+
+    /// <summary>The operations endpoint's address, bound as Kestrel will bind it (localhost: the IPv4 loopback here).</summary>
+    private static Result Listen(HttpSettings http)
+    {
+        const string subject = "actornet.http";
+        var done = $"listen on {http.Host}:{http.Port}";
+        var address = http.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(http.Host);
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, http.Port));
+            socket.Listen();
+            return new Result(subject, done, null);
+        }
+        catch (SocketException e)
+        {
+            return new Result(subject, done, $"cannot listen on {address}:{http.Port}: {e.Message}");
         }
     }
 

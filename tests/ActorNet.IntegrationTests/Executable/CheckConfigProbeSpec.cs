@@ -61,6 +61,25 @@ public sealed class CheckConfigProbeSpec
     }
 
     [Fact]
+    public async Task An_http_port_already_taken_exits_2_naming_actornet_http()
+    {
+        using var directory = new TempDirectory();
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, TestConfig.OneSource("sensors", Loopback.FreePort(), directory, "parser = text",
+            actornetSettings: $"http {{ enabled = on, port = {port} }}"));
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", "--probe", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 2, process.Output);
+        Assert.Contains($"probe failed: actornet.http: listen on 127.0.0.1:{port}: cannot listen on 127.0.0.1:{port}", process.Stderr);
+        Assert.Contains("# probe passed: actornet.sources.sensors", process.Stdout);
+    }
+
+    [Fact]
     public async Task An_unreachable_postgresql_exits_2_naming_the_sink()
     {
         using var directory = new TempDirectory();
