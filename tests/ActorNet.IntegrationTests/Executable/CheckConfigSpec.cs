@@ -138,6 +138,19 @@ public sealed class CheckConfigSpec
     }
 
     [Fact]
+    public async Task An_akka_block_the_host_would_ignore_exits_1_saying_so()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, "actornet.sources.sensors { port = 17008 }\nakka.loglevel = DEBUG\n");
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
+        Assert.Contains("akka: the actornet host does not read Akka.NET settings from its configuration file", process.Stderr);
+    }
+
+    [Fact]
     public async Task A_block_and_a_comma_on_one_line_as_written_in_the_issue_is_accepted()
     {
         using var directory = new TempDirectory();
