@@ -45,7 +45,10 @@ public sealed record ActorNetSettings(
     /// <summary>Parses HOCON text overlaid on the reference configuration and validates it.</summary>
     public static ActorNetSettings Parse(string hocon) => Create(ParseOverlay(hocon));
 
-    /// <summary>HOCON text overlaid on the reference configuration; a syntax error names the problem.</summary>
+    /// <summary>
+    /// HOCON text overlaid on the reference configuration; a syntax error names the problem. <c>${VAR}</c> and
+    /// <c>${?VAR}</c> are read from the environment (see <see cref="HoconSubstitutions"/>).
+    /// </summary>
     /// <remarks>
     /// Text has no file for an <c>include</c> to be relative to: a directive is refused, naming
     /// <see cref="ParseOverlayFile"/>, which follows them.
@@ -64,27 +67,42 @@ public sealed record ActorNetSettings(
                     "expected the configuration in a file (ActorNetSettings.ParseOverlayFile)")
                 .ToArray());
         }
-        return ParseExpanded(hocon);
+        return ParseUser(hocon, HoconSourceMap.ForText(hocon)).WithFallback(Reference);
     }
 
     /// <summary>
     /// The HOCON file <paramref name="path"/> overlaid on the reference configuration, its <c>include</c> directives
     /// replaced by the files they name (see reference.conf); every error names the file it is in.
     /// </summary>
-    public static Config ParseOverlayFile(string path)
+    public static Config ParseOverlayFile(string path) => ParseFile(path).WithFallback(Reference);
+
+    /// <summary>
+    /// The HOCON file <paramref name="path"/> alone, not overlaid on the reference configuration: what the file itself
+    /// defines (<c>check-config</c> marks everything else as a default). Parsed and checked as by <see cref="ParseOverlayFile"/>.
+    /// </summary>
+    public static Config ParseFile(string path)
     {
-        var (hocon, errors) = HoconIncludes.Expand(path);
+        var (hocon, errors, map) = HoconIncludes.ExpandWithMap(path);
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return ParseExpanded(hocon);
+        return ParseUser(hocon, map);
     }
 
-    /// <summary>Text whose brackets are balanced and whose includes are expanded, parsed and overlaid on the reference.</summary>
-    private static Config ParseExpanded(string hocon)
+    /// <summary>
+    /// Text whose brackets are balanced and whose includes are expanded, its substitutions resolved (see
+    /// <see cref="HoconSubstitutions"/>) and parsed; <paramref name="map"/> says where each part of it was written.
+    /// </summary>
+    private static Config ParseUser(string hocon, HoconSourceMap map)
     {
-        var user = ParseWithin(hocon, text => ConfigurationFactory.ParseString(text, UnexpectedInclude), ParseTimeLimit);
+        static Config Parse(string text) =>
+            ParseWithin(text, t => ConfigurationFactory.ParseString(t, UnexpectedInclude), ParseTimeLimit);
+
+        var separated = HoconObjectCommas.Separate(hocon);
+        var resolved = HoconSubstitutions.Resolve(separated, map, Parse, Reference, Environment.GetEnvironmentVariable);
+        var user = Parse(resolved.Text);
         // Before WithFallback, whose merge would overflow the stack on a value that contains itself.
         RejectSelfReference(user);
-        return user.WithFallback(Reference);
+        ConfigRoots.DropSubstitutionSources(user, resolved.KeptPaths);
+        return user;
     }
 
     // Every directive HoconIncludeScanner finds is gone before Akka's parser runs. Akka's tokenizer also takes
@@ -129,7 +147,7 @@ public sealed record ActorNetSettings(
         if (!parser.Join(limit))
         {
             throw new InvalidConfigurationException([
-                $"HOCON syntax error: the parser did not finish within {limit.TotalSeconds:0.###} s; " +
+                $"HOCON syntax error: the parser did not finish within {HoconUnits.Duration(limit)}; " +
                 "expected balanced brackets and strings (look for a list or block left open)"]);
         }
         if (failure is not null) throw new InvalidConfigurationException([$"HOCON syntax error: {failure.Message}"]);
@@ -150,11 +168,12 @@ public sealed record ActorNetSettings(
         RejectSelfReference(config);
         var errors = new List<string>();
         var top = config.Root is { } value && value.IsObject() ? value.GetObject() : new HoconObject();
+        ConfigRoots.RejectUnknown(top, errors);
         var root = new ConfigSection("", top, errors).Block("actornet", "{ sources { sensors { port = 7000 } } }");
         if (root is null) throw new InvalidConfigurationException(errors);
         var reference = Reference.GetConfig("actornet").Root.GetObject();
 
-        ConfigSection.RejectUnknownKeys("actornet", root, reference, errors, ignore: new HashSet<string> { "sources", "sinks" });
+        ConfigSection.RejectUnknownKeys("actornet", root, reference, errors, entries: new HashSet<string> { "sources", "sinks" });
 
         var section = new ConfigSection("actornet", root, errors);
         var shutdownTimeout = section.RequiredDuration("shutdown-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
@@ -197,7 +216,7 @@ public sealed record ActorNetSettings(
         if (section.Valid("max-buffered-bytes") && sources.Where(s => s.ReadBufferSize > maxBufferedBytes).MaxBy(s => s.ReadBufferSize) is { } widest)
         {
             section.Error("max-buffered-bytes", section.Text("max-buffered-bytes", "")!,
-                $"at least the largest read-buffer-size ({widest.ReadBufferSize} bytes, source {widest.Name}): every read is reserved in this budget first");
+                $"at least the largest read-buffer-size ({HoconUnits.Size(widest.ReadBufferSize)}, source {widest.Name}): every read is reserved in this budget first");
         }
 
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
@@ -255,7 +274,7 @@ public sealed record ActorNetSettings(
         if (type == "postgres" && connectionString.Length == 0)
             s.Error("connection-string", null, "is missing; expected an Npgsql connection string such as \"Host=127.0.0.1;Username=actornet;Database=actornet\"");
         var spoolDir = s.Text("spool-dir", "a directory for the sink's on-disk spool, or \"\" for none") ?? "";
-        var maxSpool = s.LongSize("max-spool-size", 1024 * 1024, long.MaxValue);
+        var maxSpool = s.LongSize("max-spool-size", 1024 * 1024, 1L << 60);
         var probe = s.RequiredDuration("probe-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         var subscriberBuffer = s.Int("subscriber-buffer", 1, 1_000_000);
         return new SinkSettings(name, type, path ?? "",
@@ -315,10 +334,10 @@ public sealed record ActorNetSettings(
         // A connection must be able to hold one read, or it would never read at all.
         if (s.Valid("max-inflight-bytes", "read-buffer-size") && source.ReadBufferSize > source.MaxInflightBytes)
             s.Error("max-inflight-bytes", s.Text("max-inflight-bytes", "")!,
-                $"at least read-buffer-size ({source.ReadBufferSize} bytes): a connection holds a whole read buffer per unacknowledged read");
+                $"at least read-buffer-size ({HoconUnits.Size(source.ReadBufferSize)}): a connection holds a whole read buffer per unacknowledged read");
         if (s.Valid("min-read-buffer-size", "read-buffer-size") && source.MinReadBufferSize > source.ReadBufferSize)
             s.Error("min-read-buffer-size", s.Text("min-read-buffer-size", "")!,
-                $"at most read-buffer-size ({source.ReadBufferSize} bytes): reads adapt between the two");
+                $"at most read-buffer-size ({HoconUnits.Size(source.ReadBufferSize)}): reads adapt between the two");
         var ack = s.Section("ack", "{ enabled = on }");
         source = source with
         {
@@ -343,7 +362,7 @@ public sealed record ActorNetSettings(
     {
         var min = r.RequiredDuration("min-backoff", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
         var max = r.RequiredDuration("max-backoff", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
-        if (max < min) r.Error("max-backoff", max.ToString(), $"at least min-backoff ({min})");
+        if (r.Valid("min-backoff", "max-backoff") && max < min) r.Error("max-backoff", HoconUnits.Duration(max), $"at least min-backoff ({HoconUnits.Duration(min)})");
         var factor = r.Fraction("random-factor");
         var resetAfter = r.RequiredDuration("reset-after", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
         var attempts = r.IntOr("max-attempts", "off", 1, int.MaxValue);
@@ -387,7 +406,7 @@ public sealed record ActorNetSettings(
             case "fixed":
                 var frameLength = f.Int("frame-length", 1, int.MaxValue);
                 if (f.Valid("frame-length", "max-frame-length") && frameLength > max)
-                    f.Error("frame-length", frameLength.ToString(CultureInfo.InvariantCulture), $"at most max-frame-length ({max})");
+                    f.Error("frame-length", frameLength.ToString(CultureInfo.InvariantCulture), $"at most max-frame-length ({HoconUnits.Size(max)})");
                 return new FixedFramingSettings(frameLength);
             case "raw" or null: // null: missing or not a single value, already reported
                 return new RawFramingSettings(max);
@@ -424,7 +443,7 @@ public sealed record ActorNetSettings(
         if (strip is { } explicitStrip && stripReadable && explicitStrip > max)
         {
             f.Error("initial-bytes-to-strip", explicitStrip.ToString(CultureInfo.InvariantCulture),
-                $"at most max-frame-length ({max}), since every frame must hold the bytes stripped from it");
+                $"at most max-frame-length ({HoconUnits.Size(max)}), since every frame must hold the bytes stripped from it");
         }
         return new LengthFieldFramingSettings(offset, length, bigEndian, adjustment, strip ?? header, max);
     }

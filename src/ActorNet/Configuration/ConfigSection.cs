@@ -154,7 +154,7 @@ internal sealed class ConfigSection
     /// <summary>A size such as <c>10 GiB</c>, within [min, max] bytes.</summary>
     public long LongSize(string name, long min, long max)
     {
-        var expected = $"a size from {min} to {max} bytes, such as 512, 64 KiB or 4 MiB";
+        var expected = $"a size from {HoconUnits.Size(min)} to {HoconUnits.Size(max)}, such as 512, 64 KiB or 4 MiB";
         var text = Text(name, expected);
         if (text is null) return min;
         if (SizeParser.TryParse(text, out var bytes) && bytes >= min && bytes <= max) return bytes;
@@ -165,7 +165,7 @@ internal sealed class ConfigSection
     /// <summary>A duration such as <c>10s</c> within [min, max]; <c>off</c> gives null when allowed.</summary>
     public TimeSpan? Duration(string name, TimeSpan min, TimeSpan max, bool allowOff)
     {
-        var expected = $"a duration from {min} to {max} such as 250ms, 10s or 5m{(allowOff ? ", or off" : "")}";
+        var expected = $"a duration from {HoconUnits.Duration(min)} to {HoconUnits.Duration(max)}, such as 250ms, 10s or 5m{(allowOff ? ", or off" : "")}";
         var text = Text(name, expected);
         if (text is null) return allowOff ? null : min;
         if (allowOff && text is "off" or "none" or "infinite") return null;
@@ -228,23 +228,29 @@ internal sealed class ConfigSection
     }
 
     /// <summary>
-    /// Records an error for every key of <paramref name="user"/> that <paramref name="defaults"/> does not
-    /// define (a typo such as <c>max-conections</c> would otherwise be silently ignored).
+    /// Records an error for every key of <paramref name="user"/>, at every depth, that <paramref name="defaults"/>
+    /// does not define (a typo such as <c>max-conections</c> would otherwise be silently ignored); the error lists
+    /// every key that is valid there. reference.conf is the only list of keys: a block it adds is checked as it stands.
     /// </summary>
+    /// <remarks>
+    /// A block that is empty in the defaults (<c>sources { }</c>) holds entries the user names, so its keys are not
+    /// checked here; neither are those of <paramref name="entries"/> (<c>sinks</c>, whose defaults are entries too):
+    /// the code that reads such entries checks each against its own defaults.
+    /// </remarks>
     public static void RejectUnknownKeys(string path, HoconObject? user, HoconObject defaults, List<string> errors,
-        ISet<string>? ignore = null)
+        ISet<string>? entries = null)
     {
         if (user is null) return;
         foreach (var (key, value) in user.Items)
         {
-            if (ignore?.Contains(key) == true) continue;
             if (!defaults.Items.TryGetValue(key, out var known))
             {
-                var expected = string.Join(", ", defaults.Items.Keys.Where(k => ignore?.Contains(k) != true).Order());
-                errors.Add($"{path}.{key}: unknown key; expected one of {expected}");
+                errors.Add($"{path}.{key}: unknown key; expected one of {string.Join(", ", defaults.Items.Keys.Order(StringComparer.Ordinal))}" +
+                    ClosestKeys.Hint(key, defaults.Items.Keys));
                 continue;
             }
-            if (known.IsObject() && value.IsObject())
+            if (entries?.Contains(key) == true) continue;
+            if (known.IsObject() && value.IsObject() && known.GetObject().Items.Count > 0)
                 RejectUnknownKeys($"{path}.{key}", value.GetObject(), known.GetObject(), errors);
         }
     }

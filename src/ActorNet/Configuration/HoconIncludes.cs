@@ -33,20 +33,29 @@ internal static class HoconIncludes
     /// <summary>The text of <paramref name="path"/> with its includes expanded, and every problem found on the way.</summary>
     public static (string Text, IReadOnlyList<string> Errors) Expand(string path)
     {
-        var errors = new List<string>();
-        var file = Path.GetFullPath(path);
-        var text = ReadFile(file, errors, place: null);
-        var expanded = text is null ? "" : ExpandFile(file, text, [file], errors, wrappedInBraces: false);
-        return (expanded, errors);
+        var (text, errors, _) = ExpandWithMap(path);
+        return (text, errors);
     }
 
-    private static string ExpandFile(string file, string text, List<string> chain, List<string> errors, bool wrappedInBraces)
+    /// <summary>As <see cref="Expand"/>, with where each part of the expanded text came from.</summary>
+    public static (string Text, IReadOnlyList<string> Errors, HoconSourceMap Map) ExpandWithMap(string path)
+    {
+        var errors = new List<string>();
+        var map = new HoconSourceMap();
+        var file = Path.GetFullPath(path);
+        var text = ReadFile(file, errors, place: null);
+        var expanded = text is null ? "" : ExpandFile(file, text, [file], errors, wrappedInBraces: false, map);
+        return (expanded, errors, map);
+    }
+
+    private static string ExpandFile(string file, string text, List<string> chain, List<string> errors, bool wrappedInBraces, HoconSourceMap map)
     {
         if (HoconSyntaxCheck.FindError(text) is { } syntax)
         {
             errors.Add($"HOCON syntax error in {file}: {syntax}");
             return "";
         }
+        var original = text;
 
         var scan = HoconIncludeScanner.Find(text);
         if (wrappedInBraces && scan.RootOpen >= 0)
@@ -62,21 +71,29 @@ internal static class HoconIncludes
         var copied = 0;
         foreach (var directive in scan.Directives)
         {
+            map.Add(expanded.Length, file, original, copied);
             expanded.Append(text, copied, directive.Start - copied);
             // On lines of their own: the included text may end in a comment, and its fields need a separator from the
             // including file's. A ',' after the directive would then stand alone at the start of a line, which Akka refuses.
-            expanded.Append('\n').Append(Include(file, directive, chain, errors)).Append('\n');
+            expanded.Append('\n');
+            var nested = new HoconSourceMap();
+            var included = Include(file, directive, chain, errors, nested);
+            map.Add(expanded.Length, nested);
+            expanded.Append(included);
+            map.Add(expanded.Length, file, original, directive.End);
+            expanded.Append('\n');
             copied = directive.End;
             var next = copied;
             while (next < text.Length && text[next] is ' ' or '\t') next++;
             if (next < text.Length && text[next] == ',') copied = next + 1;
         }
+        map.Add(expanded.Length, file, original, copied);
         expanded.Append(text, copied, text.Length - copied);
         return expanded.ToString();
     }
 
     /// <summary>The expanded text of the file <paramref name="directive"/> names, or "" after ignoring or reporting it.</summary>
-    private static string Include(string file, HoconIncludeDirective directive, List<string> chain, List<string> errors)
+    private static string Include(string file, HoconIncludeDirective directive, List<string> chain, List<string> errors, HoconSourceMap map)
     {
         var place = $"{file}, line {directive.Line}: {directive.Text}";
         if (directive.Problem is not null)
@@ -124,7 +141,7 @@ internal static class HoconIncludes
         var text = ReadFile(target, errors, place);
         if (text is null) return "";
         chain.Add(target);
-        var expanded = ExpandFile(target, text, chain, errors, wrappedInBraces: true);
+        var expanded = ExpandFile(target, text, chain, errors, wrappedInBraces: true, map);
         chain.RemoveAt(chain.Count - 1);
         return expanded;
     }

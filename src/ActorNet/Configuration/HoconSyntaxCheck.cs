@@ -46,12 +46,14 @@ internal static class HoconSyntaxCheck
                     i = end;
                     break;
                 case '$' when i + 1 < text.Length && text[i + 1] == '{':
-                    var pathEnd = i + 2;
+                    // ${?path}: optional, resolved by HoconSubstitutions before Akka's parser sees it.
+                    var pathStart = i + 2 < text.Length && text[i + 2] == '?' ? i + 3 : i + 2;
+                    var pathEnd = pathStart;
                     while (pathEnd < text.Length && IsPathCharacter(text, pathEnd)) pathEnd++;
                     // Akka reads whatever one character follows the path as the closing brace, and an empty path as the
                     // whole configuration, which then contains itself.
-                    if (pathEnd == i + 2 || pathEnd == text.Length || text[pathEnd] != '}')
-                        return $"{Place(text, i)}: '${{' is not followed by a path and '}}'; expected a substitution such as ${{a.b}} (Akka's parser takes no spaces, quotes or '?' in it)";
+                    if (pathEnd == pathStart || pathEnd == text.Length || text[pathEnd] != '}')
+                        return $"{Place(text, i)}: '${{' is not followed by a path and '}}'; expected a substitution such as ${{a.b}}, ${{VAR}} or ${{?VAR}} (no spaces or quotes in it)";
                     i = pathEnd;
                     break;
                 case '{' or '[':

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ActorNet.Configuration;
 
-/// <summary>Parses byte sizes such as <c>512</c>, <c>64 KiB</c>, <c>4MiB</c>, <c>1 GB</c>.</summary>
+/// <summary>Parses byte sizes such as <c>512</c>, <c>64 KiB</c>, <c>4MiB</c>, <c>1 GB</c>, up to <c>EiB</c>.</summary>
 public static class SizeParser
 {
     public static bool TryParse(string text, out long bytes)
@@ -18,9 +18,15 @@ public static class SizeParser
             "KiB" or "K" or "k" => 1L << 10,
             "MiB" or "M" or "m" => 1L << 20,
             "GiB" or "G" or "g" => 1L << 30,
+            "TiB" or "T" or "t" => 1L << 40,
+            "PiB" or "P" or "p" => 1L << 50,
+            "EiB" => 1L << 60,
             "kB" or "KB" => 1_000,
             "MB" => 1_000_000,
             "GB" => 1_000_000_000,
+            "TB" => 1_000_000_000_000,
+            "PB" => 1_000_000_000_000_000,
+            "EB" => 1_000_000_000_000_000_000,
             _ => 0,
         };
         if (unit == 0 || number > long.MaxValue / unit) return false;

@@ -201,7 +201,7 @@ public sealed class ActorNetService
         }
     }
 
-    private static Socket Bind(SourceSettings source)
+    internal static Socket Bind(SourceSettings source)
     {
         IPAddress address;
         try

@@ -40,8 +40,136 @@ public sealed class CheckConfigSpec
         using var second = ActorNetProcess.Start(directory.Path, "check-config", printed);
 
         Assert.True(await second.WaitForExitAsync(Bound) == 0, second.Output);
-        Assert.Equal(first.Stdout, second.Stdout);
+        // The same values; only the marks differ, since the printed file sets every value itself.
+        Assert.Contains(" # default", first.Stdout);
+        Assert.DoesNotContain(" # default", second.Stdout);
+        Assert.Equal(WithoutComments(first.Stdout), WithoutComments(second.Stdout));
     }
+
+    [Fact]
+    public async Task Values_the_file_does_not_set_are_marked_as_defaults_and_unused_default_sinks_are_not_shown()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        // The file defines one sink; its source quarantines into reference.conf's rejects, and never uses file or store.
+        await File.WriteAllTextAsync(config, """
+            actornet {
+              sources.sensors { port = 17004, sinks = [ db ], max-connections = 77 }
+              sinks.db { type = sqlite, path = "data/mine.db" }
+            }
+            """);
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 0, process.Output);
+        var lines = process.Stdout.Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.Contains("max-connections = \"77\"", lines);
+        Assert.Contains("max-connections = \"10000\" # default", lines);
+        Assert.Contains("path = \"data/mine.db\"", lines);
+        Assert.Contains("rejects = { # default", lines);
+        Assert.Contains("http = { # default", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("store", StringComparison.Ordinal) || l.StartsWith("file =", StringComparison.Ordinal));
+        Assert.DoesNotContain("data/actornet.db", process.Stdout);
+        Assert.Contains("# valid: 1 source(s), 2 sink(s)", process.Stdout);
+    }
+
+    [Fact]
+    public async Task Variables_come_from_the_environment_and_an_optional_one_that_is_absent_leaves_the_default()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, """
+            actornet {
+              sources.sensors { port = ${ACTORNET_TEST_PORT}, idle-timeout = ${?ACTORNET_TEST_IDLE}, max-connections = ${?ACTORNET_TEST_MAX} }
+              sinks.file { type = jsonl, path = ${ACTORNET_TEST_DIR}"/frames.jsonl" }
+            }
+            """);
+        var environment = new Dictionary<string, string?>
+        {
+            ["ACTORNET_TEST_PORT"] = "17005",
+            ["ACTORNET_TEST_IDLE"] = null,
+            ["ACTORNET_TEST_MAX"] = "55",
+            ["ACTORNET_TEST_DIR"] = "/var/lib/actor net #1 {x}",
+        };
+
+        using var process = ActorNetProcess.StartWithEnvironment(environment, directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 0, process.Output);
+        var lines = process.Stdout.Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.Contains("port = \"17005\"", lines);
+        Assert.Contains("max-connections = \"55\"", lines);
+        Assert.Contains("path = \"/var/lib/actor net #1 {x}/frames.jsonl\"", lines);
+        // Not set by the file: the optional variable was absent, so idle-timeout is the default's alone.
+        Assert.Contains("idle-timeout = \"5m\" # default", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("idle-timeout", StringComparison.Ordinal) && !l.EndsWith("# default", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_required_variable_that_is_not_set_exits_1_naming_it_the_file_and_the_line()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, """
+            actornet.sources.sensors {
+              port = ${ACTORNET_TEST_UNSET_PORT}
+            }
+            """);
+
+        using var process = ActorNetProcess.StartWithEnvironment(
+            new Dictionary<string, string?> { ["ACTORNET_TEST_UNSET_PORT"] = null }, directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
+        Assert.Contains($"{Path.GetFullPath(config)}, line 2: port = ${{ACTORNET_TEST_UNSET_PORT}}: environment variable ACTORNET_TEST_UNSET_PORT is not set",
+            process.Stderr);
+        Assert.DoesNotContain("Unresolved substitution", process.Stderr);
+    }
+
+    [Fact]
+    public async Task A_typo_at_the_top_level_exits_1_naming_the_key()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, "actornet.sources.sensors { port = 17006 }\nactornt.http.enabled = on\n");
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
+        Assert.Contains("actornt: unknown key at the top level; expected one of actornet, akka (did you mean actornet?)", process.Stderr);
+    }
+
+    [Fact]
+    public async Task An_akka_block_the_host_would_ignore_exits_1_saying_so()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, "actornet.sources.sensors { port = 17008 }\nakka.loglevel = DEBUG\n");
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
+        Assert.Contains("akka: the actornet host does not read Akka.NET settings from its configuration file", process.Stderr);
+    }
+
+    [Fact]
+    public async Task A_block_and_a_comma_on_one_line_as_written_in_the_issue_is_accepted()
+    {
+        using var directory = new TempDirectory();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, """
+            actornet.sources.sensors {
+              port = 17007, framing { type = delimiter }, parser = text
+            }
+            """);
+
+        using var process = ActorNetProcess.Start(directory.Path, "check-config", config);
+
+        Assert.True(await process.WaitForExitAsync(Bound) == 0, process.Output);
+        Assert.Contains("# valid: 1 source(s)", process.Stdout);
+    }
+
+    private static string WithoutComments(string printed) =>
+        string.Join('\n', printed.Split('\n').Select(l => l.Contains(" #", StringComparison.Ordinal) ? l[..l.IndexOf(" #", StringComparison.Ordinal)] : l)
+            .Where(l => !l.StartsWith('#')));
 
     [Fact]
     public async Task A_file_with_port_0_and_an_unknown_key_exits_1_naming_both_keys()

@@ -56,6 +56,11 @@ public sealed class ActorNetProcess : IDisposable
     public static ActorNetProcess StartWithFileLimit(int limit, string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], arguments);
 
+    /// <summary>Runs actornet with <paramref name="environment"/> added to (a null value: removed from) the test's environment.</summary>
+    public static ActorNetProcess StartWithEnvironment(IReadOnlyDictionary<string, string?> environment, string workingDirectory,
+        params string[] arguments) =>
+        Start(workingDirectory, [], arguments, environment);
+
     private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments,
         IReadOnlyDictionary<string, string?>? environment = null)
     {

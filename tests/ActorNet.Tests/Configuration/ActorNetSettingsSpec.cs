@@ -407,7 +407,7 @@ public sealed class ActorNetSettingsSpec
     public void A_fixed_frame_length_larger_than_max_frame_length_is_rejected()
     {
         AssertSingleError(Source("framing { type = fixed, frame-length = 100, max-frame-length = 64 }"),
-            "actornet.sources.sensors.framing.frame-length", "100", "at most max-frame-length (64)");
+            "actornet.sources.sensors.framing.frame-length", "100", "at most max-frame-length (64 bytes)");
     }
 
     [Fact]
@@ -443,7 +443,7 @@ public sealed class ActorNetSettingsSpec
     public void Stripping_one_byte_more_than_max_frame_length_is_rejected()
     {
         AssertSingleError(Source("framing { type = length-field, max-frame-length = 8, initial-bytes-to-strip = 9 }"),
-            "actornet.sources.sensors.framing.initial-bytes-to-strip", "9", "at most max-frame-length (8)");
+            "actornet.sources.sensors.framing.initial-bytes-to-strip", "9", "at most max-frame-length (8 bytes)");
     }
 
     [Fact]
@@ -470,8 +470,8 @@ public sealed class ActorNetSettingsSpec
     [InlineData("initial-bytes-to-strip = all", "initial-bytes-to-strip", "all", "or auto")]
     [InlineData("initial-bytes-to-strip = [ 4 ]", "initial-bytes-to-strip", "[4]", "or auto")]
     [InlineData("length-adjustment = 2147483648", "length-adjustment", "2147483648", "an integer from -2147483648 to 2147483647")]
-    [InlineData("max-frame-length = 0", "max-frame-length", "0", "a size from 1 to")]
-    [InlineData("max-frame-length = lots", "max-frame-length", "lots", "a size from 1 to")]
+    [InlineData("max-frame-length = 0", "max-frame-length", "0", "a size from 1 byte to")]
+    [InlineData("max-frame-length = lots", "max-frame-length", "lots", "a size from 1 byte to")]
     [InlineData("length-field-length = four", "length-field-length", "four", "one of 1, 2, 3, 4, 8")]
     public void A_bad_length_field_key_is_one_error_naming_it(string line, string key, string value, string expected)
     {
@@ -809,7 +809,6 @@ public sealed class ActorNetSettingsSpec
 
     [Theory]
     [InlineData("actornet.sources.sensors.port = 7000,,")]
-    [InlineData("actornet.sources.sensors { port = 7000, parser = ${nope} }")]
     public void A_hocon_syntax_error_is_an_invalid_configuration(string hocon)
     {
         var ex = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse(hocon));
@@ -856,7 +855,7 @@ public sealed class ActorNetSettingsSpec
                 return Akka.Configuration.Config.Empty;
             }, TimeSpan.FromMilliseconds(50)));
 
-            Assert.StartsWith("HOCON syntax error: the parser did not finish within 0.05 s", Assert.Single(ex.Errors));
+            Assert.StartsWith("HOCON syntax error: the parser did not finish within 50ms", Assert.Single(ex.Errors));
         }
         finally
         {
@@ -866,7 +865,7 @@ public sealed class ActorNetSettingsSpec
 
     [Theory]
     [InlineData("x = 1\na = ${ x }", "line 2, column 5: '${' is not followed by a path and '}'")]
-    [InlineData("x = 1\na = ${?x}", "line 2, column 5: '${' is not followed by a path and '}'")]
+    [InlineData("x = 1\na = ${? x}", "line 2, column 5: '${' is not followed by a path and '}'")]
     [InlineData("x = 1\na = ${\"x\"}", "line 2, column 5: '${' is not followed by a path and '}'")]
     [InlineData("x = 1\na = ${x y}", "line 2, column 5: '${' is not followed by a path and '}'")]
     [InlineData("a = ${a}", "a: ${a} refers to itself or to a block that contains it")]
@@ -945,14 +944,14 @@ public sealed class ActorNetSettingsSpec
     [InlineData("max-inflight-bytes = 256 KB/s", "256 KB/s")]
     public void Max_inflight_bytes_that_is_not_a_size_is_refused_naming_key_and_value(string line, string value)
     {
-        AssertSingleError(Source(line), "actornet.sources.sensors.max-inflight-bytes", value, "a size from 512 to");
+        AssertSingleError(Source(line), "actornet.sources.sensors.max-inflight-bytes", value, "a size from 512 bytes to 1 TiB");
     }
 
     [Fact]
     public void Max_inflight_bytes_smaller_than_one_read_buffer_is_refused_since_no_read_would_fit()
     {
         AssertSingleError(Source("max-inflight-bytes = 32 KiB, read-buffer-size = 64 KiB"),
-            "actornet.sources.sensors.max-inflight-bytes", "32 KiB", "at least read-buffer-size (65536 bytes)");
+            "actornet.sources.sensors.max-inflight-bytes", "32 KiB", "at least read-buffer-size (64 KiB)");
     }
 
     [Fact]
@@ -986,7 +985,7 @@ public sealed class ActorNetSettingsSpec
     [InlineData("actornet.max-buffered-bytes = 256 MB/s", "256 MB/s")]
     public void Max_buffered_bytes_that_is_not_a_size_is_refused_naming_key_and_value(string line, string value)
     {
-        AssertSingleError(line + ASource, "actornet.max-buffered-bytes", value, "a size from 512 to");
+        AssertSingleError(line + ASource, "actornet.max-buffered-bytes", value, "a size from 512 bytes to 1 PiB");
     }
 
     [Fact]
@@ -997,7 +996,7 @@ public sealed class ActorNetSettingsSpec
             actornet.sources.wide { port = 7001, read-buffer-size = 128 KiB, max-inflight-bytes = 1 MiB }
             """;
 
-        AssertSingleError(config, "actornet.max-buffered-bytes", "96 KiB", "at least the largest read-buffer-size (131072 bytes, source wide)");
+        AssertSingleError(config, "actornet.max-buffered-bytes", "96 KiB", "at least the largest read-buffer-size (128 KiB, source wide)");
     }
 
     [Fact]

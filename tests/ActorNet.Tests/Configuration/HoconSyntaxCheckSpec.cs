@@ -28,6 +28,7 @@ public sealed class HoconSyntaxCheckSpec
     [InlineData("a = 1 # } ]\nb = 2")]
     [InlineData("a = 1 // {\nb = 2")]
     [InlineData("b { c = 1 }\na = ${b}")]
+    [InlineData("a = ${?ACTORNET_PORT}")]
     [InlineData("a {\r\n  b = [ 1, 2 ]\r\n}\r\n")]
     [InlineData("a = [ { b = \"]\" }, { c = 1 } ]")]
     [InlineData("")]
