@@ -20,6 +20,9 @@ public sealed record ActorNetSettings(
     /// <summary>File descriptors kept free of peers for the process itself (actornet.fd-reserve).</summary>
     public int FdReserve { get; init; }
 
+    /// <summary>How ActorNet logs (actornet.log).</summary>
+    public LogSettings Log { get; init; } = LogSettings.Reference;
+
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
 
@@ -198,9 +201,10 @@ public sealed record ActorNetSettings(
         }
 
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
+        var log = LogSettings.Read(section.Section("log", "{ level = info, format = text }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve };
+        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve, Log = log };
     }
 
     private static HttpSettings ReadHttp(ConfigSection h)

@@ -1,3 +1,4 @@
+using ActorNet.Logging;
 using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
@@ -34,7 +35,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private readonly ProcessBudget _budget;
     private readonly BackoffSchedule _backoff;
     private readonly KeyValuePair<string, object?> _sourceTag;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Feed;
     private int _failures;
     private int _attempt;
     private IActorRef? _connection;
