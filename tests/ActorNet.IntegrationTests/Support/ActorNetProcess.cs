@@ -21,6 +21,9 @@ public sealed class ActorNetProcess : IDisposable
     }
 
     public string Stdout => string.Join(Environment.NewLine, _stdout);
+
+    /// <summary>The lines of standard output so far, in order.</summary>
+    public IReadOnlyList<string> StdoutLines => _stdout.ToArray();
     public string Stderr => string.Join(Environment.NewLine, _stderr);
     public string Output => $"--- stdout ---{Environment.NewLine}{Stdout}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Stderr}";
 
@@ -30,16 +33,22 @@ public sealed class ActorNetProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public static ActorNetProcess Start(string workingDirectory, params string[] arguments) =>
-        Start(workingDirectory, [], arguments);
+        Start(workingDirectory, [], new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs actornet with <paramref name="environment"/> added to this process's environment (such as <c>TZ</c>).</summary>
+    public static ActorNetProcess StartWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        params string[] arguments) =>
+        Start(workingDirectory, [], environment, arguments);
 
     /// <summary>
     /// Runs actornet under <c>prlimit --nofile=LIMIT:LIMIT</c> (util-linux), soft and hard limit alike, so that it
     /// cannot raise its own. <see cref="PrlimitFactAttribute"/> skips a test where prlimit is missing.
     /// </summary>
     public static ActorNetProcess StartWithFileLimit(int limit, string workingDirectory, params string[] arguments) =>
-        Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], arguments);
+        Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], new Dictionary<string, string>(), arguments);
 
-    private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments)
+    private static ActorNetProcess Start(string workingDirectory, string[] launcher, IReadOnlyDictionary<string, string> environment,
+        string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "actornet.dll");
         if (!File.Exists(dll)) throw new XunitException($"{dll} is missing: the build should copy the host next to the tests");
@@ -53,6 +62,7 @@ public sealed class ActorNetProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (var part in launcher.Skip(1)) info.ArgumentList.Add(part);
         if (launcher.Length > 0) info.ArgumentList.Add(dotnet);
         info.ArgumentList.Add(dll);
