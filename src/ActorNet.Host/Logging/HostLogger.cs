@@ -21,7 +21,9 @@ internal static class HostLogger
         var formatter = Formatter(settings.Format);
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilog(settings.Level))
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            // Only where an event has none: the host's own lines (a fatal error at start-up) come from Serilog's static Log.
+            .Enrich.WithProperty("SourceContext", LogCategories.Hosting);
         foreach (var (category, level) in settings.Levels)
             configuration.MinimumLevel.Override(category, ToSerilog(level));
 

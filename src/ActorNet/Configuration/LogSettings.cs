@@ -49,9 +49,6 @@ public sealed record LogSettings(LogLevel Level, LogFormat Format, LogFileSettin
     /// </summary>
     public IReadOnlyDictionary<string, LogLevel> Levels { get; init; } = new Dictionary<string, LogLevel>();
 
-    /// <summary>The least severe level any category logs at: what the logger must let through before filtering by category.</summary>
-    public LogLevel MostVerbose => Levels.Values.Append(Level).Min();
-
     /// <summary>The level Akka.NET's own events are published at (its <c>akka.loglevel</c>), from <c>levels.akka</c> or <see cref="Level"/>.</summary>
     public LogLevel AkkaLevel => Levels.GetValueOrDefault(LogCategories.Akka, Level);
 

@@ -45,7 +45,6 @@ public sealed class LogSettingsSpec
             [LogCategories.Akka] = LogLevel.None,
         }, log.Levels);
         Assert.Equal(new LogFileSettings("logs/actornet.log", LogRolling.Hour, 10 * 1024 * 1024, 3), log.File);
-        Assert.Equal(LogLevel.Debug, log.MostVerbose);
         Assert.Equal(LogLevel.None, log.AkkaLevel);
     }
 
