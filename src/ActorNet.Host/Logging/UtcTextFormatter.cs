@@ -18,7 +18,8 @@ internal sealed class UtcTextFormatter : ITextFormatter
     private const string UtcFormat = "yyyy-MM-ddTHH:mm:ss.fff'Z'";
 
     private readonly MessageTemplateTextFormatter _rest =
-        new("{Level:u3} {SourceContext} {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
+        // :l writes strings without quotes. No :j, which writes every other value as JSON: a Uri would come out quoted.
+        new("{Level:u3} {SourceContext} {Message:l}{NewLine}{Exception}", CultureInfo.InvariantCulture);
 
     public void Format(LogEvent logEvent, TextWriter output)
     {

@@ -1,6 +1,6 @@
-using ActorNet.Logging;
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
 using Akka.Actor;

@@ -1,7 +1,7 @@
-using ActorNet.Logging;
 using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Protocol;
 using ActorNet.Monitoring;

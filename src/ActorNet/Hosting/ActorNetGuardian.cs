@@ -1,8 +1,8 @@
-using ActorNet.Logging;
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Pipeline;
 using ActorNet.Connections;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Sinks;
 using ActorNet.Monitoring;

@@ -58,6 +58,7 @@ public sealed class ActorNetOptions
         LoggerFactory = factory;
         return this;
     }
+
     public IReadOnlyDictionary<string, Func<SinkSettings, IFrameSink>> SinkTypes => _sinkTypes;
 
     /// <summary>Registers a parser; <paramref name="factory"/> is called once per parser actor.</summary>

@@ -16,6 +16,8 @@ internal sealed class SourceSummaryActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _interval;
     private readonly string _intervalText;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Summary;
+    // Each source's totals at the last summary; none before the first, since counters start at zero with their
+    // source (a baseline taken when this actor starts would hide what peers did before it ran).
     private readonly Dictionary<string, SourceActivity> _last = new(StringComparer.Ordinal);
 
     public SourceSummaryActor(ActorNetStatus status, TimeSpan interval)
@@ -23,7 +25,6 @@ internal sealed class SourceSummaryActor : ReceiveActor, IWithTimers
         _status = status;
         _interval = interval;
         _intervalText = Describe(interval);
-        foreach (var source in status.Sources) _last[source.Name] = SourceActivity.Totals(source);
         Receive<Tick>(_ => Summarise());
     }
 

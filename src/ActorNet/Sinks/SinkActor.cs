@@ -1,6 +1,6 @@
-using ActorNet.Logging;
 using System.Diagnostics;
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
 using ActorNet.Protocol;
