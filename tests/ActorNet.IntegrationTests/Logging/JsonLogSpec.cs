@@ -19,7 +19,7 @@ public sealed class JsonLogSpec
         var port = Loopback.FreePort();
         var config = directory.File("actornet.conf");
         await File.WriteAllTextAsync(config,
-            LoggedRun.Config(directory, port, "format = json, summary-interval = 1s, levels.connection = debug", brokenSink: true, http: true));
+            LoggedRun.Config(directory, port, "format = json, summary-interval = 1s, levels.connection = debug", brokenSink: true, http: true, deadFeed: true));
 
         using var process = ActorNetProcess.Start(directory.Path, "run", "--config", config);
         await process.WaitForOutputAsync($"\"Endpoint\":\"127.0.0.1:{port}\"", LoggedRun.Bound);
@@ -50,7 +50,7 @@ public sealed class JsonLogSpec
         }
 
         var contexts = events.Select(e => e.TryGetProperty("SourceContext", out var c) ? c.GetString() : null).ToHashSet();
-        foreach (var component in new[] { "Listener", "Connection", "Parser", "Sink", "Http", "Hosting", "Summary" })
+        foreach (var component in new[] { "Listener", "Connection", "Feed", "Parser", "Sink", "Http", "Hosting", "Summary" })
             Assert.True(contexts.Contains("ActorNet." + component), $"no event of ActorNet.{component}{Environment.NewLine}{process.Stdout}");
 
         var listening = Single(events, "ActorNet.Listener", e => Text(e, "Source") == "s" && EventName(e) == "Listening", process.Stdout);
@@ -87,6 +87,10 @@ public sealed class JsonLogSpec
         Assert.All(summaries, e => Assert.Equal("1s", Text(e, "Interval")));
         // A source without activity (t) has no summary.
         Assert.DoesNotContain(events, e => Text(e, "SourceContext") == "ActorNet.Summary" && Text(e, "Source") == "t");
+
+        var backingOff = events.First(e => Text(e, "SourceContext") == "ActorNet.Feed" && EventName(e) == "FeedBackingOff");
+        Assert.Equal("f", Text(backingOff, "Source"));
+        Assert.Equal("Warning", Text(backingOff, "@l"));
 
         Assert.Contains(events, e => Text(e, "SourceContext") == "ActorNet.Http" && Text(e, "Url") is { } url && url.StartsWith("http://127.0.0.1:"));
         Assert.Contains(events, e => Text(e, "SourceContext") == "ActorNet.Hosting" && EventName(e) == "Drained");

@@ -14,8 +14,20 @@ internal static class LoggedRun
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     /// <summary>The configuration; <paramref name="log"/> goes inside <c>actornet.log { }</c>.</summary>
-    public static string Config(TempDirectory directory, int port, string log, bool brokenSink = false, bool http = false)
+    /// <param name="deadFeed">Adds a tcp-connect source <c>f</c> whose server is not there: it logs its attempts and back-off.</param>
+    public static string Config(TempDirectory directory, int port, string log, bool brokenSink = false, bool http = false, bool deadFeed = false)
     {
+        var feed = deadFeed
+            ? $$"""
+                sources.f {
+                  type = tcp-connect
+                  port = {{Loopback.FreePort()}}
+                  framing { type = delimiter }
+                  sinks = [ b ]
+                  quarantine = b
+                }
+              """
+            : "";
         var blocker = directory.File("not-a-directory");
         File.WriteAllText(blocker, "a file where the sink wants a directory\n");
         var broken = brokenSink
@@ -43,6 +55,7 @@ internal static class LoggedRun
               }
               sinks.b { type = blackhole }
             {{broken}}
+            {{feed}}
             }
             """;
     }
