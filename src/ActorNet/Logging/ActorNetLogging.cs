@@ -19,6 +19,7 @@ public sealed class ActorNetLogging : IExtension
 {
     private ActorNetLogging(ILoggerFactory factory)
     {
+        Factory = factory;
         Listener = factory.CreateLogger(LogCategories.Listener);
         Connection = factory.CreateLogger(LogCategories.Connection);
         Feed = factory.CreateLogger(LogCategories.Feed);
@@ -27,6 +28,9 @@ public sealed class ActorNetLogging : IExtension
         Hosting = factory.CreateLogger(LogCategories.Hosting);
         Summary = factory.CreateLogger(LogCategories.Summary);
     }
+
+    /// <summary>Where the loggers come from.</summary>
+    public ILoggerFactory Factory { get; }
 
     public ILogger Listener { get; }
     public ILogger Connection { get; }
@@ -46,8 +50,15 @@ public sealed class ActorNetLogging : IExtension
     /// Makes <paramref name="factory"/> the source of <paramref name="system"/>'s ActorNet loggers. Only before the
     /// first <see cref="Get"/>: an actor system has one set of loggers, and actors already running keep theirs.
     /// </summary>
-    public static ActorNetLogging Use(ActorSystem system, ILoggerFactory factory) =>
-        (ActorNetLogging)system.RegisterExtension(new Id(factory));
+    /// <exception cref="InvalidOperationException">The loggers already come from another factory.</exception>
+    public static ActorNetLogging Use(ActorSystem system, ILoggerFactory factory)
+    {
+        var logging = (ActorNetLogging)system.RegisterExtension(new Id(factory));
+        return ReferenceEquals(logging.Factory, factory)
+            ? logging
+            : throw new InvalidOperationException(
+                $"ActorNet's loggers of actor system {system.Name} already come from {logging.Factory.GetType().Name}: give the logger factory before ActorNet starts there");
+    }
 
     private sealed class Id(ILoggerFactory? factory) : ExtensionIdProvider<ActorNetLogging>
     {

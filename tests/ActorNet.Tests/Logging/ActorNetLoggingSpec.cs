@@ -46,6 +46,18 @@ public sealed class ActorNetLoggingSpec() : TestKit("akka.loglevel = INFO")
             categories);
     }
 
+    [Fact]
+    public void A_second_factory_is_refused_rather_than_ignored()
+    {
+        using var first = LoggerFactory.Create(_ => { });
+        using var second = LoggerFactory.Create(_ => { });
+        ActorNetLogging.Use(Sys, first);
+
+        Assert.Same(first, ActorNetLogging.Use(Sys, first).Factory);
+        var error = Assert.Throws<InvalidOperationException>(() => ActorNetLogging.Use(Sys, second));
+        Assert.Contains("before ActorNet starts", error.Message);
+    }
+
     private sealed class CategoryRecorder(List<string> categories) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName)
