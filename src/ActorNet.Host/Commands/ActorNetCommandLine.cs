@@ -4,6 +4,7 @@ using ActorNet.Host.Commands.Send;
 using ActorNet.Host.Commands.Status;
 using ActorNet.Host.Commands.Tap;
 using ActorNet.Host.Commands.Top;
+using ActorNet.Host.Logging;
 
 namespace ActorNet.Host.Commands;
 
@@ -14,8 +15,10 @@ public static class ActorNetCommandLine
     {
         var root = new RootCommand("ActorNet: a supervised, actor-per-connection TCP ingestion server");
         var rootConfig = RunCommand.ConfigOption();
+        var rootLogLevel = LogLevelOption.Create();
         root.Options.Add(rootConfig);
-        root.SetAction((result, token) => RunCommand.RunAsync(result.GetValue(rootConfig), token));
+        root.Options.Add(rootLogLevel);
+        root.SetAction((result, token) => RunCommand.RunAsync(result.GetValue(rootConfig), token, result.GetValue(rootLogLevel)));
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(SendCommand.Create());

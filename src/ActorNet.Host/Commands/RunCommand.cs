@@ -1,13 +1,13 @@
 using System.CommandLine;
 using ActorNet.Configuration;
 using ActorNet.Host.Hosting;
+using ActorNet.Host.Logging;
 using ActorNet.Hosting;
 using ActorNet.Http.Hosting;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
-using Serilog.Events;
 
 namespace ActorNet.Host.Commands;
 
@@ -20,18 +20,20 @@ public static class RunCommand
     public static Command Create()
     {
         var config = ConfigOption();
+        var logLevel = LogLevelOption.Create();
         var command = new Command("run", "Run ActorNet (the default command)");
         command.Options.Add(config);
-        command.SetAction((result, token) => RunAsync(result.GetValue(config), token));
+        command.Options.Add(logLevel);
+        command.SetAction((result, token) => RunAsync(result.GetValue(config), token, result.GetValue(logLevel)));
         return command;
     }
 
-    public static async Task<int> RunAsync(FileInfo? configFile, CancellationToken token)
+    public static async Task<int> RunAsync(FileInfo? configFile, CancellationToken token, string? logLevel = null)
     {
         ActorNetSettings settings;
         try
         {
-            settings = ActorNetSettings.Create(ConfigLoader.Load(configFile));
+            settings = LogLevelOption.Apply(ActorNetSettings.Create(ConfigLoader.Load(configFile)), logLevel);
         }
         catch (InvalidConfigurationException e)
         {
@@ -39,13 +41,7 @@ public static class RunCommand
             return 1;
         }
 
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {SourceContext} {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
+        Log.Logger = HostLogger.Create(settings.Log);
 
         try
         {
@@ -60,6 +56,7 @@ public static class RunCommand
             {
                 akka.ConfigureLoggers(loggers =>
                 {
+                    loggers.LogLevel = HostLogger.AkkaLevel(settings.Log);
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 });

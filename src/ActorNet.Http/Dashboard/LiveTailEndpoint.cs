@@ -178,7 +178,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
     }
 
     private static ILogger Log(HttpContext context) =>
-        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger<LiveTailEndpoint>() ?? NullLogger<LiveTailEndpoint>.Instance;
+        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(ActorNet.Logging.LogCategories.Http) ?? NullLogger.Instance;
 
     private static string PeerOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "?";
 

@@ -22,6 +22,8 @@ public sealed record ActorNetSettings(
 
     /// <summary>actornet.otlp: the push of the metrics to an OpenTelemetry collector (off unless an endpoint is set).</summary>
     public OtlpSettings Otlp { get; init; } = OtlpSettings.Off;
+    /// <summary>How ActorNet logs (actornet.log).</summary>
+    public LogSettings Log { get; init; } = LogSettings.Reference;
 
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
@@ -221,9 +223,10 @@ public sealed record ActorNetSettings(
 
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
         var otlp = OtlpSettings.Read(section.Section("otlp", "{ endpoint = \"http://127.0.0.1:4318\", protocol = http/protobuf }"));
+        var log = LogSettings.Read(section.Section("log", "{ level = info, format = text }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve, Otlp = otlp };
+        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve, Otlp = otlp, Log = log };
     }
 
     private static HttpSettings ReadHttp(ConfigSection h)

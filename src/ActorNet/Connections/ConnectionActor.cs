@@ -1,4 +1,5 @@
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Protocol;
 using ActorNet.Monitoring;
@@ -33,7 +34,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly OutgoingFrames _outgoing;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ConnectionCounters _counters;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Connection;
     private bool _paused;
     private bool _waitingForRestartBackoff;
     private bool _stopping;
@@ -131,7 +132,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         _counters.Restarted();
         ActorKinds.Restarted(ActorKinds.Connection);
-        _log.Restarted(reason, Info.Id, Info.Peer, Info.Source, _state.LostPartialLength);
+        _log.Restarted(reason, Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
         SetIdleTimeout();
         StartHeartbeat();
         // The failed incarnation's read buffer and queued writes went with it (to the GC, not the pool).

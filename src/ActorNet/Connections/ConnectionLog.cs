@@ -1,58 +1,69 @@
 using System.Net;
 using System.Net.Sockets;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Connections;
 
 /// <summary>
 /// The log events of sources (listeners, feeds) and their connections, defined once with their structured
-/// properties (<c>Source</c>, <c>ConnectionId</c>, <c>Peer</c>); the actors only say which event happened.
+/// properties (<c>Source</c>, <c>ConnectionId</c>, <c>Peer</c>); the actors only say which event happened, each
+/// through its component's logger (ActorNet.Listener, ActorNet.Feed, ActorNet.Connection).
 /// </summary>
-internal static class ConnectionLog
+/// <remarks>
+/// A connection opening and closing is at Debug: with thousands of devices that reconnect, two Information lines
+/// per connection would bury everything else. The per-source summary (ActorNet.Summary) counts them instead.
+/// </remarks>
+internal static partial class ConnectionLog
 {
-    public static void Listening(this ILoggingAdapter log, string source, EndPoint? endpoint) =>
-        log.Info("Source {Source} listening on {Endpoint}", source, endpoint);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Source {Source} listening on {Endpoint}")]
+    public static partial void Listening(this ILogger log, string source, EndPoint? endpoint);
 
-    public static void AcceptPaused(this ILoggingAdapter log, string source, SocketError error, string message) =>
-        log.Warning("Source {Source} could not accept a connection ({Error}: {Message}); paused until a connection closes or 1s passes", source, error, message);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning,
+        Message = "Source {Source} could not accept a connection ({Error}: {Reason}); paused until a connection closes or 1s passes")]
+    public static partial void AcceptPaused(this ILogger log, string source, SocketError error, string reason);
 
-    public static void AcceptStoppedForGood(this ILoggingAdapter log, string source, SocketError error, string message, int connections) =>
-        log.Error("Source {Source} stopped accepting for good ({Error}: {Message}): its {Connections} connections carry on; restart ActorNet to listen again",
-            source, error, message, connections);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error,
+        Message = "Source {Source} stopped accepting for good ({Error}: {Reason}): its {Connections} connections carry on; restart ActorNet to listen again")]
+    public static partial void AcceptStoppedForGood(this ILogger log, string source, SocketError error, string reason, int connections);
 
-    public static void Refused(this ILoggingAdapter log, string source, string peer, string reason) =>
-        log.Warning("Source {Source} refused {Peer}: {Reason}", source, peer, reason);
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Source {Source} refused {Peer}: {Reason}")]
+    public static partial void Refused(this ILogger log, string source, string peer, string reason);
 
-    public static void SourceDrained(this ILoggingAdapter log, string source) => log.Info("Source {Source} drained", source);
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Source {Source} drained")]
+    public static partial void SourceDrained(this ILogger log, string source);
 
-    public static void FeedConnecting(this ILoggingAdapter log, string source, string host, int port, int attempt) =>
-        log.Info("Source {Source} connecting to {Host}:{Port} (attempt {Attempt})", source, host, port, attempt);
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Source {Source} connecting to {Host}:{Port} (attempt {Attempt})")]
+    public static partial void FeedConnecting(this ILogger log, string source, string host, int port, int attempt);
 
-    public static void FeedConnected(this ILoggingAdapter log, string source, string peer, long connectionId) =>
-        log.Info("Source {Source} connected to {Peer} as connection {ConnectionId}", source, peer, connectionId);
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Source {Source} connected to {Peer} as connection {ConnectionId}")]
+    public static partial void FeedConnected(this ILogger log, string source, string peer, long connectionId);
 
-    public static void FeedBackingOff(this ILoggingAdapter log, string source, string reason, string host, int port, TimeSpan delay, int failures) =>
-        log.Warning("Source {Source}: {Reason}; reconnecting to {Host}:{Port} in {Delay} (failure {Failures} in a row)", source, reason, host, port, delay, failures);
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning,
+        Message = "Source {Source}: {Reason}; reconnecting to {Host}:{Port} in {Delay} (failure {Failures} in a row)")]
+    public static partial void FeedBackingOff(this ILogger log, string source, string reason, string host, int port, TimeSpan delay, int failures);
 
-    public static void FeedGaveUp(this ILoggingAdapter log, string source, string host, int port, int failures, string reason) =>
-        log.Error("Source {Source} gives up on {Host}:{Port} after {Failures} failures in a row (reconnect.max-attempts): {Reason}", source, host, port, failures, reason);
+    [LoggerMessage(EventId = 113, Level = LogLevel.Error,
+        Message = "Source {Source} gives up on {Host}:{Port} after {Failures} failures in a row (reconnect.max-attempts): {Reason}")]
+    public static partial void FeedGaveUp(this ILogger log, string source, string host, int port, int failures, string reason);
 
-    public static void Opened(this ILoggingAdapter log, long connectionId, string peer, string source) =>
-        log.Info("Connection {ConnectionId} from {Peer} opened on source {Source}", connectionId, peer, source);
+    [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "Connection {ConnectionId} from {Peer} opened on source {Source}")]
+    public static partial void Opened(this ILogger log, long connectionId, string peer, string source);
 
-    public static void Closed(this ILoggingAdapter log, long connectionId, string peer, string source, string reason, long frames) =>
-        log.Info("Connection {ConnectionId} from {Peer} on source {Source} closed: {Reason} ({Frames} frames)", connectionId, peer, source, reason, frames);
+    [LoggerMessage(EventId = 121, Level = LogLevel.Debug,
+        Message = "Connection {ConnectionId} from {Peer} on source {Source} closed: {Reason} ({Frames} frames)")]
+    public static partial void Closed(this ILogger log, long connectionId, string peer, string source, string reason, long frames);
 
-    public static void Restarted(this ILoggingAdapter log, Exception reason, long connectionId, string peer, string source, int lostPartialBytes) =>
-        log.Warning(reason, "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes",
-            connectionId, peer, source, reason.Message, lostPartialBytes);
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} from {Peer} on source {Source} restarted after {Error}; lost partial frame of {Bytes} bytes")]
+    public static partial void Restarted(this ILogger log, Exception exception, long connectionId, string peer, string source, string error, int bytes);
 
-    public static void NotSent(this ILoggingAdapter log, long connectionId, string source, string what, string? error) =>
-        log.Warning("Connection {ConnectionId} on source {Source}: {What} not sent: {Error}", connectionId, source, what, error);
+    [LoggerMessage(EventId = 123, Level = LogLevel.Warning, Message = "Connection {ConnectionId} on source {Source}: {What} not sent: {Error}")]
+    public static partial void NotSent(this ILogger log, long connectionId, string source, string what, string? error);
 
-    public static void AckNotSent(this ILoggingAdapter log, long connectionId, string source, long seq, string? error) =>
-        log.Warning("Connection {ConnectionId} on source {Source}: ACK {Seq} not sent: {Error}", connectionId, source, seq, error);
+    [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "Connection {ConnectionId} on source {Source}: ACK {Seq} not sent: {Error}")]
+    public static partial void AckNotSent(this ILogger log, long connectionId, string source, long seq, string? error);
 
-    public static void NeverReachedSink(this ILoggingAdapter log, long connectionId, string source, long from, long to, int slot, string sink) =>
-        log.Error("Connection {ConnectionId} on source {Source}: frames {From}..{To} never reached sink slot {Slot} ({Sink})", connectionId, source, from, to, slot, sink);
+    [LoggerMessage(EventId = 125, Level = LogLevel.Error,
+        Message = "Connection {ConnectionId} on source {Source}: frames {From}..{To} never reached sink slot {Slot} ({Sink})")]
+    public static partial void NeverReachedSink(this ILogger log, long connectionId, string source, long from, long to, int slot, string sink);
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
 using Akka.Actor;
@@ -36,7 +37,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly DescriptorBudget _descriptors;
     private readonly ProcessBudget _budget;
     private readonly KeyValuePair<string, object?> _sourceTag;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Listener;
     private readonly ListenerState _state;
     private DateTime _lastRejectionLog = DateTime.MinValue;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Protocol;
 using ActorNet.Monitoring;
@@ -34,7 +35,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private readonly ProcessBudget _budget;
     private readonly BackoffSchedule _backoff;
     private readonly KeyValuePair<string, object?> _sourceTag;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Feed;
     private int _failures;
     private int _attempt;
     private IActorRef? _connection;

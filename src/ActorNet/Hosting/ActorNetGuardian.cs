@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Pipeline;
 using ActorNet.Connections;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Sinks;
 using ActorNet.Monitoring;
@@ -28,7 +29,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     private readonly ActorNetStatus _status;
     private readonly DescriptorBudget _descriptors;
     private readonly ProcessBudget _budget;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Hosting;
     private readonly List<IActorRef> _listeners = [];
     private readonly List<IActorRef> _parsers = [];
     private readonly List<IActorRef> _sinks = [];

@@ -3,6 +3,7 @@ using ActorNet.Hosting;
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Hosting;
 
@@ -37,8 +38,9 @@ public static class ActorNetHostingExtensions
 
         builder.AddHocon(ActorNetService.AkkaHocon, HoconAddMode.Prepend);
         builder.AddHocon($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {timeout}ms", HoconAddMode.Prepend);
-        builder.WithActors((system, registry) =>
+        builder.WithActors((system, registry, resolver) =>
         {
+            if (options.LoggerFactory is null && resolver.GetService<ILoggerFactory>() is { } hostLoggers) options.UseLoggerFactory(hostLoggers);
             var service = ActorNetService.Start(system, settings, options);
             registry.Register<ActorNetService>(service.Guardian);
             foreach (var callback in options.StartedCallbacks) callback(service);

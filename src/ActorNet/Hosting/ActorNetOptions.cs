@@ -2,6 +2,7 @@ using ActorNet.Configuration;
 using ActorNet.Monitoring;
 using ActorNet.Parsing;
 using ActorNet.Sinks;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Hosting;
 
@@ -44,6 +45,20 @@ public sealed class ActorNetOptions
     }
 
     internal IReadOnlyList<Action<ActorNetService>> StartedCallbacks => _onStarted;
+
+    /// <summary>
+    /// Where ActorNet's components log (one category each, see <c>LogCategories</c>); null until
+    /// <see cref="UseLoggerFactory"/>. Without one, <c>WithActorNet</c> takes the host's <see cref="ILoggerFactory"/>,
+    /// and <c>ActorNetService.Start</c> logs through the actor system's own logging.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; private set; }
+
+    public ActorNetOptions UseLoggerFactory(ILoggerFactory factory)
+    {
+        LoggerFactory = factory;
+        return this;
+    }
+
     public IReadOnlyDictionary<string, Func<SinkSettings, IFrameSink>> SinkTypes => _sinkTypes;
 
     /// <summary>Registers a parser; <paramref name="factory"/> is called once per parser actor.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
 using ActorNet.Connections;
+using ActorNet.Logging;
 using ActorNet.Monitoring;
 using Akka.Actor;
 using Akka.Event;
@@ -56,6 +57,7 @@ public sealed class ActorNetService
         string name = "actornet")
     {
         options ??= new ActorNetOptions();
+        if (options.LoggerFactory is { } loggerFactory) ActorNetLogging.Use(system, loggerFactory);
         var errors = new List<string>();
         foreach (var source in settings.Sources.Where(s => !options.Parsers.ContainsKey(s.Parser)))
             errors.Add($"actornet.sources.{source.Name}.parser: \"{source.Parser}\" is not registered; expected one of {string.Join(", ", options.Parsers.Keys)}");
@@ -85,6 +87,7 @@ public sealed class ActorNetService
         if (settings.Http.Enabled) _ = Metrics.PrometheusTextExporter.Shared; // listening before any actor runs: its gauges count from zero
         var budget = new ProcessBudget(settings.MaxBufferedBytes);
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, descriptors, budget), name);
+        if (settings.Log.SummaryInterval is { } interval) system.ActorOf(SourceSummaryActor.Props(status, interval), $"{name}-log-summary");
         return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget);
     }
 
@@ -180,8 +183,9 @@ public sealed class ActorNetService
                 $"and {plan.OpenNow} are open; expected a limit of at least {plan.OpenNow + plan.Reserve + plan.Feeds + 1} " +
                 "(LimitNOFILE= in a systemd unit, ulimit -n, docker --ulimit nofile=) or a smaller fd-reserve"]);
         }
-        if (limit.Raised) system.Log.DescriptorLimitRaised(limit.Limit);
-        if (plan.Capped) system.Log.DescriptorsCapPeers(plan.Limit, plan.MaxConnections, plan.OpenNow, plan.Reserve, plan.Cap, plan.Needed);
+        var log = ActorNetLogging.Get(system).Hosting;
+        if (limit.Raised) log.DescriptorLimitRaised(limit.Limit);
+        if (plan.Capped) log.DescriptorsCapPeers(plan.Limit, plan.MaxConnections, plan.OpenNow, plan.Reserve, plan.Cap, plan.Needed);
         return new DescriptorBudget(plan.Cap);
     }
 

@@ -1,26 +1,28 @@
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Hosting;
 
-/// <summary>The composition root's log events (start-up, descriptor plan, drain, supervision), defined once.</summary>
-internal static class HostingLog
+/// <summary>The composition root's log events (start-up, descriptor plan, drain, supervision: ActorNet.Hosting), defined once.</summary>
+internal static partial class HostingLog
 {
-    public static void DescriptorLimitRaised(this ILoggingAdapter log, long limit) =>
-        log.Info("Raised the file descriptor limit (RLIMIT_NOFILE) to its hard limit {Limit}", limit);
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Raised the file descriptor limit (RLIMIT_NOFILE) to its hard limit {Limit}")]
+    public static partial void DescriptorLimitRaised(this ILogger log, long limit);
 
-    public static void DescriptorsCapPeers(this ILoggingAdapter log, long limit, long maxConnections, int open, int reserve, int cap, long needed) =>
-        log.Warning("File descriptor limit {Limit} (RLIMIT_NOFILE) cannot hold max-connections {MaxConnections}: " +
-                    "{Open} are open and actornet.fd-reserve keeps {Reserve} free, so at most {Cap} peers are served at once across all " +
-                    "sources and the rest are refused (reason fd-limit); a limit of {Needed} would hold them all",
-            limit, maxConnections, open, reserve, cap, needed);
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning,
+        Message = "File descriptor limit {Limit} (RLIMIT_NOFILE) cannot hold max-connections {MaxConnections}: " +
+                  "{Open} are open and actornet.fd-reserve keeps {Reserve} free, so at most {Cap} peers are served at once across all " +
+                  "sources and the rest are refused (reason fd-limit); a limit of {Needed} would hold them all")]
+    public static partial void DescriptorsCapPeers(this ILogger log, long limit, long maxConnections, int open, int reserve, int cap, long needed);
 
-    public static void StoppedForGood(this ILoggingAdapter log, string actor, string reason) =>
-        log.Error("The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts", actor, reason);
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts")]
+    public static partial void StoppedForGood(this ILogger log, string actor, string reason);
 
-    public static void Draining(this ILoggingAdapter log) => log.Info("Draining: stop accepting, stop reading, deliver what was read");
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Draining: stop accepting, stop reading, deliver what was read")]
+    public static partial void Draining(this ILogger log);
 
-    public static void Drained(this ILoggingAdapter log) => log.Info("Drained: every frame read was delivered and every sink flushed");
+    [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "Drained: every frame read was delivered and every sink flushed")]
+    public static partial void Drained(this ILogger log);
 
-    public static void DrainedWithLosses(this ILoggingAdapter log, string actors) =>
-        log.Error("Drained, but {Actors} had stopped for good before: frames sent to them were lost", actors);
+    [LoggerMessage(EventId = 505, Level = LogLevel.Error, Message = "Drained, but {Actors} had stopped for good before: frames sent to them were lost")]
+    public static partial void DrainedWithLosses(this ILogger log, string actors);
 }

@@ -14,6 +14,8 @@ public sealed class SourceStatus
     private long _reconnects;
     private long _restarts;
     private int _active;
+    private long _opened;
+    private long _closed;
     private long _heldBytes;
     private long _processBudgetPauses;
     private volatile string _state = SourceStates.Starting;
@@ -66,6 +68,12 @@ public sealed class SourceStatus
     /// <summary>Times a connection of this source paused because its next read did not fit in actornet.max-buffered-bytes.</summary>
     public long ProcessBudgetPauses => Interlocked.Read(ref _processBudgetPauses);
 
+    /// <summary>Connections of this source opened since start (accepted and not refused, or a feed's).</summary>
+    public long ConnectionsOpened => Interlocked.Read(ref _opened);
+
+    /// <summary>Connections of this source closed since start.</summary>
+    public long ConnectionsClosed => Interlocked.Read(ref _closed);
+
     /// <summary>Open connections of this source.</summary>
     public int ConnectionsActive => Volatile.Read(ref _active);
 
@@ -86,8 +94,17 @@ public sealed class SourceStatus
 
     internal void PausedByProcessBudget() => Interlocked.Increment(ref _processBudgetPauses);
 
-    internal void ConnectionOpened() => Interlocked.Increment(ref _active);
-    internal void ConnectionClosed() => Interlocked.Decrement(ref _active);
+    internal void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _opened);
+        Interlocked.Increment(ref _active);
+    }
+
+    internal void ConnectionClosed()
+    {
+        Interlocked.Increment(ref _closed);
+        Interlocked.Decrement(ref _active);
+    }
 
     internal void Quarantined(int frames) => Interlocked.Add(ref _quarantined, frames);
     internal void Accepted() => Interlocked.Increment(ref _accepted);

@@ -1,3 +1,4 @@
+using ActorNet.Logging;
 using ActorNet.Protocol;
 using ActorNet.Metrics;
 using ActorNet.Parsing;
@@ -21,7 +22,7 @@ public sealed class ParserActor : UntypedActor
     private readonly SourceRoute _route;
     private readonly int _rawLimit;
     private readonly KeyValuePair<string, object?> _sourceTag;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Parser;
 
     // A peer that sends nothing but garbage must not turn the log into a copy of its stream.
     private readonly LogBudget _quarantineLog = new(QuarantineLinesPerSecond);

@@ -1,14 +1,15 @@
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Pipeline;
 
-/// <summary>The parser actor's log events, defined once.</summary>
-internal static class ParserLog
+/// <summary>The parser actor's log events (ActorNet.Parser), defined once.</summary>
+internal static partial class ParserLog
 {
-    public static void Quarantined(this ILoggingAdapter log, long seq, long connectionId, string peer, string source, string error) =>
-        log.Warning("Quarantined frame {Seq} of connection {ConnectionId} ({Peer}) from source {Source}: {Error}", seq, connectionId, peer, source, error);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning,
+        Message = "Quarantined frame {Seq} of connection {ConnectionId} ({Peer}) from source {Source}: {Error}")]
+    public static partial void Quarantined(this ILogger log, long seq, long connectionId, string peer, string source, string error);
 
-    public static void QuarantineLinesSuppressed(this ILoggingAdapter log, long suppressed, string source, int perSecond) =>
-        log.Warning("{Suppressed} more frames of source {Source} were quarantined without a log line of their own (at most {PerSecond} a second per parser; actornet_frames_quarantined_total counts every one)",
-            suppressed, source, perSecond);
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning,
+        Message = "{Suppressed} more frames of source {Source} were quarantined without a log line of their own (at most {PerSecond} a second per parser; actornet_frames_quarantined_total counts every one)")]
+    public static partial void QuarantineLinesSuppressed(this ILogger log, long suppressed, string source, int perSecond);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorNet.Configuration;
+using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
 using ActorNet.Protocol;
@@ -42,7 +43,7 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private readonly SinkSettings _settings;
     private readonly Func<SinkSettings, IFrameSink> _factory;
     private readonly SinkStatus _status;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Sink;
 
     // Batches waiting in memory, unacknowledged, oldest first; always newer than everything in the spool.
     private readonly Queue<SinkBatch> _held = new();

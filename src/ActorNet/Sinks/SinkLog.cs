@@ -1,72 +1,85 @@
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Sinks;
 
 /// <summary>
-/// The sink actor's log events, defined once with their structured properties (<c>Sink</c> first); the actor only
-/// says which event happened. Levels: Error for what loses or risks frames, or stops writing; Warning for what
-/// delays them; Information for a recovery.
+/// The sink actor's log events (ActorNet.Sink), defined once with their structured properties (<c>Sink</c> first);
+/// the actor only says which event happened. Levels: Error for what loses or risks frames, or stops writing;
+/// Warning for what delays them; Information for a recovery.
 /// </summary>
-internal static class SinkLog
+internal static partial class SinkLog
 {
     private const string HeldInMemory = "holding batches in memory (sources stop reading when their credits run out)";
     private const string Spooling = "spooling batches to disk";
 
-    public static void CannotOpen(this ILoggingAdapter log, string sink, Exception? error, bool spooling, TimeSpan retryIn) =>
-        log.Error(error, "Sink {Sink} cannot open its store; {Where}, retrying in {Delay}", sink, spooling ? Spooling : HeldInMemory, retryIn);
+    public static void CannotOpen(this ILogger log, string sink, Exception? error, bool spooling, TimeSpan retryIn) =>
+        log.CannotOpen(error, sink, spooling ? Spooling : HeldInMemory, retryIn);
 
-    public static void WriteFailed(this ILoggingAdapter log, string sink, Exception? error, int frames, long connectionId, bool spooling, TimeSpan retryIn) =>
-        log.Error(error, "Sink {Sink} failed to write {Frames} frames of connection {ConnectionId}; {Where}, retrying in {Delay}",
-            sink, frames, connectionId, spooling ? Spooling : HeldInMemory, retryIn);
+    public static void WriteFailed(this ILogger log, string sink, Exception? error, int frames, long connectionId, bool spooling, TimeSpan retryIn) =>
+        log.WriteFailed(error, sink, frames, connectionId, spooling ? Spooling : HeldInMemory, retryIn);
 
-    public static void StillCannotWrite(this ILoggingAdapter log, string sink, string? error, long backlog, TimeSpan retryIn) =>
-        log.Warning("Sink {Sink} still cannot write ({Error}); {Backlog} frames waiting; retrying in {Delay}", sink, error, backlog, retryIn);
+    [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Sink {Sink} cannot open its store; {Where}, retrying in {Delay}")]
+    private static partial void CannotOpen(this ILogger log, Exception? exception, string sink, string where, TimeSpan delay);
 
-    public static void WritingAgain(this ILoggingAdapter log, string sink) =>
-        log.Info("Sink {Sink} is writing again; its backlog is written", sink);
+    [LoggerMessage(EventId = 401, Level = LogLevel.Error,
+        Message = "Sink {Sink} failed to write {Frames} frames of connection {ConnectionId}; {Where}, retrying in {Delay}")]
+    private static partial void WriteFailed(this ILogger log, Exception? exception, string sink, int frames, long connectionId, string where, TimeSpan delay);
 
-    public static void FlushFailed(this ILoggingAdapter log, string sink, Exception error) =>
-        log.Error(error, "Sink {Sink} failed to flush; retrying on the next flush", sink);
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Sink {Sink} still cannot write ({Error}); {Backlog} frames waiting; retrying in {Delay}")]
+    public static partial void StillCannotWrite(this ILogger log, string sink, string? error, long backlog, TimeSpan delay);
 
-    public static void CloseFailed(this ILoggingAdapter log, string sink, Exception error) =>
-        log.Error(error, "Sink {Sink} failed to flush and close", sink);
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Sink {Sink} is writing again; its backlog is written")]
+    public static partial void WritingAgain(this ILogger log, string sink);
 
-    public static void Reachable(this ILoggingAdapter log, string sink) => log.Info("Sink {Sink} can write again", sink);
+    [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Sink {Sink} failed to flush; retrying on the next flush")]
+    public static partial void FlushFailed(this ILogger log, string sink, Exception exception);
 
-    public static void Unreachable(this ILoggingAdapter log, string sink, string error) =>
-        log.Warning("Sink {Sink} cannot reach its store: {Error}", sink, error);
+    [LoggerMessage(EventId = 405, Level = LogLevel.Error, Message = "Sink {Sink} failed to flush and close")]
+    public static partial void CloseFailed(this ILogger log, string sink, Exception exception);
 
-    public static void SpoolFoundAtStart(this ILoggingAdapter log, string sink, long frames, long bytes, string directory) =>
-        log.Warning("Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new", sink, frames, bytes, directory);
+    [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "Sink {Sink} can write again")]
+    public static partial void Reachable(this ILogger log, string sink);
 
-    public static void SpoolTornAtOpen(this ILoggingAdapter log, string sink, long bytes) =>
-        log.Error("Sink {Sink} dropped {Bytes} damaged bytes at the end of its spool (a record torn by a crash is expected: it was never acknowledged)", sink, bytes);
+    [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Sink {Sink} cannot reach its store: {Error}")]
+    public static partial void Unreachable(this ILogger log, string sink, string error);
 
-    public static void SpoolAppendFailed(this ILoggingAdapter log, string sink, Exception error) =>
-        log.Error(error, "Sink {Sink} could not spool a batch; holding it in memory", sink);
+    [LoggerMessage(EventId = 408, Level = LogLevel.Warning,
+        Message = "Sink {Sink} found {Frames} frames ({Bytes} bytes) in its spool {Directory}; writing them before anything new")]
+    public static partial void SpoolFoundAtStart(this ILogger log, string sink, long frames, long bytes, string directory);
 
-    public static void SpoolRecordDamaged(this ILoggingAdapter log, string sink, Exception error, long framesLost) =>
-        log.Error(error, "Sink {Sink} skipped a damaged spool record: {Frames} frames lost", sink, framesLost);
+    [LoggerMessage(EventId = 409, Level = LogLevel.Error,
+        Message = "Sink {Sink} dropped {Bytes} damaged bytes at the end of its spool (a record torn by a crash is expected: it was never acknowledged)")]
+    public static partial void SpoolTornAtOpen(this ILogger log, string sink, long bytes);
 
-    public static void SpoolPositionPending(this ILoggingAdapter log, string sink) =>
-        log.Warning("Sink {Sink} could not save its spool position (disk full?); replay goes on and saves it later (a crash meanwhile writes some records twice)", sink);
+    [LoggerMessage(EventId = 410, Level = LogLevel.Error, Message = "Sink {Sink} could not spool a batch; holding it in memory")]
+    public static partial void SpoolAppendFailed(this ILogger log, string sink, Exception exception);
 
-    public static void SpoolSyncFailed(this ILoggingAdapter log, string sink, Exception error) =>
-        log.Error(error, "Sink {Sink} failed to sync its spool; acknowledgements to peers wait for the next flush", sink);
+    [LoggerMessage(EventId = 411, Level = LogLevel.Error, Message = "Sink {Sink} skipped a damaged spool record: {Frames} frames lost")]
+    public static partial void SpoolRecordDamaged(this ILogger log, string sink, Exception exception, long frames);
 
-    public static void SpoolCloseFailed(this ILoggingAdapter log, string sink, Exception error) =>
-        log.Error(error, "Sink {Sink} failed to close its spool", sink);
+    [LoggerMessage(EventId = 412, Level = LogLevel.Warning,
+        Message = "Sink {Sink} could not save its spool position (disk full?); replay goes on and saves it later (a crash meanwhile writes some records twice)")]
+    public static partial void SpoolPositionPending(this ILogger log, string sink);
 
-    public static void LostWithoutSpool(this ILoggingAdapter log, string sink, int batches, long frames) =>
-        log.Error("Sink {Sink} stopped with {Batches} batches ({Frames} frames) it could not write and has no spool for (set spool-dir): they are lost",
-            sink, batches, frames);
+    [LoggerMessage(EventId = 413, Level = LogLevel.Error, Message = "Sink {Sink} failed to sync its spool; acknowledgements to peers wait for the next flush")]
+    public static partial void SpoolSyncFailed(this ILogger log, string sink, Exception exception);
 
-    public static void SpoolSyncFailedAtStop(this ILoggingAdapter log, string sink, Exception error, int batches) =>
-        log.Error(error, "Sink {Sink} could not sync its spool at stop: the {Batches} batches just spooled may not survive a power cut", sink, batches);
+    [LoggerMessage(EventId = 414, Level = LogLevel.Error, Message = "Sink {Sink} failed to close its spool")]
+    public static partial void SpoolCloseFailed(this ILogger log, string sink, Exception exception);
 
-    public static void SpooledAtStop(this ILoggingAdapter log, string sink, int batches, long framesInSpool) =>
-        log.Warning("Sink {Sink} stopped during an outage: {Batches} batches spooled, {Frames} frames in the spool, written at next start", sink, batches, framesInSpool);
+    [LoggerMessage(EventId = 415, Level = LogLevel.Error,
+        Message = "Sink {Sink} stopped with {Batches} batches ({Frames} frames) it could not write and has no spool for (set spool-dir): they are lost")]
+    public static partial void LostWithoutSpool(this ILogger log, string sink, int batches, long frames);
 
-    public static void LostAtStop(this ILoggingAdapter log, string sink, int batches, long frames) =>
-        log.Error("Sink {Sink} stopped during an outage and could not spool {Batches} batches ({Frames} frames): they are lost", sink, batches, frames);
+    [LoggerMessage(EventId = 416, Level = LogLevel.Error,
+        Message = "Sink {Sink} could not sync its spool at stop: the {Batches} batches just spooled may not survive a power cut")]
+    public static partial void SpoolSyncFailedAtStop(this ILogger log, string sink, Exception exception, int batches);
+
+    [LoggerMessage(EventId = 417, Level = LogLevel.Warning,
+        Message = "Sink {Sink} stopped during an outage: {Batches} batches spooled, {Frames} frames in the spool, written at next start")]
+    public static partial void SpooledAtStop(this ILogger log, string sink, int batches, long frames);
+
+    [LoggerMessage(EventId = 418, Level = LogLevel.Error,
+        Message = "Sink {Sink} stopped during an outage and could not spool {Batches} batches ({Frames} frames): they are lost")]
+    public static partial void LostAtStop(this ILogger log, string sink, int batches, long frames);
 }

@@ -92,7 +92,7 @@ public sealed class CheckConfigSpec
             ["ACTORNET_TEST_DIR"] = "/var/lib/actor net #1 {x}",
         };
 
-        using var process = ActorNetProcess.StartWithEnvironment(environment, directory.Path, "check-config", config);
+        using var process = ActorNetProcess.Start(directory.Path, environment, "check-config", config);
 
         Assert.True(await process.WaitForExitAsync(Bound) == 0, process.Output);
         var lines = process.Stdout.Split('\n').Select(l => l.Trim()).ToArray();
@@ -115,8 +115,8 @@ public sealed class CheckConfigSpec
             }
             """);
 
-        using var process = ActorNetProcess.StartWithEnvironment(
-            new Dictionary<string, string?> { ["ACTORNET_TEST_UNSET_PORT"] = null }, directory.Path, "check-config", config);
+        using var process = ActorNetProcess.Start(
+            directory.Path, new Dictionary<string, string?> { ["ACTORNET_TEST_UNSET_PORT"] = null }, "check-config", config);
 
         Assert.True(await process.WaitForExitAsync(Bound) == 1, process.Output);
         Assert.Contains($"{Path.GetFullPath(config)}, line 2: port = ${{ACTORNET_TEST_UNSET_PORT}}: environment variable ACTORNET_TEST_UNSET_PORT is not set",

@@ -28,6 +28,8 @@ public sealed class SigtermIntoDatabaseSpec(ITestOutputHelper output)
         await File.WriteAllTextAsync(config, $$"""
             actornet {
               shutdown-timeout = 10s
+              # The connection-closed line (at debug) counts the frames read.
+              log.levels.connection = debug
               sources.{{source}} {
                 port = {{port}}
                 framing { type = delimiter, delimiter = "\n" }

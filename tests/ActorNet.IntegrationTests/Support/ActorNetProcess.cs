@@ -22,6 +22,9 @@ public sealed class ActorNetProcess : IDisposable
     }
 
     public string Stdout => string.Join(Environment.NewLine, _stdout);
+
+    /// <summary>The lines of standard output so far, in order.</summary>
+    public IReadOnlyList<string> StdoutLines => _stdout.ToArray();
     public string Stderr => string.Join(Environment.NewLine, _stderr);
     public string Output => $"--- stdout ---{Environment.NewLine}{Stdout}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Stderr}";
 
@@ -55,11 +58,6 @@ public sealed class ActorNetProcess : IDisposable
     /// </summary>
     public static ActorNetProcess StartWithFileLimit(int limit, string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], arguments);
-
-    /// <summary>Runs actornet with <paramref name="environment"/> added to (a null value: removed from) the test's environment.</summary>
-    public static ActorNetProcess StartWithEnvironment(IReadOnlyDictionary<string, string?> environment, string workingDirectory,
-        params string[] arguments) =>
-        Start(workingDirectory, [], arguments, environment);
 
     private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments,
         IReadOnlyDictionary<string, string?>? environment = null)
