@@ -23,4 +23,22 @@ internal static class HostingLog
 
     public static void DrainedWithLosses(this ILoggingAdapter log, string actors) =>
         log.Error("Drained, but {Actors} had stopped for good before: frames sent to them were lost", actors);
+
+    public static void ReloadApplied(this ILoggingAdapter log, string trigger, string sources, string sinks) =>
+        log.Info("Reloaded the configuration ({Trigger}): sources {Sources}; sinks {Sinks}", trigger, sources, sinks);
+
+    public static void ReloadNeedsRestart(this ILoggingAdapter log, string keys) =>
+        log.Warning("The reloaded configuration changes {Keys}, which only a restart applies: running on the values read at start-up", keys);
+
+    public static void ReloadRejected(this ILoggingAdapter log, string trigger, string errors) =>
+        log.Error("Reload ({Trigger}) rejected, the running configuration is kept: {Errors}", trigger, errors);
+
+    public static void ReloadBusy(this ILoggingAdapter log, string trigger) =>
+        log.Warning("Reload ({Trigger}) not started: another reload is under way", trigger);
+
+    public static void NothingToReload(this ILoggingAdapter log, string trigger) =>
+        log.Warning("Reload ({Trigger}) not possible: ActorNet runs on the embedded default configuration (no --config), there is no file to read again", trigger);
+
+    public static void ReloadedSourceNotStarted(this ILoggingAdapter log, string source, string reason) =>
+        log.Error("Reload: source {Source} could not start and stays stopped until the next reload: {Reason}", source, reason);
 }
