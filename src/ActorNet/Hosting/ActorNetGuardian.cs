@@ -183,7 +183,7 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
         else child.Forward(message);
     }
 
-    /// <summary>While draining nothing is written to peers any more; callers get an answer, not a timeout.</summary>
+    /// <summary>While draining nothing is written to peers any more, nor reloaded; callers get an answer, not a timeout.</summary>
     private bool RefusedWrite(object message)
     {
         switch (message)
@@ -193,6 +193,11 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
                 return true;
             case ConnectionProtocol.BroadcastTo:
                 Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
+                return true;
+            case ReloadProtocol.Apply apply:
+                // Its sockets were handed over with it: nobody else will close them.
+                foreach (var socket in apply.BoundSockets.Values) socket.Dispose();
+                Sender.Tell(ReloadProtocol.ShuttingDown.Instance);
                 return true;
             default:
                 return false;

@@ -92,8 +92,10 @@ public sealed partial class ActorNetService
         }
 
         // Bounded by the drain's own bound: stopping sources drain as they would at shutdown.
-        var applied = await Guardian.Ask<ReloadProtocol.Applied>(new ReloadProtocol.Apply(next, change, sockets),
+        var reply = await Guardian.Ask<object>(new ReloadProtocol.Apply(next, change, sockets),
             running.ShutdownTimeout + TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        if (reply is not ReloadProtocol.Applied applied)
+            return ReloadResult.Refused(ReloadOutcome.Rejected, "ActorNet is shutting down: the configuration is no longer reloaded");
         _settings = next;
         return new ReloadResult(ReloadOutcome.Applied, change, [], applied.Failures);
     }

@@ -181,4 +181,23 @@ public sealed class ReloadSpec : ReloadTestKit
         Assert.Equal(ReloadOutcome.NothingToReload, result.Outcome);
         Assert.Contains("nothing to read again", Assert.Single(result.Errors), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Once_the_shutdown_drain_has_begun_a_reload_is_refused_and_binds_nothing()
+    {
+        Start(TwoSources());
+        await DrainAsync();
+        var port = Loopback.FreePort();
+
+        var result = await ReloadAsync(Config(
+            [Source("kept", _keptPort, "kept-file"), Source("changed", _changedPort, "changed-file"), Source("late", port, "kept-file")],
+            [Sink("kept-file"), Sink("changed-file"), Sink("rejects")]));
+
+        Assert.Equal(ReloadOutcome.Rejected, result.Outcome);
+        Assert.Contains("shutting down", Assert.Single(result.Errors), StringComparison.Ordinal);
+        Assert.Null(Service.Status.Source(Named("late")));
+        // The socket bound for the new source was closed again: the port is free.
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+    }
 }

@@ -26,6 +26,7 @@ public abstract class ReloadTestKit : TestKit, IAsyncLifetime
     private readonly ConcurrentBag<StreamingPeer> _peers = [];
     private ActorNetHttpServer? _server;
     private ILoggerFactory? _loggerFactory;
+    private bool _drained;
 
     protected ReloadTestKit() : base(ActorNetService.AkkaHocon + "\nakka.loglevel = WARNING")
     {
@@ -81,6 +82,14 @@ public abstract class ReloadTestKit : TestKit, IAsyncLifetime
     {
         Rewrite(ConfigFile, hocon);
         return await Service.ReloadAsync("test").WaitAsync(Bound);
+    }
+
+    /// <summary>The shutdown drain (done once; dispose does it unless a test did).</summary>
+    protected async Task DrainAsync()
+    {
+        if (_drained) return;
+        _drained = true;
+        await Service.DrainAsync(Bound);
     }
 
     protected async Task StartServerAsync()
@@ -143,7 +152,7 @@ public abstract class ReloadTestKit : TestKit, IAsyncLifetime
         Http?.Dispose();
         if (_server is not null) await _server.DisposeAsync();
         _loggerFactory?.Dispose();
-        if (Service is not null) await Service.DrainAsync(Bound);
+        if (Service is not null) await DrainAsync();
         Directory.Dispose();
     }
 }

@@ -18,4 +18,11 @@ internal static class ReloadProtocol
     /// could not start (a listening address that could not be bound once the old source let go of it).
     /// </summary>
     public sealed record Applied(IReadOnlyList<string> Failures);
+
+    /// <summary>The reply to <see cref="Apply"/> once a shutdown has begun: nothing was changed.</summary>
+    public sealed class ShuttingDown
+    {
+        public static readonly ShuttingDown Instance = new();
+        private ShuttingDown() { }
+    }
 }
