@@ -42,6 +42,8 @@ internal sealed partial class ActorNetGuardian
         foreach (var parser in holding)
         {
             _waitingFor.Add(parser);
+            // A parser that stopped for good earlier will never answer: watching it again delivers its Terminated.
+            Context.Watch(parser);
             parser.Tell(ParserProtocol.Hold.Instance);
         }
         if (_waitingFor.Count == 0) Self.Tell(StageEmpty.Instance);
