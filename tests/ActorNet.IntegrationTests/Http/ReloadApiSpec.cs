@@ -118,6 +118,21 @@ public sealed class ReloadApiSpec : ReloadTestKit
     }
 
     [Fact]
+    public async Task Without_a_configuration_file_it_is_409_saying_there_is_nothing_to_read_again()
+    {
+        Start(OneSource(), reloadable: false);
+        await StartServerAsync();
+
+        using var response = await PostReloadAsync();
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Conflict, body);
+        using var json = JsonDocument.Parse(body);
+        Assert.False(json.RootElement.GetProperty("applied").GetBoolean());
+        Assert.Contains("no --config", json.RootElement.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_reload_is_counted_by_result_in_metrics()
     {
         Start(OneSource());
