@@ -28,7 +28,8 @@ public sealed partial class ActorNetService
             _system.Log.NothingToReload(trigger);
             ActorNetMetrics.ConfigReloads.Add(1, Result("rejected"));
             return ReloadResult.Refused(ReloadOutcome.NothingToReload,
-                "ActorNet runs on configuration that has no file behind it (no --config: the embedded default): there is nothing to read again");
+                "ActorNet was started without a configuration file (actornet run with no --config runs on the embedded default): " +
+                "there is nothing to read again");
         }
         if (!await _reloading.WaitAsync(waitIfBusy ? Timeout.InfiniteTimeSpan : TimeSpan.Zero).ConfigureAwait(false))
         {

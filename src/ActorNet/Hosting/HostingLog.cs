@@ -37,7 +37,7 @@ internal static class HostingLog
         log.Warning("Reload ({Trigger}) not started: another reload is under way", trigger);
 
     public static void NothingToReload(this ILoggingAdapter log, string trigger) =>
-        log.Warning("Reload ({Trigger}) not possible: ActorNet runs on the embedded default configuration (no --config), there is no file to read again", trigger);
+        log.Warning("Reload ({Trigger}) not possible: ActorNet was started without a configuration file (actornet run with no --config runs on the embedded default), there is nothing to read again", trigger);
 
     public static void ReloadedSourceNotStarted(this ILoggingAdapter log, string source, string reason) =>
         log.Error("Reload: source {Source} could not start and stays stopped until the next reload: {Reason}", source, reason);
