@@ -2,6 +2,8 @@ using System.CommandLine;
 using ActorNet.Host.Commands.FeedSim;
 using ActorNet.Host.Commands.Send;
 using ActorNet.Host.Commands.Status;
+using ActorNet.Host.Commands.Tap;
+using ActorNet.Host.Commands.Top;
 
 namespace ActorNet.Host.Commands;
 
@@ -19,6 +21,8 @@ public static class ActorNetCommandLine
         root.Subcommands.Add(SendCommand.Create());
         root.Subcommands.Add(FeedSimCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(TopCommand.Create());
+        root.Subcommands.Add(TapCommand.Create());
         return root;
     }
 }

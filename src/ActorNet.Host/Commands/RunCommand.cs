@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorNet.Configuration;
+using ActorNet.Host.Hosting;
 using ActorNet.Hosting;
 using ActorNet.Http.Hosting;
 using Akka.Hosting;
@@ -51,8 +52,10 @@ public static class RunCommand
         {
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Services.AddSerilog();
+            builder.Services.AddSystemdNotification();
             // The host must wait for the drain it triggers: give it the configured bound plus a margin to exit.
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
+            builder.Services.AddActorNetOtlp(settings.Otlp); // before AddAkka: listening before ActorNet starts
             var http = settings.Http.Enabled ? builder.Services.AddActorNetHttp(settings.Http) : null;
             builder.Services.AddAkka("actornet", akka =>
             {

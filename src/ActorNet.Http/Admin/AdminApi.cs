@@ -32,6 +32,7 @@ public static class AdminApi
                 : Results.Json(new ErrorResponse($"no open connection has id {id}"), AdminJsonContext.Default.ErrorResponse,
                     statusCode: StatusCodes.Status404NotFound));
 
+        api.MapActorNetWriteEndpoints(service);
         api.MapPost("/reload", ReloadEndpoint.ReloadAsync(service));
 
         return api;

@@ -1,5 +1,5 @@
 // ActorNet dashboard: plain JavaScript, no build step, nothing loaded from elsewhere.
-// Polls the admin API (sources, connections) and /api/history, and shows the live tail from /ws/tail.
+// Polls the admin API (sources, sinks, connections) and /api/history, and shows the live tail from /ws/tail.
 'use strict';
 
 (() => {
@@ -111,6 +111,21 @@
     });
   }
 
+  function renderSinks(sinks) {
+    syncRows($('sinks').tBodies[0], sinks, s => s.name, 'data-sink', (row, s) => {
+      cell(row, 'name', s.name);
+      cell(row, 'type', s.type || '');
+      cell(row, 'state', s.state || '').dataset.state = s.state || '';
+      cell(row, 'written', number(s.framesWritten), s.framesWritten);
+      cell(row, 'backlog', number(s.backlogFrames), s.backlogFrames);
+      cell(row, 'spool-bytes', number(s.spoolBytes), s.spoolBytes);
+      cell(row, 'failures', number(s.writeFailures), s.writeFailures);
+      cell(row, 'dropped', number(s.dropped), s.dropped);
+      // The last error stays after the sink recovers (it says what happened last); the state says whether it still fails.
+      cell(row, 'last-error', s.lastError || '').title = s.lastError || '';
+    });
+  }
+
   function renderConnections(connections) {
     $('connection-count').textContent = '(' + connections.length + ')';
     syncRows($('connections').tBodies[0], connections, c => c.id, 'data-connection', (row, c) => {
@@ -156,8 +171,9 @@
   async function refresh() {
     if (needToken) return;
     try {
-      const [sources, connections] = await Promise.all([api('/api/sources'), api('/api/connections')]);
+      const [sources, sinks, connections] = await Promise.all([api('/api/sources'), api('/api/sinks'), api('/api/connections')]);
       renderSources(sources.sources);
+      renderSinks(sinks.sinks);
       renderConnections(connections.connections);
       setBadge('api-state', 'updated ' + new Date().toLocaleTimeString('en-GB', { hour12: false }), 'ok');
     } catch (e) {

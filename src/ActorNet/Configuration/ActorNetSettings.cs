@@ -20,6 +20,9 @@ public sealed record ActorNetSettings(
     /// <summary>File descriptors kept free of peers for the process itself (actornet.fd-reserve).</summary>
     public int FdReserve { get; init; }
 
+    /// <summary>actornet.otlp: the push of the metrics to an OpenTelemetry collector (off unless an endpoint is set).</summary>
+    public OtlpSettings Otlp { get; init; } = OtlpSettings.Off;
+
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
 
@@ -198,9 +201,10 @@ public sealed record ActorNetSettings(
         }
 
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
+        var otlp = OtlpSettings.Read(section.Section("otlp", "{ endpoint = \"http://127.0.0.1:4318\", protocol = http/protobuf }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve };
+        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve, Otlp = otlp };
     }
 
     private static HttpSettings ReadHttp(ConfigSection h)

@@ -47,7 +47,7 @@ internal sealed class OutgoingFrames
             error = $"{PendingBytes} bytes are already waiting to be sent to this peer";
             return false;
         }
-        if (_delimiter is not null && payload.EndsWith(_delimiter)) payload = payload[..^_delimiter.Length];
+        payload = OutgoingPayload.WithoutDelimiter(payload, _delimiter);
         byte[]? buffer = null;
         try
         {

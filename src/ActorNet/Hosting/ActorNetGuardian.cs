@@ -75,6 +75,7 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
     {
         // This instance's budgets are in /metrics while it runs: added here, taken back in PostStop (several instances may share a process).
         ActorNetMetrics.ObserveBudget(_budget, () => (_budget.Held, _budget.Limit));
+        StatusMetrics.Observe(_status);
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
 
@@ -143,6 +144,7 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
     protected override void PostStop()
     {
         ActorNetMetrics.ForgetBudget(_budget);
+        StatusMetrics.Forget(_status);
         foreach (var source in _settings.Sources.Where(s => _sources.ContainsKey(s.Name)))
             ActorNetMetrics.InflightBytesLimit.Add(-source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
     }

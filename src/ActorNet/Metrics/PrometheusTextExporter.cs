@@ -5,9 +5,9 @@ using System.Globalization;
 namespace ActorNet.Metrics;
 
 /// <summary>
-/// Listens to every instrument of one <see cref="Meter"/> (by default <see cref="ActorNetMetrics.MeterName"/>),
+/// Listens to every instrument of the <see cref="Meter"/>s it is given (by default <see cref="ActorNetMetrics.MeterName"/>),
 /// aggregates the measurements in memory and writes them on demand in the Prometheus text exposition format 0.0.4,
-/// for a scrape endpoint.
+/// for a scrape endpoint; optionally followed by the conventional <c>process_*</c> series (see <see cref="ProcfsProcessSeries"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -33,6 +33,12 @@ namespace ActorNet.Metrics;
 /// One file per part: this one listens and scrapes; <c>.Family</c> aggregates one instrument, <c>.Cell</c> one of its
 /// tag sets, <c>.TagSet</c> and <c>.TagSetComparer</c> find a cell without allocating, <c>.Text</c> holds the
 /// exposition format's rules for names, escaping and numbers.
+/// </para>
+/// <para>
+/// <see cref="Shared"/> exports the <c>ActorNet</c> meter, .NET's own <c>System.Runtime</c> meter
+/// (<see cref="RuntimeMeterName"/>: GC, heap, thread pool, CPU time, working set, exceptions, as <c>dotnet_*</c> series
+/// named by the same rules, e.g. <c>dotnet.gc.collections</c> as <c>dotnet_gc_collections_total{gc_heap_generation="gen0"}</c>)
+/// and the process series read from <c>/proc</c>. Every series is listed in deploy/prometheus/METRICS.md.
 /// </para>
 /// <para>
 /// An exporter sees only measurements made after it starts listening. For counters that only shifts the start; for an
@@ -62,7 +68,11 @@ public sealed partial class PrometheusTextExporter : IDisposable
         [typeof(Histogram<>)] = (Aggregation.Histogram, "histogram"),
     };
 
-    private static readonly Lazy<PrometheusTextExporter> SharedExporter = new(() => new PrometheusTextExporter(ActorNetMetrics.MeterName, shared: true));
+    /// <summary>The meter the .NET runtime (9 and later) publishes its own instruments on.</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    private static readonly Lazy<PrometheusTextExporter> SharedExporter =
+        new(() => new PrometheusTextExporter([ActorNetMetrics.MeterName, RuntimeMeterName], ProcfsProcessSeries.ForCurrentProcess(), shared: true));
 
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<Instrument, Family> _families = new();
@@ -73,6 +83,8 @@ public sealed partial class PrometheusTextExporter : IDisposable
 
     private readonly Lock _scrapeGate = new();
     private readonly bool _shared;
+    private readonly HashSet<string> _meterNames;
+    private readonly ProcfsProcessSeries? _process;
     private long _published;
     private bool _disposed;
 
@@ -86,14 +98,26 @@ public sealed partial class PrometheusTextExporter : IDisposable
     /// process-wide one.
     /// </param>
     public PrometheusTextExporter(string meterName = ActorNetMetrics.MeterName)
-        : this(meterName, shared: false)
+        : this([meterName], process: null, shared: false)
     {
     }
 
-    private PrometheusTextExporter(string meterName, bool shared)
+    /// <summary>Starts listening to the instruments of every meter in <paramref name="meterNames"/>.</summary>
+    /// <param name="meterNames">The meters to export, e.g. <see cref="ActorNetMetrics.MeterName"/> and <see cref="RuntimeMeterName"/>.</param>
+    /// <param name="process">The <c>process_*</c> series written after the meters' families; null for none.</param>
+    public PrometheusTextExporter(IReadOnlyCollection<string> meterNames, ProcfsProcessSeries? process)
+        : this(meterNames, process, shared: false)
     {
-        ArgumentException.ThrowIfNullOrEmpty(meterName);
-        MeterName = meterName;
+    }
+
+    private PrometheusTextExporter(IReadOnlyCollection<string> meterNames, ProcfsProcessSeries? process, bool shared)
+    {
+        ArgumentNullException.ThrowIfNull(meterNames);
+        if (meterNames.Count == 0) throw new ArgumentException("at least one meter name is needed", nameof(meterNames));
+        foreach (var name in meterNames) ArgumentException.ThrowIfNullOrEmpty(name, nameof(meterNames));
+        MeterNames = [.. meterNames];
+        _meterNames = new HashSet<string>(meterNames, StringComparer.Ordinal);
+        _process = process;
         _shared = shared;
         _listener = Listener(OnInstrumentPublished);
         _listener.Start();
@@ -108,8 +132,8 @@ public sealed partial class PrometheusTextExporter : IDisposable
     /// </summary>
     public static PrometheusTextExporter Shared => SharedExporter.Value;
 
-    /// <summary>The name of the meter whose instruments are exported.</summary>
-    public string MeterName { get; }
+    /// <summary>The names of the meters whose instruments are exported.</summary>
+    public IReadOnlyList<string> MeterNames { get; }
 
     /// <summary>
     /// Samples the observable instruments, then writes every metric family: <c># HELP</c> (when the instrument has
@@ -152,6 +176,9 @@ public sealed partial class PrometheusTextExporter : IDisposable
 
                 family.WriteSamples(writer, _scrape);
             }
+
+            // After the families: process_* sorts after actornet_* and dotnet_*, so the shared exposition stays in name order.
+            _process?.WriteTo(writer);
 
             // The instrument's name only: /metrics needs no token, and an exception's message may say anything (a
             // connection string, a path). Scrapers ignore comments.
@@ -213,7 +240,7 @@ public sealed partial class PrometheusTextExporter : IDisposable
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
-        if (instrument.Meter.Name != MeterName || !instrument.GetType().IsGenericType
+        if (!_meterNames.Contains(instrument.Meter.Name) || !instrument.GetType().IsGenericType
             || !Kinds.TryGetValue(instrument.GetType().GetGenericTypeDefinition(), out var kind))
         {
             return;

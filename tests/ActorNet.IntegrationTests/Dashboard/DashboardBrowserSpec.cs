@@ -34,6 +34,13 @@ public sealed class DashboardBrowserSpec
             browser.FindElement(By.Id("token-submit")).Click();
             wait.Until(b => b.FindElement(By.Id("ws-state")).Text == "live tail: connected");
             wait.Until(b => SourceCell(b, source, "state").Text == "listening");
+            // Both sinks of the configuration, each with its type and state as /api/sinks reports them.
+            wait.Until(b => SinkCell(b, "file", "state").Text == "writing" && SinkCell(b, "live", "state").Text == "writing");
+            Assert.Equal("jsonl", SinkCell(browser, "file", "type").Text);
+            Assert.Equal("websocket", SinkCell(browser, "live", "type").Text);
+            Assert.Equal("0", SinkCell(browser, "file", "backlog").GetDomAttribute("data-value"));
+            Assert.Equal("0", SinkCell(browser, "file", "spool-bytes").GetDomAttribute("data-value"));
+            Assert.Equal("", SinkCell(browser, "file", "last-error").Text);
             Assert.False(browser.FindElement(By.Id("token-form")).Displayed);
             await Eventually.TrueAsync(() => host.Service.LiveTail.SubscriberCount == 1, Within, () => "the page subscribed to the live tail");
 
@@ -43,6 +50,7 @@ public sealed class DashboardBrowserSpec
             wait.Until(b => Payloads(b, "tail-frames").Count == 3);
             Assert.Equal(["hello-browser-3", "hello-browser-2", "hello-browser-1"], Payloads(browser, "tail-frames"));
             wait.Until(b => SourceCell(b, source, "frames").GetDomAttribute("data-value") == "3");
+            wait.Until(b => SinkCell(b, "file", "written").GetDomAttribute("data-value") == "3");
             wait.Until(b => SourceCell(b, source, "connections").Text == "1");
             var connection = wait.Until(b => b.FindElement(By.CssSelector("#connections tbody tr")));
             Assert.Equal(peer.PeerName(), connection.FindElement(By.CssSelector("td.peer")).Text);
@@ -67,6 +75,56 @@ public sealed class DashboardBrowserSpec
         }
     }
 
+    [ChromiumFact]
+    public async Task The_sinks_table_shows_a_sink_that_cannot_open_its_file_as_failing_with_its_backlog_spool_and_last_error()
+    {
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("browser-sinks");
+        var port = Loopback.FreePort();
+        // "broken" is told to append to a directory: it cannot open it, retries, and spools what it is given meanwhile.
+        await using var host = await DashboardHost.StartAsync($$"""
+            actornet {
+              http { enabled = on, host = 127.0.0.1, port = 0 }
+              sources.{{source}} {
+                port = {{port}}
+                parser = text
+                sinks = [ file, broken ]
+                quarantine = file
+              }
+              sinks {
+                file { type = jsonl, path = "{{directory.File("frames.jsonl")}}", flush-interval = 50ms }
+                broken { type = jsonl, path = "{{directory.Path}}", spool-dir = "{{directory.File("spool")}}" }
+              }
+            }
+            """);
+        using var browser = StartChromium();
+        var wait = new WebDriverWait(browser, Within) { PollingInterval = TimeSpan.FromMilliseconds(50) };
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+
+        try
+        {
+            browser.Navigate().GoToUrl(host.Http("/"));
+            wait.Until(b => SinkCell(b, "broken", "state").Text == "failing");
+            Assert.Contains("cannot open", SinkCell(browser, "broken", "last-error").Text);
+            Assert.Equal("failing", SinkCell(browser, "broken", "state").GetDomAttribute("data-state"));
+            wait.Until(b => SinkCell(b, "file", "state").Text == "writing");
+            Assert.Equal("", SinkCell(browser, "file", "last-error").Text);
+
+            using var peer = await Loopback.ConnectAsync(port);
+            await peer.SendAsync("kept-1\nkept-2\n"u8.ToArray(), SocketFlags.None);
+
+            wait.Until(b => SinkCell(b, "file", "written").GetDomAttribute("data-value") == "2");
+            wait.Until(b => SinkCell(b, "broken", "backlog").GetDomAttribute("data-value") == "2");
+            wait.Until(b => long.Parse(SinkCell(b, "broken", "spool-bytes").GetDomAttribute("data-value") ?? "0") > 0);
+            Assert.Equal(host.Service.Status.Sink("broken")!.SpoolBytes.ToString(), SinkCell(browser, "broken", "spool-bytes").GetDomAttribute("data-value"));
+            Assert.Equal("0", SinkCell(browser, "broken", "written").GetDomAttribute("data-value"));
+        }
+        catch (Exception e) when (e is WebDriverException or XunitException)
+        {
+            throw new XunitException($"{e.Message}\nThe page showed:\n{Describe(browser)}", e);
+        }
+    }
+
     private static ChromeDriver StartChromium()
     {
         var service = ChromeDriverService.CreateDefaultService(ChromiumFactAttribute.DriverDirectory, ChromiumFactAttribute.DriverName);
@@ -80,6 +138,9 @@ public sealed class DashboardBrowserSpec
 
     private static IWebElement SourceCell(IWebDriver browser, string source, string cell) =>
         browser.FindElement(By.CssSelector($"#sources tr[data-source='{source}'] td.{cell}"));
+
+    private static IWebElement SinkCell(IWebDriver browser, string sink, string cell) =>
+        browser.FindElement(By.CssSelector($"#sinks tr[data-sink='{sink}'] td.{cell}"));
 
     private static List<string> Payloads(IWebDriver browser, string list) =>
         browser.FindElements(By.CssSelector($"#{list} li .payload")).Select(e => e.Text).ToList();

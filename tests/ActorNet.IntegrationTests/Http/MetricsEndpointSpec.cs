@@ -129,6 +129,9 @@ public sealed class MetricsEndpointSpec : HttpTestKit
             ["actornet_inflight_bytes_limit"] = "gauge",
             ["actornet_buffered_bytes"] = "gauge",
             ["actornet_buffered_bytes_limit"] = "gauge",
+            ["actornet_sink_state"] = "gauge",
+            ["actornet_sink_spool_bytes"] = "gauge",
+            ["actornet_source_state"] = "gauge",
         };
         foreach (var (name, type) in expected)
             Assert.True(scrape.Types.GetValueOrDefault(name) == type, $"# TYPE {name} {type} is missing:\n{scrape.Text}");
@@ -138,9 +141,9 @@ public sealed class MetricsEndpointSpec : HttpTestKit
         Assert.Equal(Service.Settings.Sources[0].MaxInflightBytes, scrape.Value("actornet_inflight_bytes_limit", ("source", SourceName)));
         Assert.True(scrape.Value("actornet_buffered_bytes_limit") >= Service.Settings.MaxBufferedBytes, scrape.Text);
 
-        // Labels name sources, sinks, reasons, actor kinds, histogram buckets and reload results (once a test in this
-        // process has reloaded): never a connection id or a peer.
-        var allowed = new[] { "source", "sink", "reason", "kind", "le", "result" };
+        // Labels name sources, sinks, reasons, actor kinds, states, histogram buckets and reload results (once a test
+        // in this process has reloaded): never a connection id or a peer.
+        var allowed = new[] { "source", "sink", "reason", "kind", "state", "le", "result" };
         var peers = new[] { a.PeerName(), b.PeerName() };
         var ids = Service.Status.Connections.Select(c => c.Id.ToString()).ToArray();
         Assert.Equal(2, ids.Length);

@@ -63,6 +63,24 @@ public sealed class ReloadApiSpec : ReloadTestKit
     }
 
     [Fact]
+    public async Task A_post_from_a_page_of_another_origin_is_403_and_reloads_nothing()
+    {
+        Start(OneSource());
+        await StartServerAsync();
+        Rewrite(ConfigFile, TwoSources());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reload");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        request.Headers.Add("Origin", "https://elsewhere.example");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Service.Status.Source(Named("added")));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(json.RootElement.GetProperty("applied").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_invalid_file_is_400_with_the_errors_and_the_running_configuration_stays()
     {
         Start(OneSource());

@@ -6,8 +6,9 @@ namespace ActorNet.IntegrationTests.Support;
 
 /// <summary>
 /// The real <c>actornet</c> executable in a child process (<c>dotnet actornet.dll ...</c>): the build copies it next
-/// to the test assembly because this project references the host project. Output is collected line by line;
-/// dispose kills the process if a test left it running.
+/// to the test assembly because this project references the host project (or, with <see cref="StartExecutable"/>, the
+/// self-contained one of a release archive). Output is collected line by line; dispose kills the process if a test
+/// left it running.
 /// </summary>
 public sealed class ActorNetProcess : IDisposable
 {
@@ -32,6 +33,22 @@ public sealed class ActorNetProcess : IDisposable
     public static ActorNetProcess Start(string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, [], arguments);
 
+    /// <summary>Runs actornet with <paramref name="environment"/> applied to the inherited one (a null value removes a variable).</summary>
+    public static ActorNetProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(workingDirectory, [], arguments, environment);
+
+    /// <summary>
+    /// Runs <paramref name="executable"/> itself, not through <c>dotnet</c> (the self-contained actornet of a release
+    /// archive), with <paramref name="environment"/> applied to the inherited one (a null value removes a variable).
+    /// </summary>
+    public static ActorNetProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string?> environment,
+        params string[] arguments)
+    {
+        var info = new ProcessStartInfo(executable) { WorkingDirectory = workingDirectory };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        return Launch(info, environment);
+    }
+
     /// <summary>
     /// Runs actornet under <c>prlimit --nofile=LIMIT:LIMIT</c> (util-linux), soft and hard limit alike, so that it
     /// cannot raise its own. <see cref="PrlimitFactAttribute"/> skips a test where prlimit is missing.
@@ -39,24 +56,32 @@ public sealed class ActorNetProcess : IDisposable
     public static ActorNetProcess StartWithFileLimit(int limit, string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, [PrlimitFactAttribute.Path, $"--nofile={limit}:{limit}"], arguments);
 
-    private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments)
+    private static ActorNetProcess Start(string workingDirectory, string[] launcher, string[] arguments,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "actornet.dll");
         if (!File.Exists(dll)) throw new XunitException($"{dll} is missing: the build should copy the host next to the tests");
 
         // The SDK tells test runs which dotnet it is; fall back to the one on PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : dotnet)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : dotnet) { WorkingDirectory = workingDirectory };
         foreach (var part in launcher.Skip(1)) info.ArgumentList.Add(part);
         if (launcher.Length > 0) info.ArgumentList.Add(dotnet);
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        return Launch(info, environment);
+    }
+
+    private static ActorNetProcess Launch(ProcessStartInfo info, IReadOnlyDictionary<string, string?>? environment)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var result = new ActorNetProcess(process);

@@ -404,8 +404,45 @@ public sealed partial class PrometheusTextExporterTests : IDisposable
         shared.Dispose();
 
         Assert.Same(shared, PrometheusTextExporter.Shared);
-        Assert.Equal(ActorNetMetrics.MeterName, shared.MeterName);
+        Assert.Equal([ActorNetMetrics.MeterName, PrometheusTextExporter.RuntimeMeterName], shared.MeterNames);
         Assert.Contains("# TYPE actornet_connections_active gauge", shared.Scrape(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exports_every_meter_it_is_given_by_the_same_naming_rules()
+    {
+        using var runtime = new Meter($"ActorNet.Tests.Prometheus.Runtime.{Guid.NewGuid():N}");
+        using var exporter = new PrometheusTextExporter([_meter.Name, runtime.Name], process: null);
+        _meter.CreateCounter<long>("actornet.frames.received", "{frame}").Add(2);
+        runtime.CreateObservableCounter("dotnet.gc.collections", () => new Measurement<long>(3, new KeyValuePair<string, object?>("gc.heap.generation", "gen0")), "{collection}");
+        runtime.CreateObservableCounter("dotnet.process.cpu.time", () => new Measurement<double>(1.5, new KeyValuePair<string, object?>("cpu.mode", "user")), "s");
+        runtime.CreateObservableUpDownCounter("dotnet.process.memory.working_set", () => 4096L, "By");
+
+        var text = exporter.Scrape();
+
+        Assert.Contains("\nactornet_frames_received_total 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter\ndotnet_gc_collections_total{gc_heap_generation=\"gen0\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_process_cpu_time_seconds_total counter\ndotnet_process_cpu_time_seconds_total{cpu_mode=\"user\"} 1.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_process_memory_working_set_bytes gauge\ndotnet_process_memory_working_set_bytes 4096\n", text, StringComparison.Ordinal);
+        Assert.Equal([_meter.Name, runtime.Name], exporter.MeterNames);
+    }
+
+    [Fact]
+    public void The_shared_exporter_adds_the_dotnet_runtime_meter_and_on_linux_the_process_series_after_it()
+    {
+        var text = PrometheusTextExporter.Shared.Scrape();
+
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_gc_heap_total_allocated_bytes_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_process_memory_working_set_bytes gauge\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_thread_pool_thread_count gauge\n", text, StringComparison.Ordinal);
+        Assert.Matches(new Regex("\ndotnet_gc_collections_total\\{gc_heap_generation=\"gen0\"\\} [0-9]+\n"), text);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Matches(new Regex("\nprocess_resident_memory_bytes [1-9][0-9]*\n"), text);
+            // The exposition stays in name order: process_ after every meter's family.
+            Assert.True(text.LastIndexOf("\ndotnet_", StringComparison.Ordinal) < text.IndexOf("\nprocess_", StringComparison.Ordinal), text);
+        }
     }
 
     [Fact]

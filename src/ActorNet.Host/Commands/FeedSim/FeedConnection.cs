@@ -107,6 +107,7 @@ public sealed class FeedConnection
                 }
                 await stream.WriteAsync(NextFrame(seq), token);
                 _sent = seq;
+                _log.RecordSent();
             }
             return null;
         }

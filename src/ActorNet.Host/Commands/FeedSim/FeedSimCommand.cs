@@ -69,12 +69,13 @@ public static class FeedSimCommand
 
     private static async Task<int> RunAsync(FeedSimOptions options, CancellationToken token)
     {
-        var log = new FeedSimLog(Console.Error);
+        using var progress = TerminalProgress.OnStandardError(Console.Error, "feed-sim", "records sent");
+        var log = new FeedSimLog(Console.Error, progress);
         using var signal = new TerminationSignal(token);
         FeedServer server;
         try
         {
-            server = FeedServer.Listen(options, log, Console.Out);
+            server = FeedServer.Listen(options, log, progress.Above(Console.Out));
         }
         catch (SocketException e)
         {

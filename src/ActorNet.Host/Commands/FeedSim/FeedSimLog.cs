@@ -5,9 +5,14 @@ using ActorNet.Host.Commands.Tools;
 
 namespace ActorNet.Host.Commands.FeedSim;
 
-/// <summary>The events feed-sim reports, one line each on standard error, defined once here.</summary>
-public sealed class FeedSimLog(TextWriter writer)
+/// <summary>
+/// The events feed-sim reports, one line each on standard error, defined once here; and, on a terminal, the records
+/// sent to all clients counted on a progress line below them.
+/// </summary>
+public sealed class FeedSimLog(TextWriter writer, TerminalProgress? progress = null)
 {
+    private readonly TextWriter _writer = progress?.Above(writer) ?? writer;
+
     public void Listening(EndPoint endpoint, FeedSimOptions options)
     {
         var misbehaviour = "";
@@ -38,9 +43,11 @@ public sealed class FeedSimLog(TextWriter writer)
 
     public void Stopping(int clients) => Write($"feed-sim stopping: closing {clients} client connection(s)");
 
+    public void RecordSent() => progress?.Add();
+
     private static string Duration(TimeSpan duration) =>
         duration.TotalSeconds >= 1 && duration.Milliseconds == 0 ? $"{duration.TotalSeconds:0}s" : $"{duration.TotalMilliseconds:0}ms";
 
     private void Write(string message) =>
-        writer.WriteLine($"{DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)} {message}");
+        _writer.WriteLine($"{DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)} {message}");
 }

@@ -18,14 +18,17 @@ public sealed class SendSession
     private readonly SendOptions _options;
     private readonly TextWriter _output;
     private readonly TextWriter _log;
+    private readonly TerminalProgress _progress;
     private int _sent;
     private int _received;
 
     private SendSession(SendOptions options, TextWriter output, TextWriter log)
     {
         _options = options;
-        _output = output;
-        _log = log;
+        // On a terminal a progress line counts the frames sent; replies and errors are printed above it.
+        _progress = TerminalProgress.OnStandardError(log, "sending", "frames");
+        _output = _progress.Above(output);
+        _log = _progress.Above(log);
     }
 
     /// <param name="output">Where replies go, one frame per line.</param>
@@ -36,6 +39,7 @@ public sealed class SendSession
     private async Task<int> RunAsync(CancellationToken token)
     {
         var target = _options.Target;
+        using var progress = _progress;
         using var signal = new TerminationSignal(token);
         // A dual-mode socket reaches both IPv4 and IPv6 addresses; ConnectAsync tries each address a name resolves to.
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -83,6 +87,7 @@ public sealed class SendSession
         await stopReceiving.CancelAsync();
         var ending = await receiving;
         var closedNote = ending is null ? "" : $"; {target} {ending}";
+        progress.Dispose();
         await _log.WriteLineAsync(
             $"sent {_sent} frame(s), received {_received} frame(s) ({target}, {clock.Elapsed.TotalSeconds:0.00} s){closedNote}");
 
@@ -114,6 +119,7 @@ public sealed class SendSession
                 }
                 await stream.WriteAsync(frame, token);
                 _sent++;
+                _progress.Add();
             }
             return null;
         }

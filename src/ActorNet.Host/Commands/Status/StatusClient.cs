@@ -28,6 +28,9 @@ public sealed class StatusClient : IDisposable
     public Task<SourcesResponse> SourcesAsync(CancellationToken token) =>
         GetAsync("api/sources", AdminJsonContext.Default.SourcesResponse, token);
 
+    public Task<SinksResponse> SinksAsync(CancellationToken token) =>
+        GetAsync("api/sinks", AdminJsonContext.Default.SinksResponse, token);
+
     public Task<ConnectionsResponse> ConnectionsAsync(CancellationToken token) =>
         GetAsync("api/connections", AdminJsonContext.Default.ConnectionsResponse, token);
 

@@ -12,31 +12,39 @@ public static class StatusCommand
     /// <summary>Read when --token is not given, so that the token need not appear in the process list.</summary>
     public const string TokenVariable = "ACTORNET_ADMIN_TOKEN";
 
-    private const string DefaultUrl = "http://127.0.0.1:8080/";
+    internal const string DefaultUrl = "http://127.0.0.1:8080/";
 
     public static Command Create()
     {
-        var url = new Option<Uri>("--url", "-u")
-        {
-            Description = "Where ActorNet's HTTP endpoints listen (actornet.http.host and port)",
-            HelpName = "URL",
-            CustomParser = ParseUrl,
-            DefaultValueFactory = _ => new Uri(DefaultUrl),
-        };
-        var token = new Option<string?>("--token", "-t")
-        {
-            Description = $"The admin token (actornet.http.admin-token) [default: ${TokenVariable}]",
-            HelpName = "TOKEN",
-        };
+        var url = UrlOption();
+        var token = TokenOption();
 
         var command = new Command("status", "Show the sources and connections of a running ActorNet (through its admin API)");
         command.Options.Add(url);
         command.Options.Add(token);
         command.SetAction((result, cancellation) =>
-            RunAsync(result.GetValue(url)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable), Console.Out,
-                Console.Error, cancellation));
+            RunAsync(result.GetValue(url)!, TokenOf(result, token), Console.Out, Console.Error, cancellation));
         return command;
     }
+
+    /// <summary><c>--url</c>, as every command that talks to a running ActorNet takes it (status, top, tap).</summary>
+    public static Option<Uri> UrlOption() => new("--url", "-u")
+    {
+        Description = "Where ActorNet's HTTP endpoints listen (actornet.http.host and port)",
+        HelpName = "URL",
+        CustomParser = ParseUrl,
+        DefaultValueFactory = _ => new Uri(DefaultUrl),
+    };
+
+    /// <summary><c>--token</c>; read it with <see cref="TokenOf"/>, which falls back to <see cref="TokenVariable"/>.</summary>
+    public static Option<string?> TokenOption() => new("--token", "-t")
+    {
+        Description = $"The admin token (actornet.http.admin-token) [default: ${TokenVariable}]",
+        HelpName = "TOKEN",
+    };
+
+    public static string? TokenOf(ParseResult result, Option<string?> token) =>
+        result.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable);
 
     /// <summary>Fetches both lists, then prints both tables (nothing is printed when either request fails).</summary>
     public static async Task<int> RunAsync(Uri url, string? token, TextWriter output, TextWriter error, CancellationToken cancellation)
@@ -56,7 +64,7 @@ public static class StatusCommand
         }
     }
 
-    private static Uri ParseUrl(ArgumentResult result)
+    internal static Uri ParseUrl(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
         // A trailing slash makes "api/sources" resolve below the given path rather than beside its last segment.

@@ -1,0 +1,58 @@
+using System.Reflection;
+using ActorNet.Configuration;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace ActorNet.Metrics;
+
+/// <summary>
+/// <c>actornet.otlp</c>: OpenTelemetry's own SDK and OTLP exporter (the stable packages) pushing the <c>ActorNet</c>
+/// and <c>System.Runtime</c> meters to a collector every <see cref="OtlpSettings.Interval"/>, with cumulative
+/// temporality, as <c>service.name = actornet</c>. The SDK names and aggregates the instruments itself; the
+/// Prometheus names of /metrics are that exposition's business, not OTLP's (a collector's Prometheus exporter
+/// derives the same names from these).
+/// </summary>
+/// <remarks>
+/// Like <see cref="PrometheusTextExporter"/>, the SDK sees only measurements made after it starts listening:
+/// create it before ActorNet starts, or the gauges built on up-down counters (open connections, frames in flight)
+/// are off for good by what happened before. Export failures (a collector that is down) are the SDK's to report,
+/// through its EventSource; they never reach ActorNet's actors.
+/// </remarks>
+public sealed class OtlpMetricsExporter : IDisposable
+{
+    private readonly MeterProvider _provider;
+
+    private OtlpMetricsExporter(MeterProvider provider) => _provider = provider;
+
+    /// <summary>Starts exporting as <paramref name="settings"/> say; null when they turn the export off.</summary>
+    public static OtlpMetricsExporter? Start(OtlpSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.ExportAddress is not { } address) return null;
+
+        var provider = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(resource => resource.AddService("actornet", serviceVersion: Version()))
+            .AddMeter(ActorNetMetrics.MeterName, PrometheusTextExporter.RuntimeMeterName)
+            .AddOtlpExporter((exporter, reader) =>
+            {
+                exporter.Endpoint = address;
+                exporter.Protocol = settings.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                if (settings.Headers.Length > 0) exporter.Headers = settings.Headers;
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)settings.Interval.TotalMilliseconds;
+            })
+            .Build();
+        return new OtlpMetricsExporter(provider);
+    }
+
+    /// <summary>Collects and exports now; false when the export failed or took longer than <paramref name="timeout"/>.</summary>
+    public bool Flush(TimeSpan timeout) => _provider.ForceFlush((int)Math.Min(int.MaxValue, timeout.TotalMilliseconds));
+
+    /// <summary>Exports a last time (the SDK's shutdown does), then stops listening.</summary>
+    public void Dispose() => _provider.Dispose();
+
+    private static string? Version() =>
+        typeof(OtlpMetricsExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+}
