@@ -131,6 +131,30 @@ public sealed class ReloadSpec : ReloadTestKit
     }
 
     [Fact]
+    public async Task Changing_only_a_sink_several_times_while_peers_stream_loses_nothing_and_closes_no_peer()
+    {
+        Start(TwoSources());
+        var peers = new[] { await StreamAsync(_keptPort, "k1"), await StreamAsync(_keptPort, "k2"), await StreamAsync(_changedPort, "c1") };
+        var sinkStatus = Service.Status.Sink(Named("kept-file"))!;
+
+        // Each reload replaces the sink the kept source feeds, nothing else: its parsers hold, the old sink drains, the
+        // new one takes over. Several in a row, with the peers streaming throughout.
+        for (var i = 1; i <= 4; i++)
+        {
+            await AwaitReadAsync("kept", 200 * i);
+            var result = await ReloadAsync(TwoSources(fileMore: $"flush-interval = {20 + i}ms"));
+            Assert.Equal(ReloadOutcome.Applied, result.Outcome);
+            Assert.Equal([Named("kept-file")], result.Change!.Sinks.Restarted);
+            Assert.Equal([Named("changed"), Named("kept")], result.Change.Sources.Unchanged.Order(StringComparer.Ordinal));
+        }
+
+        await Eventually.TrueAsync(() => sinkStatus.State == SinkStates.Writing, Bound, () => $"the last sink writes; state {sinkStatus.State}");
+        Assert.All(peers, peer => Assert.False(peer.ClosedByServer.IsCompleted, $"{peer.Name} was closed"));
+        foreach (var peer in peers.Take(2)) await AssertStoredExactlyOnceAsync(FileOf("kept-file"), peer.Name, await peer.StopAsync());
+        await AssertStoredExactlyOnceAsync(FileOf("changed-file"), peers[2].Name, await peers[2].StopAsync());
+    }
+
+    [Fact]
     public async Task An_invalid_file_is_rejected_with_its_errors_and_the_running_configuration_is_kept()
     {
         Start(TwoSources());
