@@ -43,6 +43,7 @@ public static class RunCommand
 
         Log.Logger = HostLogger.Create(settings.Log);
 
+        using var reloadSignal = new ReloadSignal(configFile);
         try
         {
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -63,6 +64,7 @@ public static class RunCommand
                 akka.WithActorNet(settings, options =>
                 {
                     if (http is not null) options.OnStarted(http.Attach);
+                    reloadSignal.Configure(options);
                 });
             });
             using var host = builder.Build();

@@ -33,6 +33,8 @@ public static class AdminApi
                     statusCode: StatusCodes.Status404NotFound));
 
         api.MapActorNetWriteEndpoints(service);
+        api.MapPost("/reload", ReloadEndpoint.ReloadAsync(service));
+
         return api;
     }
 }

@@ -13,4 +13,5 @@ namespace ActorNet.Http.Admin;
 [JsonSerializable(typeof(SinksResponse))]
 [JsonSerializable(typeof(ClosingResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ReloadResponse))]
 public sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Hosting.Reload;
 using ActorNet.Pipeline;
 using ActorNet.Connections;
 using ActorNet.Logging;
@@ -17,22 +18,24 @@ namespace ActorNet.Hosting;
 /// <code>
 ///   Running --Drain--> DrainingSources --all listeners drained--> DrainingParsers --parsers stopped-->
 ///   DrainingSinks --sinks flushed and stopped--> Drained (reply)
+///   Running --Apply (reload)--> the reload phases of ActorNetGuardian.Reloading.cs --> Running
 /// </code>
 /// Each stage is stopped with a PoisonPill, which queues behind the batches already sent to it, so every
 /// frame read before the drain reaches its sinks.
 /// </summary>
-internal sealed class ActorNetGuardian : UntypedActor
+internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedStash
 {
-    private readonly ActorNetSettings _settings;
+    private ActorNetSettings _settings;
     private readonly ActorNetOptions _options;
     private readonly IReadOnlyDictionary<string, Socket> _boundSockets;
     private readonly ActorNetStatus _status;
     private readonly DescriptorBudget _descriptors;
     private readonly ProcessBudget _budget;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Hosting;
-    private readonly List<IActorRef> _listeners = [];
-    private readonly List<IActorRef> _parsers = [];
-    private readonly List<IActorRef> _sinks = [];
+    // By name, in start order: a reload stops and starts them one by one.
+    private readonly Dictionary<string, IActorRef> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef[]> _parsers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _sinks = new(StringComparer.Ordinal);
     private readonly HashSet<IActorRef> _waitingFor = [];
     private readonly Dictionary<IActorRef, string> _names = [];
     private readonly List<string> _stoppedForGood = [];
@@ -52,6 +55,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
         ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget) =>
         Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, descriptors, budget));
+
+    public IStash Stash { get; set; } = null!;
 
     /// <summary>
     /// A sink, parser or source that throws (a bug: sinks treat every storage fault as an outage and retry, feeds
@@ -75,39 +80,46 @@ internal sealed class ActorNetGuardian : UntypedActor
         foreach (var source in _settings.Sources)
             ActorNetMetrics.InflightBytesLimit.Add(source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
 
-        var sinkRefs = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
-        foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct())
-        {
-            var sink = _settings.Sinks[name];
-            var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type], _status.Sink(name)!), $"sink-{name}");
-            sinkRefs[name] = actor;
-            _sinks.Add(actor);
-            Watch(actor, $"sink {name}");
-        }
+        foreach (var name in _settings.Sources.SelectMany(s => s.AllSinks).Distinct()) StartSink(_settings.Sinks[name]);
+        foreach (var source in _settings.Sources) StartSource(source, _boundSockets.GetValueOrDefault(source.Name));
+    }
 
-        foreach (var source in _settings.Sources)
-        {
-            var slots = source.AllSinks;
-            var sourceStatus = _status.Source(source.Name)!;
-            var route = new SourceRoute(
-                slots.Select(n => sinkRefs[n]).ToArray(),
-                slots.Select(n => source.Sinks.Contains(n)).ToArray(),
-                // A live tail (websocket) shows quarantined frames too: it stores nothing, so it cannot lose them.
-                slots.Select(n => n == source.Quarantine || _settings.Sinks[n].Type == "websocket").ToArray(),
-                source.Ack);
-            var parsers = Enumerable.Range(0, source.ParserParallelism)
-                .Select(i => Context.ActorOf(ParserActor.Props(sourceStatus, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),
-                    $"parser-{source.Name}-{i}"))
-                .ToArray();
-            _parsers.AddRange(parsers);
-            foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
-            var sourceProps = source.Type == SourceType.TcpConnect
-                ? OutboundFeedActor.Props(source, parsers, slots.Count, sourceStatus, _budget)
-                : ListenerActor.Props(source, _boundSockets[source.Name], parsers, slots.Count, sourceStatus, _descriptors, _budget);
-            var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
-            _listeners.Add(sourceActor);
-            Watch(sourceActor, $"source {source.Name}");
-        }
+    private void StartSink(SinkSettings sink)
+    {
+        var actor = Context.ActorOf(SinkActor.Props(sink, _options.SinkTypes[sink.Type], _status.Sink(sink.Name)!), $"sink-{sink.Name}");
+        _sinks[sink.Name] = actor;
+        Watch(actor, $"sink {sink.Name}");
+    }
+
+    /// <summary>The parsers and the listener (or feed) of <paramref name="source"/>, whose sinks must be running.</summary>
+    private void StartSource(SourceSettings source, Socket? listenSocket)
+    {
+        var sourceStatus = _status.Source(source.Name)!;
+        var route = RouteOf(source);
+        var parsers = Enumerable.Range(0, source.ParserParallelism)
+            .Select(i => Context.ActorOf(ParserActor.Props(sourceStatus, _options.Parsers[source.Parser](), route, source.QuarantineRawLimit),
+                $"parser-{source.Name}-{i}"))
+            .ToArray();
+        _parsers[source.Name] = parsers;
+        foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
+        var sourceProps = source.Type == SourceType.TcpConnect
+            ? OutboundFeedActor.Props(source, parsers, source.AllSinks.Count, sourceStatus, _budget)
+            : ListenerActor.Props(source, listenSocket!, parsers, source.AllSinks.Count, sourceStatus, _descriptors, _budget);
+        var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
+        _sources[source.Name] = sourceActor;
+        Watch(sourceActor, $"source {source.Name}");
+    }
+
+    /// <summary>The running sinks <paramref name="source"/> feeds, slot by slot.</summary>
+    private SourceRoute RouteOf(SourceSettings source)
+    {
+        var slots = source.AllSinks;
+        return new SourceRoute(
+            slots.Select(n => _sinks[n]).ToArray(),
+            slots.Select(n => source.Sinks.Contains(n)).ToArray(),
+            // A live tail (websocket) shows quarantined frames too: it stores nothing, so it cannot lose them.
+            slots.Select(n => n == source.Quarantine || _settings.Sinks[n].Type == "websocket").ToArray(),
+            source.Ack);
     }
 
     private void Watch(IActorRef actor, string name)
@@ -134,7 +146,7 @@ internal sealed class ActorNetGuardian : UntypedActor
     {
         ActorNetMetrics.ForgetBudget(_budget);
         StatusMetrics.Forget(_status);
-        foreach (var source in _settings.Sources)
+        foreach (var source in _settings.Sources.Where(s => _sources.ContainsKey(s.Name)))
             ActorNetMetrics.InflightBytesLimit.Add(-source.MaxInflightBytes, ActorNetMetrics.Source(source.Name));
     }
 
@@ -145,7 +157,10 @@ internal sealed class ActorNetGuardian : UntypedActor
             case ConnectionProtocol.Drain:
                 _drainRequester = Sender;
                 _log.Draining();
-                StopStage(_listeners, ConnectionProtocol.Drain.Instance, DrainingSources);
+                StopStage(_sources.Values.ToList(), ConnectionProtocol.Drain.Instance, DrainingSources);
+                break;
+            case ReloadProtocol.Apply apply:
+                StartReload(apply);
                 break;
             case ConnectionProtocol.WriteTo write:
                 RouteToSource(write.Source, new ConnectionProtocol.WriteTo(write.Source, write.ConnectionId, write.Payload), ConnectionProtocol.ConnectionNotFound.Instance);
@@ -171,7 +186,7 @@ internal sealed class ActorNetGuardian : UntypedActor
         else child.Forward(message);
     }
 
-    /// <summary>While draining nothing is written to peers any more; callers get an answer, not a timeout.</summary>
+    /// <summary>While draining nothing is written to peers any more, nor reloaded; callers get an answer, not a timeout.</summary>
     private bool RefusedWrite(object message)
     {
         switch (message)
@@ -181,6 +196,11 @@ internal sealed class ActorNetGuardian : UntypedActor
                 return true;
             case ConnectionProtocol.BroadcastTo:
                 Sender.Tell(new ConnectionProtocol.BroadcastSent(0));
+                return true;
+            case ReloadProtocol.Apply apply:
+                // Its sockets were handed over with it: nobody else will close them.
+                foreach (var socket in apply.BoundSockets.Values) socket.Dispose();
+                Sender.Tell(ReloadProtocol.ShuttingDown.Instance);
                 return true;
             default:
                 return false;
@@ -193,14 +213,14 @@ internal sealed class ActorNetGuardian : UntypedActor
         switch (message)
         {
             case ConnectionProtocol.Drained:
-                StageMemberDone(Sender, () => StopStage(_parsers, PoisonPill.Instance, DrainingParsers));
+                StageMemberDone(Sender, () => StopStage(_parsers.Values.SelectMany(p => p).ToList(), PoisonPill.Instance, DrainingParsers));
                 break;
             case Terminated t:
                 // A listener that died while draining has nothing left to drain.
-                StageMemberDone(t.ActorRef, () => StopStage(_parsers, PoisonPill.Instance, DrainingParsers));
+                StageMemberDone(t.ActorRef, () => StopStage(_parsers.Values.SelectMany(p => p).ToList(), PoisonPill.Instance, DrainingParsers));
                 break;
             case StageEmpty:
-                StopStage(_parsers, PoisonPill.Instance, DrainingParsers);
+                StopStage(_parsers.Values.SelectMany(p => p).ToList(), PoisonPill.Instance, DrainingParsers);
                 break;
         }
     }
@@ -208,8 +228,8 @@ internal sealed class ActorNetGuardian : UntypedActor
     private void DrainingParsers(object message)
     {
         if (RefusedWrite(message)) return;
-        if (message is Terminated t) StageMemberDone(t.ActorRef, () => StopStage(_sinks, PoisonPill.Instance, DrainingSinks));
-        else if (message is StageEmpty) StopStage(_sinks, PoisonPill.Instance, DrainingSinks);
+        if (message is Terminated t) StageMemberDone(t.ActorRef, () => StopStage(_sinks.Values.ToList(), PoisonPill.Instance, DrainingSinks));
+        else if (message is StageEmpty) StopStage(_sinks.Values.ToList(), PoisonPill.Instance, DrainingSinks);
     }
 
     private void DrainingSinks(object message)

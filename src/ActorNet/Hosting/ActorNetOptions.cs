@@ -59,6 +59,19 @@ public sealed class ActorNetOptions
         return this;
     }
 
+    /// <summary>
+    /// Where <see cref="ActorNetService.ReloadAsync"/> reads the configuration again: the user's file overlaid on the
+    /// reference configuration, as at start-up (<c>actornet run --config FILE</c> passes its file). Without it, an
+    /// instance started from configuration in code has nothing to re-read and a reload says so.
+    /// </summary>
+    public ActorNetOptions ReloadFrom(Func<Akka.Configuration.Config> load)
+    {
+        ReloadSource = load;
+        return this;
+    }
+
+    internal Func<Akka.Configuration.Config>? ReloadSource { get; private set; }
+
     public IReadOnlyDictionary<string, Func<SinkSettings, IFrameSink>> SinkTypes => _sinkTypes;
 
     /// <summary>Registers a parser; <paramref name="factory"/> is called once per parser actor.</summary>

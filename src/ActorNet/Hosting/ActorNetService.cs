@@ -14,7 +14,7 @@ namespace ActorNet.Hosting;
 /// through <c>WithActorNet</c> with Akka.Hosting. <see cref="Start"/> binds every listening socket first, so a
 /// port that is taken fails here, synchronously, naming the source and the address.
 /// </summary>
-public sealed class ActorNetService
+public sealed partial class ActorNetService
 {
     /// <summary>The Akka configuration ActorNet's actors need (its sink dispatcher).</summary>
     public const string AkkaHocon = """
@@ -27,21 +27,26 @@ public sealed class ActorNetService
 
     private readonly ActorSystem _system;
     private readonly string _name;
+    private readonly ActorNetOptions _options;
+    private volatile ActorNetSettings _settings;
 
     private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings, ActorNetStatus status,
-        LiveTail liveTail, ProcessBudget budget)
+        LiveTail liveTail, ProcessBudget budget, ActorNetOptions options)
     {
+        _options = options;
         Budget = budget;
         LiveTail = liveTail;
         _system = system;
         _name = name;
         Guardian = guardian;
-        Settings = settings;
+        _settings = settings;
         Status = status;
     }
 
     public IActorRef Guardian { get; }
-    public ActorNetSettings Settings { get; }
+
+    /// <summary>The configuration running now: as started, then as the last applied reload left it.</summary>
+    public ActorNetSettings Settings => _settings;
 
     /// <summary>Sources, sinks and open connections as they are now (for the admin API, dashboard and health).</summary>
     public ActorNetStatus Status { get; }
@@ -88,7 +93,7 @@ public sealed class ActorNetService
         var budget = new ProcessBudget(settings.MaxBufferedBytes);
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, descriptors, budget), name);
         if (settings.Log.SummaryInterval is { } interval) system.ActorOf(SourceSummaryActor.Props(status, interval), $"{name}-log-summary");
-        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget);
+        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget, options);
     }
 
     /// <summary>
@@ -155,13 +160,15 @@ public sealed class ActorNetService
         var status = new ActorNetStatus();
         foreach (var name in settings.Sources.SelectMany(s => s.AllSinks).Distinct()) status.AddSink(name, settings.Sinks[name].Type);
         foreach (var source in settings.Sources)
-        {
-            var listening = source.Type == SourceType.TcpListen;
-            var endpoint = listening ? sockets[source.Name].LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}" : $"{source.Host}:{source.Port}";
-            status.AddSource(source.Name, listening ? "tcp-listen" : "tcp-connect", endpoint).MaxInflightBytes = source.MaxInflightBytes;
-        }
+            status.AddSource(source.Name, TypeName(source), EndpointOf(source, sockets.GetValueOrDefault(source.Name))).MaxInflightBytes = source.MaxInflightBytes;
         return status;
     }
+
+    internal static string TypeName(SourceSettings source) => source.Type == SourceType.TcpListen ? "tcp-listen" : "tcp-connect";
+
+    /// <summary>The address a listener is bound to (the port the kernel picked for port 0), or the server a feed connects to.</summary>
+    internal static string EndpointOf(SourceSettings source, Socket? listenSocket) =>
+        listenSocket?.LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}";
 
     /// <summary>
     /// Checks the sources' max-connections against the descriptors the process may open (RLIMIT_NOFILE, its soft

@@ -25,4 +25,25 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Error, Message = "Drained, but {Actors} had stopped for good before: frames sent to them were lost")]
     public static partial void DrainedWithLosses(this ILogger log, string actors);
+
+    [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "Reloaded the configuration ({Trigger}): sources {Sources}; sinks {Sinks}")]
+    public static partial void ReloadApplied(this ILogger log, string trigger, string sources, string sinks);
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Warning,
+        Message = "The reloaded configuration changes {Keys}, which only a restart applies: running on the values read at start-up")]
+    public static partial void ReloadNeedsRestart(this ILogger log, string keys);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Error, Message = "Reload ({Trigger}) rejected, the running configuration is kept: {Errors}")]
+    public static partial void ReloadRejected(this ILogger log, string trigger, string errors);
+
+    [LoggerMessage(EventId = 513, Level = LogLevel.Warning, Message = "Reload ({Trigger}) not started: another reload is under way")]
+    public static partial void ReloadBusy(this ILogger log, string trigger);
+
+    [LoggerMessage(EventId = 514, Level = LogLevel.Warning,
+        Message = "Reload ({Trigger}) not possible: ActorNet was started without a configuration file (actornet run with no --config " +
+                  "runs on the embedded default), there is nothing to read again")]
+    public static partial void NothingToReload(this ILogger log, string trigger);
+
+    [LoggerMessage(EventId = 515, Level = LogLevel.Error, Message = "Reload: source {Source} could not start and stays stopped until the next reload: {Reason}")]
+    public static partial void ReloadedSourceNotStarted(this ILogger log, string source, string reason);
 }

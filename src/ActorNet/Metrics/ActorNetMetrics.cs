@@ -93,6 +93,10 @@ public static class ActorNetMetrics
     public static readonly Counter<long> AcksSent =
         Meter.CreateCounter<long>("actornet.acks.sent", "{ack}", "ACK n messages written back to peers (ack.enabled)");
 
+    public static readonly Counter<long> ConfigReloads =
+        Meter.CreateCounter<long>("actornet.config.reloads", "{reload}",
+            "Reloads of the configuration file (SIGHUP, POST /api/reload), by result: applied, or rejected (the file was invalid, or there is none)");
+
     /// <summary>Adds an instance's process budget to actornet.buffered.bytes and its limit, until <see cref="ForgetBudget"/>.</summary>
     internal static void ObserveBudget(object budget, Func<(long Held, long Limit)> read) => Budgets[budget] = read;
 

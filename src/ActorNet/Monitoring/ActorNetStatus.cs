@@ -38,6 +38,12 @@ public sealed class ActorNetStatus
 
     internal SinkStatus AddSink(string name, string type) => _sinks.GetOrAdd(name, _ => new SinkStatus(name, type));
 
+    /// <summary>A reload removed the source; called once its actor and connections are gone.</summary>
+    internal void RemoveSource(string name) => _sources.TryRemove(name, out _);
+
+    /// <summary>A reload removed the sink; called once its actor is gone.</summary>
+    internal void RemoveSink(string name) => _sinks.TryRemove(name, out _);
+
     internal void Opened(ConnectionStatus connection)
     {
         _connections[connection.Id] = connection;

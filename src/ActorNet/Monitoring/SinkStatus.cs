@@ -25,7 +25,8 @@ public sealed class SinkStatus
     }
 
     public string Name { get; }
-    public string Type { get; }
+    /// <summary>A reload that restarts the sink may change it.</summary>
+    public string Type { get; internal set; }
 
     /// <summary>
     /// True only in <see cref="SinkStates.Writing"/>: false until the sink has opened its store, from a failed open,

@@ -32,15 +32,16 @@ public sealed class SourceStatus
     }
 
     internal ActorNetStatus Owner { get; }
-    internal int Order { get; }
+    /// <summary>The position in the configuration; a reload may move it.</summary>
+    internal int Order { get; set; }
 
     public string Name { get; }
 
     /// <summary>tcp-listen or tcp-connect.</summary>
-    public string Type { get; }
+    public string Type { get; internal set; }
 
-    /// <summary>The address listened on, or the feed server connected to.</summary>
-    public string Endpoint { get; }
+    /// <summary>The address listened on, or the feed server connected to. A reload that restarts the source may change it.</summary>
+    public string Endpoint { get; internal set; }
 
     /// <summary>One of <see cref="SourceStates"/>.</summary>
     public string State => _state;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorNet.Logging;
 using ActorNet.Protocol;
 using ActorNet.Metrics;
@@ -12,14 +13,20 @@ namespace ActorNet.Pipeline;
 /// Parses every frame of a batch and hands the result to each sink of the source. A connection always uses
 /// the same parser actor, so its frames stay in order. A parser that rejects or throws only quarantines that
 /// frame: the frames around it are unaffected.
+/// <code>
+///   Parsing --Hold (a reload replaces one of its sinks)--> Holding (batches stashed) --Resume(new route)--> Parsing
+/// </code>
+/// Holding is bounded by back-pressure: a connection stops reading while its batches are unacknowledged.
 /// </summary>
-public sealed class ParserActor : UntypedActor
+public sealed class ParserActor : UntypedActor, IWithUnboundedStash
 {
     private readonly string _source;
     private readonly SourceStatus _status;
     private readonly IFrameParser _parser;
     private readonly IFrameValidator? _validator;
-    private readonly SourceRoute _route;
+    // In a box the Props share, so that a parser restarted after a reload keeps sending to the new sinks.
+    private readonly StrongBox<SourceRoute> _routeBox;
+    private SourceRoute Route => _routeBox.Value!;
     private readonly int _rawLimit;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Parser;
@@ -28,19 +35,22 @@ public sealed class ParserActor : UntypedActor
     private readonly LogBudget _quarantineLog = new(QuarantineLinesPerSecond);
     private const int QuarantineLinesPerSecond = 20;
 
-    public ParserActor(SourceStatus status, IFrameParser parser, SourceRoute route, int rawLimit)
+    public ParserActor(SourceStatus status, IFrameParser parser, StrongBox<SourceRoute> route, int rawLimit)
     {
         _status = status;
         _source = status.Name;
         _parser = parser;
         _validator = parser as IFrameValidator;
-        _route = route;
+        _routeBox = route;
         _rawLimit = rawLimit;
         _sourceTag = ActorNetMetrics.Source(_source);
     }
 
-    public static Props Props(SourceStatus status, IFrameParser parser, SourceRoute route, int rawLimit) =>
-        Akka.Actor.Props.Create(() => new ParserActor(status, parser, route, rawLimit));
+    public static Props Props(SourceStatus status, IFrameParser parser, SourceRoute route, int rawLimit)
+    {
+        var box = new StrongBox<SourceRoute>(route);
+        return Akka.Actor.Props.Create(() => new ParserActor(status, parser, box, rawLimit));
+    }
 
     protected override void PreStart() => ActorKinds.Started(ActorKinds.Parser, Self);
 
@@ -52,18 +62,49 @@ public sealed class ParserActor : UntypedActor
 
     protected override void PostStop() => ActorKinds.Stopped(Self);
 
+    public IStash Stash { get; set; } = null!;
+
     protected override void OnReceive(object message)
     {
-        if (message is not ParseFrames parse)
+        switch (message)
         {
-            Unhandled(message);
-            return;
+            case ParseFrames parse:
+                Send(parse);
+                break;
+            case ParserProtocol.Hold:
+                Become(Holding);
+                Sender.Tell(ParserProtocol.Holding.Instance);
+                break;
+            default:
+                Unhandled(message);
+                break;
         }
+    }
 
+    private void Holding(object message)
+    {
+        switch (message)
+        {
+            case ParseFrames:
+                Stash.Stash();
+                break;
+            case ParserProtocol.Resume resume:
+                _routeBox.Value = resume.Route;
+                Become(OnReceive);
+                Stash.UnstashAll();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Send(ParseFrames parse)
+    {
         var parsed = Parse(parse.Batch);
-        for (var slot = 0; slot < _route.Count; slot++)
-            _route.Sinks[slot].Tell(new SinkBatch(parsed, _route.WritesAccepted[slot], _route.WritesRejected[slot], slot, parse.AckTo,
-                _route.AcknowledgesPeers));
+        for (var slot = 0; slot < Route.Count; slot++)
+            Route.Sinks[slot].Tell(new SinkBatch(parsed, Route.WritesAccepted[slot], Route.WritesRejected[slot], slot, parse.AckTo,
+                Route.AcknowledgesPeers));
     }
 
     private ParsedBatch Parse(FrameBatch batch)

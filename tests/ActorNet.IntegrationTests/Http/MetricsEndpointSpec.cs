@@ -141,8 +141,9 @@ public sealed class MetricsEndpointSpec : HttpTestKit
         Assert.Equal(Service.Settings.Sources[0].MaxInflightBytes, scrape.Value("actornet_inflight_bytes_limit", ("source", SourceName)));
         Assert.True(scrape.Value("actornet_buffered_bytes_limit") >= Service.Settings.MaxBufferedBytes, scrape.Text);
 
-        // Labels name sources, sinks, reasons, actor kinds, states and histogram buckets: never a connection id or a peer.
-        var allowed = new[] { "source", "sink", "reason", "kind", "state", "le" };
+        // Labels name sources, sinks, reasons, actor kinds, states, histogram buckets and reload results (once a test
+        // in this process has reloaded): never a connection id or a peer.
+        var allowed = new[] { "source", "sink", "reason", "kind", "state", "le", "result" };
         var peers = new[] { a.PeerName(), b.PeerName() };
         var ids = Service.Status.Connections.Select(c => c.Id.ToString()).ToArray();
         Assert.Equal(2, ids.Length);
