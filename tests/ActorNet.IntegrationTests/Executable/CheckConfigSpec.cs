@@ -68,8 +68,10 @@ public sealed class CheckConfigSpec
         Assert.Contains("path = \"data/mine.db\"", lines);
         Assert.Contains("rejects = { # default", lines);
         Assert.Contains("http = { # default", lines);
-        Assert.DoesNotContain(lines, l => l.StartsWith("store", StringComparison.Ordinal) || l.StartsWith("file =", StringComparison.Ordinal));
+        // The default sinks no source uses (store, file) are not printed; `file = {` alone would also match actornet.log.file.
+        Assert.DoesNotContain(lines, l => l.StartsWith("store", StringComparison.Ordinal));
         Assert.DoesNotContain("data/actornet.db", process.Stdout);
+        Assert.DoesNotContain("data/frames.jsonl", process.Stdout);
         Assert.Contains("# valid: 1 source(s), 2 sink(s)", process.Stdout);
     }
 

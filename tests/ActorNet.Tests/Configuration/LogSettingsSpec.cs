@@ -69,7 +69,7 @@ public sealed class LogSettingsSpec
     [InlineData("summary-interval = 10ms", "actornet.log.summary-interval", "10ms", "a duration from")]
     [InlineData("file.rolling = weekly", "actornet.log.file.rolling", "weekly", "one of day, hour, minute, month, year, off")]
     [InlineData("file.retained = 0", "actornet.log.file.retained", "0", "an integer from 1 to 100000, or off")]
-    [InlineData("file.max-size = 10", "actornet.log.file.max-size", "10", "a size from 1024")]
+    [InlineData("file.max-size = 10", "actornet.log.file.max-size", "10", "a size from 1 KiB")]
     public void A_bad_value_names_the_key_the_value_and_what_was_expected(string line, string key, string value, string expected)
     {
         var error = SingleError($"actornet.log.{line}{ASource}");
