@@ -102,6 +102,19 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <inheritdoc cref="PeerOf"/>
+    internal static string LocalOf(System.Net.Sockets.Socket socket)
+    {
+        try
+        {
+            return socket.LocalEndPoint?.ToString() ?? "unknown";
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            return "unknown";
+        }
+    }
+
     private ConnectionInfo Info => _state.Info;
 
     protected override void PreStart()
@@ -113,7 +126,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Opened();
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
-        _recorder?.Opened(Info, DateTime.UtcNow);
+        _recorder?.Opened(Info, _state.Transport.LocalEndPoint);
         SetIdleTimeout();
         StartHeartbeat();
         if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");

@@ -13,7 +13,7 @@ namespace ActorNet.Recording;
 /// record:       body length (u32) | CRC-32 of the body (u32, IEEE, as zlib) | body
 /// body:         kind (1 byte: 1 open, 2 in, 3 out, 4 close) | time (i64, UTC ticks) | connection id (i64)
 ///               | peer length (u16) | peer (UTF-8, "address:port") | data (the rest: bytes read or written,
-///               or the close reason)
+///               the close reason, or for an open ActorNet's own "address:port")
 /// </code>
 /// Crash behaviour: records are appended through a buffer flushed whenever the writer has nothing queued, so a
 /// kill -9 loses what was queued or buffered, and may leave the last record torn. A reader checks each record's

@@ -96,23 +96,45 @@ public sealed class RecordingReader
         }
     }
 
+    /// <summary>The source a recording file belongs to, from its header; null when it is not a readable recording file.</summary>
+    public static string? SourceOf(string file)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return ReadHeader(stream, out _);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private string? ReadHeader(Stream stream, string file)
     {
+        var source = ReadHeader(stream, out var error);
+        if (source is null) Torn(file, 0, error!);
+        return source;
+    }
+
+    private static string? ReadHeader(Stream stream, out string? error)
+    {
+        error = null;
         var fixedPart = new byte[RecordingFormat.Magic.Length + 3];
         if (ReadFully(stream, fixedPart) < fixedPart.Length || !fixedPart.AsSpan(0, RecordingFormat.Magic.Length).SequenceEqual(RecordingFormat.Magic))
         {
-            Torn(file, 0, "not a recording file (no ANREC header)");
+            error = "not a recording file (no ANREC header)";
             return null;
         }
         if (fixedPart[RecordingFormat.Magic.Length] != RecordingFormat.Version)
         {
-            Torn(file, 0, $"format version {fixedPart[RecordingFormat.Magic.Length]}, expected {RecordingFormat.Version}");
+            error = $"format version {fixedPart[RecordingFormat.Magic.Length]}, expected {RecordingFormat.Version}";
             return null;
         }
         var name = new byte[BinaryPrimitives.ReadUInt16LittleEndian(fixedPart.AsSpan(RecordingFormat.Magic.Length + 1))];
         if (ReadFully(stream, name) < name.Length)
         {
-            Torn(file, 0, "header cut short");
+            error = "header cut short";
             return null;
         }
         return Encoding.UTF8.GetString(name);

@@ -39,7 +39,9 @@ public sealed class SourceRecorder : IDisposable
 
     public RecordSettings Settings { get; }
 
-    public void Opened(ConnectionInfo info, DateTime at) => Enqueue(RecordKind.Open, at, info, default);
+    /// <summary>A connection opened; <paramref name="local"/> is ActorNet's end of it ("address:port"), for the export.</summary>
+    public void Opened(ConnectionInfo info, string local) =>
+        Enqueue(RecordKind.Open, DateTime.UtcNow, info, System.Text.Encoding.UTF8.GetBytes(local));
 
     /// <summary>A read from the peer; <paramref name="at"/> is the receivedAt its frames get.</summary>
     public void Read(ConnectionInfo info, ReadOnlySpan<byte> data, DateTime at) => Enqueue(RecordKind.In, at, info, data);
