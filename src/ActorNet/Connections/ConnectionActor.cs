@@ -42,6 +42,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool _stopping;
     private bool _dataAvailable;
     private string _closeReason = "";
+    // When the last partial frame was quarantined: the recording's close carries it, so a replay gives that frame the same receivedAt.
+    private DateTime _truncatedAt;
 
     public ConnectionActor(ConnectionState state, SourceSettings settings, IActorRef parser)
     {
@@ -548,7 +550,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void DeliverTruncated()
     {
         var nextSeq = _state.Ledger.NextSeq;
-        var batch = _cutter.Truncate(Info, ref nextSeq, DateTime.UtcNow);
+        _truncatedAt = DateTime.UtcNow;
+        var batch = _cutter.Truncate(Info, ref nextSeq, _truncatedAt);
         if (batch is not null) Send(batch);
     }
 
@@ -592,7 +595,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_stopping) return;
         _stopping = true;
         _log.Closed(Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
-        _recorder?.Closed(Info, reason);
+        _recorder?.Closed(Info, reason, _truncatedAt == default ? DateTime.UtcNow : _truncatedAt);
         Context.Parent.Tell(new ConnectionProtocol.ConnectionClosed(Info.Id, reason));
         Context.Stop(Self);
     }

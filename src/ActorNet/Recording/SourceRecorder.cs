@@ -48,8 +48,9 @@ public sealed class SourceRecorder : IDisposable
 
     public void Wrote(ConnectionInfo info, ReadOnlySpan<byte> data) => Enqueue(RecordKind.Out, DateTime.UtcNow, info, data);
 
-    public void Closed(ConnectionInfo info, string reason) =>
-        Enqueue(RecordKind.Close, DateTime.UtcNow, info, System.Text.Encoding.UTF8.GetBytes(reason));
+    /// <summary>The connection closed; <paramref name="at"/> is the receivedAt its last partial frame got when quarantined.</summary>
+    public void Closed(ConnectionInfo info, string reason, DateTime at) =>
+        Enqueue(RecordKind.Close, at, info, System.Text.Encoding.UTF8.GetBytes(reason));
 
     private void Enqueue(RecordKind kind, DateTime at, ConnectionInfo info, ReadOnlySpan<byte> data)
     {

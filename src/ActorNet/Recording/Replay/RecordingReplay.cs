@@ -31,7 +31,8 @@ public static class RecordingReplay
         foreach (var source in sources.Where(s => !options.Parsers.ContainsKey(s.Parser)))
             throw new InvalidConfigurationException([$"actornet.sources.{source.Name}.parser: \"{source.Parser}\" is not registered"]);
 
-        using var system = ActorSystem.Create("actornet-replay", ActorNetService.AkkaHocon);
+        // Akka's own chatter (its shutdown notice) would mix into the command's output: warnings only.
+        using var system = ActorSystem.Create("actornet-replay", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" + ActorNetService.AkkaHocon);
         if (options.LoggerFactory is { } loggerFactory) ActorNetLogging.Use(system, loggerFactory);
         var status = new ActorNetStatus();
         var sinks = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
