@@ -69,6 +69,22 @@ public sealed class RecordingFilesSpec : IDisposable
         Assert.Equal(at.AddSeconds(1), events[4].At);
     }
 
+    [Fact]
+    public void Deletes_files_older_than_max_age_when_it_starts_a_file()
+    {
+        using (var recorder = Recorder(1L << 20, 64 * 1024)) recorder.Read(Connection, Payload(0), DateTime.UtcNow);
+        var old = Directory.GetFiles(Path.Combine(_dir, "s")).Single();
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-2));
+
+        using (var recorder = new SourceRecorder("s", new RecordSettings(true, _dir, 1L << 20, TimeSpan.FromDays(1), 64 * 1024, 16L << 20),
+                   NullLogger.Instance))
+            recorder.Read(Connection, Payload(1), DateTime.UtcNow);
+
+        var left = Directory.GetFiles(Path.Combine(_dir, "s"));
+        Assert.DoesNotContain(old, left);
+        Assert.Equal(Payload(1), Assert.Single(new RecordingReader(_dir).Events()).Data);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(9)]
