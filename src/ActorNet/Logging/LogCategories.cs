@@ -13,6 +13,7 @@ public static class LogCategories
     public const string Sink = "ActorNet.Sink";
     public const string Http = "ActorNet.Http";
     public const string Hosting = "ActorNet.Hosting";
+    public const string Recording = "ActorNet.Recording";
 
     /// <summary>The periodic per-source summary (actornet.log.summary-interval).</summary>
     public const string Summary = "ActorNet.Summary";
@@ -34,6 +35,7 @@ public static class LogCategories
         ["http"] = Http,
         ["hosting"] = Hosting,
         ["summary"] = Summary,
+        ["recording"] = Recording,
         ["akka"] = Akka,
         ["microsoft"] = Microsoft,
     };

@@ -1,3 +1,4 @@
+using ActorNet.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Recording;
@@ -5,7 +6,7 @@ namespace ActorNet.Recording;
 /// <summary>The log events of recording, replay and export (category ActorNet.Recording).</summary>
 internal static partial class RecordingLog
 {
-    public const string Category = "ActorNet.Recording";
+    public const string Category = LogCategories.Recording;
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Source {Source} records into {Dir}")]
     public static partial void Recording(this ILogger log, string source, string dir);

@@ -82,7 +82,7 @@ public sealed class LogSettingsSpec
     {
         var error = SingleError("actornet.log.levels.connections = debug" + ASource);
 
-        Assert.StartsWith("actornet.log.levels.connections: unknown key; expected one of akka, connection, feed, hosting, http, listener, microsoft, parser, sink, summary",
+        Assert.StartsWith("actornet.log.levels.connections: unknown key; expected one of akka, connection, feed, hosting, http, listener, microsoft, parser, recording, sink, summary",
             error);
     }
 
