@@ -7,6 +7,9 @@ public enum SourceType
 
     /// <summary>Connect to host:port and reconnect whenever the connection is lost.</summary>
     TcpConnect,
+
+    /// <summary>Receive UDP datagrams on host:port; each sender address is a peer.</summary>
+    Udp,
 }
 
 public enum ReplyMode
@@ -72,6 +75,9 @@ public sealed record SourceSettings(
     /// read to be committed so that it can send the last <c>ACK n</c> before closing.
     /// </summary>
     public TimeSpan AckFinalWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>udp: the sources's socket options and its peer table (receive-buffer-size, max-peers).</summary>
+    public UdpSourceSettings Udp { get; init; } = UdpSourceSettings.Default;
 
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];
