@@ -267,7 +267,7 @@ internal sealed class UdpSourceActor : UntypedActor
         _evicted.Clear();
         _state.Peers.Add(peer, _evicted);
         foreach (var old in _evicted)
-            Forget(old, $"least recently seen of more than max-peers ({_settings.Udp.MaxPeers})");
+            Forgotten(old, $"least recently seen of more than max-peers ({_settings.Udp.MaxPeers})");
         return peer;
     }
 
@@ -289,6 +289,12 @@ internal sealed class UdpSourceActor : UntypedActor
     {
         if (!_state.Peers.Contains(peer)) return;
         _state.Peers.Remove(peer);
+        Forgotten(peer, reason);
+    }
+
+    /// <summary>A peer that left the table leaves the views too.</summary>
+    private void Forgotten(UdpPeer peer, string reason)
+    {
         _status.Owner.Closed(peer.Info.Id);
         ActorNetMetrics.ConnectionsActive.Add(-1, _sourceTag);
         _log.PeerForgotten(_settings.Name, peer.Info.Peer, peer.Info.Id, reason);
