@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ActorNet.Connections;
 using ActorNet.Monitoring;
 
@@ -13,8 +14,8 @@ namespace ActorNet.Http.Admin;
 /// <param name="HeldBytes">Bytes held by the source's open connections together (see <see cref="ConnectionView.HeldBytes"/>).</param>
 /// <param name="MaxInflightBytes">max-inflight-bytes: what each one of its connections may hold.</param>
 /// <param name="ProcessBudgetPauses">Times one of its connections stopped reading because its next read did not fit in actornet.max-buffered-bytes.</param>
-/// <param name="ReceiveBufferRequested">udp: receive-buffer-size (null for the kernel's default, and for TCP sources).</param>
-/// <param name="ReceiveBufferGranted">udp: the receive buffer the kernel granted (Linux clamps the request silently); null for TCP sources.</param>
+/// <param name="ReceiveBufferRequested">udp: receive-buffer-size (left out for the kernel's default, and for TCP sources).</param>
+/// <param name="ReceiveBufferGranted">udp: the receive buffer the kernel granted (Linux clamps the request silently); left out for TCP sources.</param>
 public sealed record SourceView(
     string Name,
     string Type,
@@ -33,8 +34,9 @@ public sealed record SourceView(
     long HeldBytes,
     long MaxInflightBytes,
     long ProcessBudgetPauses,
-    int? ReceiveBufferRequested = null,
-    int? ReceiveBufferGranted = null)
+    // Left out for TCP sources (null), so that their shape stays as it was.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ReceiveBufferRequested = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ReceiveBufferGranted = null)
 {
     public static SourceView From(SourceStatus source) => new(
         source.Name, source.Type, source.Endpoint, source.State, source.ConnectionsActive, source.ConnectionsAccepted,
