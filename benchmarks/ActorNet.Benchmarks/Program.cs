@@ -6,6 +6,7 @@ using ActorNet.Benchmarks.Latency;
 using ActorNet.Benchmarks.LoadGen;
 using ActorNet.Benchmarks.Rsyslog;
 using ActorNet.Benchmarks.Storage;
+using ActorNet.Benchmarks.Udp;
 using BenchmarkDotNet.Running;
 
 namespace ActorNet.Benchmarks;
@@ -24,6 +25,7 @@ public static class Program
         {LatencyCommand.Usage}
         {StoreCommand.Usage}
         {JsonlVsRsyslogCommand.Usage}
+        {UdpCommand.Usage}
         """;
 
     public static async Task<int> Main(string[] args)
@@ -55,6 +57,8 @@ public static class Program
                 "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),
                 "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "jsonl-vs-rsyslog" => await JsonlVsRsyslogCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "udp" => await UdpCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "udp-send" => UdpCommand.RunSender(new OptionReader(rest)),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

@@ -20,7 +20,7 @@ public static class CheckConfigCommand
         var file = new Argument<FileInfo>("FILE") { Description = "HOCON file overlaid on the embedded reference configuration" };
         var probe = new Option<bool>("--probe")
         {
-            Description = "Also bind every tcp-listen address and the HTTP endpoint's (released at once) and open every sink in use, as a start would",
+            Description = "Also bind every tcp-listen and udp address and the HTTP endpoint's (released at once) and open every sink in use, as a start would",
         };
         var command = new Command("check-config",
             "Validate a configuration file and print what it configures (values it does not set are marked # default). " +

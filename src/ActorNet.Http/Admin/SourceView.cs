@@ -1,10 +1,11 @@
+using System.Text.Json.Serialization;
 using ActorNet.Connections;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Http.Admin;
 
 /// <summary>One source in <c>GET /api/sources</c>.</summary>
-/// <param name="Type">tcp-listen or tcp-connect.</param>
+/// <param name="Type">tcp-listen, tcp-connect or udp.</param>
 /// <param name="Endpoint">The address listened on, or the feed server connected to.</param>
 /// <param name="State">One of <see cref="SourceStates"/>; for a tcp-connect feed, the state of its connection.</param>
 /// <param name="LastError">tcp-connect: why the last attempt or connection ended; null for listeners and feeds that never failed.</param>
@@ -13,6 +14,8 @@ namespace ActorNet.Http.Admin;
 /// <param name="HeldBytes">Bytes held by the source's open connections together (see <see cref="ConnectionView.HeldBytes"/>).</param>
 /// <param name="MaxInflightBytes">max-inflight-bytes: what each one of its connections may hold.</param>
 /// <param name="ProcessBudgetPauses">Times one of its connections stopped reading because its next read did not fit in actornet.max-buffered-bytes.</param>
+/// <param name="ReceiveBufferRequested">udp: receive-buffer-size (left out for the kernel's default, and for TCP sources).</param>
+/// <param name="ReceiveBufferGranted">udp: the receive buffer the kernel granted (Linux clamps the request silently); left out for TCP sources.</param>
 public sealed record SourceView(
     string Name,
     string Type,
@@ -30,12 +33,16 @@ public sealed record SourceView(
     DateTime? NextAttemptAt,
     long HeldBytes,
     long MaxInflightBytes,
-    long ProcessBudgetPauses)
+    long ProcessBudgetPauses,
+    // Left out for TCP sources (null), so that their shape stays as it was.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ReceiveBufferRequested = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ReceiveBufferGranted = null)
 {
     public static SourceView From(SourceStatus source) => new(
         source.Name, source.Type, source.Endpoint, source.State, source.ConnectionsActive, source.ConnectionsAccepted,
         source.ConnectionsRejected, source.FramesReceived, source.BytesReceived, source.FramesQuarantined, source.ConnectionRestarts, source.Reconnects,
-        source.LastError, source.NextAttemptAt, source.HeldBytes, source.MaxInflightBytes, source.ProcessBudgetPauses);
+        source.LastError, source.NextAttemptAt, source.HeldBytes, source.MaxInflightBytes, source.ProcessBudgetPauses,
+        source.ReceiveBufferRequested, source.ReceiveBufferGranted);
 }
 
 /// <summary>The process budget in <c>GET /api/sources</c>: all sources' connections together.</summary>

@@ -28,7 +28,7 @@ public sealed record ActorNetSettings(
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
 
-    private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect };
+    private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect, ["udp"] = SourceType.Udp };
     private static readonly HashSet<string> FramingTypes = ["delimiter", "length-field", "fixed", "raw"];
 
     // The field sizes LengthFieldFrameDecoder can read, as in Netty.
@@ -211,7 +211,7 @@ public sealed record ActorNetSettings(
                 "(an include of a missing file is ignored unless written include required(file(\"...\")))");
         }
 
-        foreach (var group in sources.Where(s => s.Port != 0 && s.Type == SourceType.TcpListen).GroupBy(s => (s.Host, s.Port)).Where(g => g.Count() > 1))
+        foreach (var group in sources.Where(s => s.Port != 0 && s.Type is (SourceType.TcpListen or SourceType.Udp)).GroupBy(s => (s.Type, s.Host, s.Port)).Where(g => g.Count() > 1))
             errors.Add($"actornet.sources: {string.Join(" and ", group.Select(s => s.Name))} both listen on {group.Key.Host}:{group.Key.Port}; expected one source per address");
 
         // The process budget must hold one read of any source, or that source's connections would wait for one another for ever.
@@ -333,6 +333,7 @@ public sealed record ActorNetSettings(
                 ? System.Text.Encoding.UTF8.GetBytes(login)
                 : null,
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
+            Udp = UdpSourceSettings.Read(s),
         };
         // A connection must be able to hold one read, or it would never read at all.
         if (s.Valid("max-inflight-bytes", "read-buffer-size") && source.ReadBufferSize > source.MaxInflightBytes)
@@ -348,6 +349,7 @@ public sealed record ActorNetSettings(
             AckFinalWait = ack.RequiredDuration("final-wait", TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Record = RecordSettings.Read(s.Section("record", "{ enabled = on, dir = data/recordings }")),
         };
+        if (source.Type == SourceType.Udp) UdpSourceSettings.Validate(source, ack);
         // ACK n must come back as one frame the peer can cut: a fixed size cannot hold it, raw has no boundaries.
         if (source.Ack && source.Framing is FixedFramingSettings or RawFramingSettings)
             ack.Error("enabled", "on", $"off with {source.Framing.Type} framing (ACK n needs delimiter or length-field framing to come back as one frame)");

@@ -7,6 +7,9 @@ public enum SourceType
 
     /// <summary>Connect to host:port and reconnect whenever the connection is lost.</summary>
     TcpConnect,
+
+    /// <summary>Receive UDP datagrams on host:port; each sender address is a peer.</summary>
+    Udp,
 }
 
 public enum ReplyMode
@@ -73,6 +76,8 @@ public sealed record SourceSettings(
     /// </summary>
     public TimeSpan AckFinalWait { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>udp: the source's socket options and its peer table (receive-buffer-size, max-peers).</summary>
+    public UdpSourceSettings Udp { get; init; } = UdpSourceSettings.Default;
     /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
     public RecordSettings Record { get; init; } = RecordSettings.Off;
 

@@ -186,7 +186,7 @@ internal sealed partial class ActorNetGuardian
         foreach (var source in next.Sources.Where(s => starting.Contains(s.Name)))
         {
             var socket = sockets.GetValueOrDefault(source.Name);
-            if (socket is null && source.Type == SourceType.TcpListen && !TryBind(source, out socket, failures)) continue;
+            if (socket is null && source.Type is (SourceType.TcpListen or SourceType.Udp) && !TryBind(source, out socket, failures)) continue;
             var status = _status.AddSource(source.Name, ActorNetService.TypeName(source), ActorNetService.EndpointOf(source, socket));
             status.Type = ActorNetService.TypeName(source);
             status.Endpoint = ActorNetService.EndpointOf(source, socket);

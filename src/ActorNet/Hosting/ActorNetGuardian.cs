@@ -102,9 +102,12 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
             .ToArray();
         _parsers[source.Name] = parsers;
         foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
-        var sourceProps = source.Type == SourceType.TcpConnect
-            ? OutboundFeedActor.Props(source, parsers, source.AllSinks.Count, sourceStatus, _budget)
-            : ListenerActor.Props(source, listenSocket!, parsers, source.AllSinks.Count, sourceStatus, _descriptors, _budget);
+        var sourceProps = source.Type switch
+        {
+            SourceType.TcpConnect => OutboundFeedActor.Props(source, parsers, source.AllSinks.Count, sourceStatus, _budget),
+            SourceType.Udp => Connections.Udp.UdpSourceActor.Props(source, listenSocket!, parsers, source.AllSinks.Count, sourceStatus, _budget),
+            _ => ListenerActor.Props(source, listenSocket!, parsers, source.AllSinks.Count, sourceStatus, _descriptors, _budget),
+        };
         var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
         _sources[source.Name] = sourceActor;
         Watch(sourceActor, $"source {source.Name}");

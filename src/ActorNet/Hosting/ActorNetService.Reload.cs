@@ -115,7 +115,7 @@ public sealed partial class ActorNetService
         var sockets = new Dictionary<string, Socket>(StringComparer.Ordinal);
         try
         {
-            foreach (var source in next.Sources.Where(s => starting.Contains(s.Name) && s.Type == SourceType.TcpListen))
+            foreach (var source in next.Sources.Where(s => starting.Contains(s.Name) && s.Type is (SourceType.TcpListen or SourceType.Udp)))
                 if (!ConfigurationChange.BindsAfterDrain(running, change, source)) sockets[source.Name] = Bind(source);
             return sockets;
         }

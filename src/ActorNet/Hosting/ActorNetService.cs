@@ -164,7 +164,12 @@ public sealed partial class ActorNetService
         return status;
     }
 
-    internal static string TypeName(SourceSettings source) => source.Type == SourceType.TcpListen ? "tcp-listen" : "tcp-connect";
+    internal static string TypeName(SourceSettings source) => source.Type switch
+    {
+        SourceType.TcpListen => "tcp-listen",
+        SourceType.Udp => "udp",
+        _ => "tcp-connect",
+    };
 
     /// <summary>The address a listener is bound to (the port the kernel picked for port 0), or the server a feed connects to.</summary>
     internal static string EndpointOf(SourceSettings source, Socket? listenSocket) =>
@@ -201,7 +206,7 @@ public sealed partial class ActorNetService
         var sockets = new Dictionary<string, Socket>(StringComparer.Ordinal);
         try
         {
-            foreach (var source in settings.Sources.Where(s => s.Type == SourceType.TcpListen))
+            foreach (var source in settings.Sources.Where(s => s.Type is SourceType.TcpListen or SourceType.Udp))
                 sockets[source.Name] = Bind(source);
             return sockets;
         }
@@ -224,6 +229,7 @@ public sealed partial class ActorNetService
             throw new InvalidConfigurationException([$"actornet.sources.{source.Name}.host: \"{source.Host}\" does not resolve to an address ({e.Message})"]);
         }
 
+        if (source.Type == SourceType.Udp) return Connections.Udp.UdpSocketBinder.Bind(source, address);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {

@@ -32,7 +32,7 @@ public static class ConfigurationProbe
     public static IReadOnlyList<Result> Run(ActorNetSettings settings, ActorNetOptions options)
     {
         var results = new List<Result>();
-        foreach (var source in settings.Sources.Where(s => s.Type == SourceType.TcpListen))
+        foreach (var source in settings.Sources.Where(s => s.Type is (SourceType.TcpListen or SourceType.Udp)))
             results.Add(Listen(source));
         if (settings.Http.Enabled) results.Add(Listen(settings.Http));
         foreach (var name in settings.Sources.SelectMany(s => s.AllSinks).Distinct(StringComparer.Ordinal))
@@ -43,7 +43,7 @@ public static class ConfigurationProbe
     private static Result Listen(SourceSettings source)
     {
         var subject = $"actornet.sources.{source.Name}";
-        var done = $"listen on {source.Host}:{source.Port}";
+        var done = source.Type == SourceType.Udp ? $"receive UDP on {source.Host}:{source.Port}" : $"listen on {source.Host}:{source.Port}";
         try
         {
             // The very bind ActorNetService does at start-up, so that the probe fails exactly when the start would.

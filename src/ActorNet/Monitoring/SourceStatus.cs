@@ -63,6 +63,12 @@ public sealed class SourceStatus
     /// <summary>Bytes held by this source's open connections together (see <see cref="ConnectionStatus.HeldBytes"/>).</summary>
     public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
+    /// <summary>udp: receive-buffer-size as configured (null: the kernel's default).</summary>
+    public int? ReceiveBufferRequested { get; internal set; }
+
+    /// <summary>udp: the receive buffer the kernel granted (SO_RCVBUF read back; Linux doubles and clamps the request).</summary>
+    public int? ReceiveBufferGranted { get; internal set; }
+
     /// <summary>max-inflight-bytes: what one connection of this source may hold.</summary>
     public long MaxInflightBytes { get; internal set; }
 

@@ -41,6 +41,9 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     protected int Port { get; } = Loopback.FreePort();
     protected ConcurrentQueue<SeenRecord> Data { get; } = new();
     protected ConcurrentQueue<SeenRecord> Quarantine { get; } = new();
+
+    /// <summary>When set before start, the data sink waits for it to be open (a count above 0) before each batch.</summary>
+    protected SemaphoreSlim? DataGate { get; set; }
     protected ActorNetService Service { get; private set; } = null!;
 
     /// <summary>What the operations server logs (its own events and Kestrel's, Information and above).</summary>
@@ -71,7 +74,7 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     protected void StartActorNet(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null, string httpKeys = "")
     {
         var options = new ActorNetOptions()
-            .AddSinkType("recording", _ => new RecordingSink(Data))
+            .AddSinkType("recording", _ => new RecordingSink(Data, DataGate))
             .AddSinkType("recording-quarantine", _ => new RecordingSink(Quarantine))
             .AddSinkType("failing", _ => new FailingSink());
         var (sourceKeys, block) = sinks ?? ($"sinks = [ {DataSink} ], quarantine = {QuarantineSink}",

@@ -57,9 +57,9 @@ public sealed record ConfigurationChange(
     /// </summary>
     public static bool BindsAfterDrain(ActorNetSettings running, ConfigurationChange change, SourceSettings source)
     {
-        if (source.Type != SourceType.TcpListen || source.Port == 0) return false;
+        if (source.Type is not (SourceType.TcpListen or SourceType.Udp) || source.Port == 0) return false;
         var stopping = change.Sources.Stopping.ToHashSet(StringComparer.Ordinal);
-        return running.Sources.Any(s => stopping.Contains(s.Name) && s.Type == SourceType.TcpListen && s.Port == source.Port
+        return running.Sources.Any(s => stopping.Contains(s.Name) && s.Type == source.Type && s.Port == source.Port
             && string.Equals(s.Host, source.Host, StringComparison.OrdinalIgnoreCase));
     }
 
