@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorNet.Host.Commands.FeedSim;
+using ActorNet.Host.Commands.Reparse;
 using ActorNet.Host.Commands.Send;
 using ActorNet.Host.Commands.Status;
 using ActorNet.Host.Commands.Tap;
@@ -26,6 +27,7 @@ public static class ActorNetCommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(TopCommand.Create());
         root.Subcommands.Add(TapCommand.Create());
+        root.Subcommands.Add(ReparseCommand.Create());
         return root;
     }
 }
