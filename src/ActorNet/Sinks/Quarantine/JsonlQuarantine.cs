@@ -157,7 +157,7 @@ public sealed class JsonlQuarantine : IQuarantineStore
             var seq = root.GetProperty("seq").GetInt64();
             var receivedAtText = root.GetProperty("receivedAt").GetString()!;
             var receivedAt = DateTime.Parse(receivedAtText, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal | DateTimeStyles.RoundtripKind);
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             var raw = root.TryGetProperty("raw", out var rawValue) ? rawValue.GetBytesFromBase64() : [];
             var rawLength = root.TryGetProperty("rawLength", out var length) ? length.GetInt64() : raw.LongLength;
             return new QuarantinedFrame(source, connection, root.GetProperty("peer").GetString() ?? "", seq, receivedAt,

@@ -78,7 +78,7 @@ public sealed class SqliteQuarantine : IQuarantineStore
                 Connection: rows.GetInt64(2),
                 Peer: rows.GetString(3),
                 Seq: rows.GetInt64(4),
-                ReceivedAt: DateTime.Parse(rows.GetString(5), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind | DateTimeStyles.AdjustToUniversal),
+                ReceivedAt: DateTime.Parse(rows.GetString(5), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
                 Error: rows.GetString(6),
                 Reason: rows.IsDBNull(7) ? "" : rows.GetString(7),
                 Raw: raw,
