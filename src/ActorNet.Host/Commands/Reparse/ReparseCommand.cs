@@ -4,7 +4,7 @@ using ActorNet.Configuration;
 using ActorNet.Host.Commands.Tools;
 using ActorNet.Hosting;
 using ActorNet.Sinks.Quarantine;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace ActorNet.Host.Commands.Reparse;
 
@@ -64,7 +64,7 @@ public static class ReparseCommand
             errors.WriteLine(e.Message);
             return Failed;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException or InvalidOperationException)
         {
             errors.WriteLine($"reparse failed: {e.Message}");
             return Failed;

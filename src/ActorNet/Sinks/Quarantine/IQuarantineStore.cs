@@ -2,7 +2,7 @@ namespace ActorNet.Sinks.Quarantine;
 
 /// <summary>
 /// The entries a quarantine sink stored, read back and marked for <c>actornet reparse</c>: one implementation per sink
-/// type whose quarantine can be read (<see cref="JsonlQuarantine"/>, <see cref="SqliteQuarantine"/>).
+/// type whose quarantine can be read (<see cref="JsonlQuarantine"/>, <see cref="SqliteQuarantine"/>, <see cref="PostgresQuarantine"/>).
 /// </summary>
 public interface IQuarantineStore : IDisposable
 {

@@ -31,7 +31,7 @@ public sealed class QuarantineReparser
         _sinkTypes = sinkTypes;
     }
 
-    /// <summary>The reader of quarantine sink <paramref name="sinkName"/>'s entries.</summary>
+    /// <summary>The reader of quarantine sink <paramref name="sinkName"/>'s entries (jsonl, sqlite or postgres).</summary>
     /// <exception cref="InvalidConfigurationException">No such sink, or its type keeps no readable quarantine.</exception>
     public IQuarantineStore OpenQuarantine(string sinkName)
     {
@@ -44,8 +44,9 @@ public sealed class QuarantineReparser
         {
             "jsonl" => new JsonlQuarantine(sink.Path),
             "sqlite" => new SqliteQuarantine(sink.Path, sink.Table),
+            "postgres" => new PostgresQuarantine(sink.ConnectionString, sink.Table),
             _ => throw new InvalidConfigurationException([
-                $"--quarantine: sink \"{sinkName}\" has type {sink.Type}; reparse reads the quarantine of jsonl and sqlite sinks"]),
+                $"--quarantine: sink \"{sinkName}\" has type {sink.Type}; reparse reads the quarantine of jsonl, sqlite and postgres sinks"]),
         };
     }
 
