@@ -28,6 +28,7 @@ public sealed class ActorNetServer : ICountingServer
     private const string FramesQuarantinedInstrument = "actornet.frames.quarantined";
     private const string SocketReadsInstrument = "actornet.socket.reads";
     private const string BytesReceivedInstrument = "actornet.bytes.received";
+    private const string RecordDroppedInstrument = "actornet.record.dropped";
     private const string SourceName = "bench";
     private const string SinkName = "blackhole";
     private const string StalledSinkType = "stalled-blackhole";
@@ -41,6 +42,7 @@ public sealed class ActorNetServer : ICountingServer
     private long _quarantined;
     private long _reads;
     private long _bytes;
+    private long _recordDropped;
 
     private ActorNetServer(IPEndPoint endPoint)
     {
@@ -49,7 +51,7 @@ public sealed class ActorNetServer : ICountingServer
         {
             if (instrument.Meter.Name == ActorNetMetrics.MeterName
                 && instrument.Name is FramesWrittenInstrument or ConnectionsActiveInstrument or FramesQuarantinedInstrument
-                    or SocketReadsInstrument or BytesReceivedInstrument)
+                    or SocketReadsInstrument or BytesReceivedInstrument or RecordDroppedInstrument)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -148,6 +150,11 @@ public sealed class ActorNetServer : ICountingServer
     public async ValueTask DisposeAsync()
     {
         Console.WriteLine($"actornet: {BytesPerRead:N0} bytes per socket read on average");
+        if (Interlocked.Read(ref _recordDropped) is > 0 and var dropped)
+        {
+            // A recording that fell behind dropped records: its throughput is not that of a complete recording.
+            Console.WriteLine($"actornet: {dropped:N0} records dropped by the recording (actornet_record_dropped_total)");
+        }
         if (_host is { } host)
         {
             // Bounded by HostOptions.ShutdownTimeout (ActorNet's shutdown-timeout plus a margin), set above.
@@ -178,6 +185,7 @@ public sealed class ActorNetServer : ICountingServer
             _ => throw new ArgumentOutOfRangeException(nameof(framing), framing, null),
         };
         string maxBuffered = tuning.MaxBufferedBytes is { } size ? $"max-buffered-bytes = \"{size}\"" : "";
+        string record = tuning.RecordDir is { } dir ? $"record {{ enabled = on, dir = \"{dir}\", max-size = 64 GiB }}" : "";
 
         // A stalled sink blocks its thread, so it gets one of its own; the usual blackhole never blocks.
         string sink = tuning.SinkStall > TimeSpan.Zero
@@ -192,6 +200,7 @@ public sealed class ActorNetServer : ICountingServer
                 idle-timeout = off
                 framing {{framingBlock}}
                 parser = text, sinks = [ {{SinkName}} ], quarantine = {{SinkName}}
+                {{record}}
               }
               # The blackhole never blocks: no thread of its own (a wake-up per batch would be measured otherwise).
               sinks.{{SinkName}} { {{sink}} }
@@ -207,6 +216,10 @@ public sealed class ActorNetServer : ICountingServer
             {
                 Interlocked.Add(ref _frames, value);
             }
+        }
+        else if (instrument.Name == RecordDroppedInstrument)
+        {
+            Interlocked.Add(ref _recordDropped, value);
         }
         else if (instrument.Name is SocketReadsInstrument or BytesReceivedInstrument)
         {
@@ -240,5 +253,8 @@ public sealed class ActorNetServer : ICountingServer
 /// <param name="SinkStall">How long the sink's first write blocks; zero for the plain blackhole.</param>
 public sealed record ActorNetTuning(string? MaxBufferedBytes, TimeSpan SinkStall)
 {
+    /// <summary>--record: the source records every read into this directory (record.enabled); null = off.</summary>
+    public string? RecordDir { get; init; }
+
     public static ActorNetTuning Default { get; } = new(null, TimeSpan.Zero);
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ActorNet.Host.Commands.FeedSim;
+using ActorNet.Host.Commands.Record;
 using ActorNet.Host.Commands.Reparse;
+using ActorNet.Host.Commands.Replay;
 using ActorNet.Host.Commands.Send;
 using ActorNet.Host.Commands.Status;
 using ActorNet.Host.Commands.Tap;
@@ -27,6 +29,8 @@ public static class ActorNetCommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(TopCommand.Create());
         root.Subcommands.Add(TapCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(RecordCommand.Create());
         root.Subcommands.Add(ReparseCommand.Create());
         return root;
     }

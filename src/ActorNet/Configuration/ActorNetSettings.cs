@@ -346,6 +346,7 @@ public sealed record ActorNetSettings(
         {
             Ack = ack.Bool("enabled"),
             AckFinalWait = ack.RequiredDuration("final-wait", TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            Record = RecordSettings.Read(s.Section("record", "{ enabled = on, dir = data/recordings }")),
         };
         // ACK n must come back as one frame the peer can cut: a fixed size cannot hold it, raw has no boundaries.
         if (source.Ack && source.Framing is FixedFramingSettings or RawFramingSettings)

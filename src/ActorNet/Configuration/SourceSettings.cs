@@ -73,6 +73,9 @@ public sealed record SourceSettings(
     /// </summary>
     public TimeSpan AckFinalWait { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
+    public RecordSettings Record { get; init; } = RecordSettings.Off;
+
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];
 }

@@ -3,6 +3,7 @@ using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Protocol;
 using ActorNet.Monitoring;
+using ActorNet.Recording;
 using Akka.Actor;
 using Akka.Event;
 
@@ -34,12 +35,15 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly OutgoingFrames _outgoing;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ConnectionCounters _counters;
+    private readonly SourceRecorder? _recorder;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Connection;
     private bool _paused;
     private bool _waitingForRestartBackoff;
     private bool _stopping;
     private bool _dataAvailable;
     private string _closeReason = "";
+    // When the last partial frame was quarantined: the recording's close carries it, so a replay gives that frame the same receivedAt.
+    private DateTime _truncatedAt;
 
     public ConnectionActor(ConnectionState state, SourceSettings settings, IActorRef parser)
     {
@@ -52,6 +56,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             limit: 4 * settings.ReadBufferSize);
         _sourceTag = ActorNetMetrics.Source(settings.Name);
         _counters = new ConnectionCounters(state, _sourceTag);
+        _recorder = Recorders.For(Context.System, settings);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -99,6 +104,19 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <inheritdoc cref="PeerOf"/>
+    internal static string LocalOf(System.Net.Sockets.Socket socket)
+    {
+        try
+        {
+            return socket.LocalEndPoint?.ToString() ?? "unknown";
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            return "unknown";
+        }
+    }
+
     private ConnectionInfo Info => _state.Info;
 
     protected override void PreStart()
@@ -110,6 +128,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Opened();
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
+        _recorder?.Opened(Info, _state.Transport.LocalEndPoint);
         SetIdleTimeout();
         StartHeartbeat();
         if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");
@@ -408,7 +427,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         _counters.Read(read.Count);
         var nextSeq = _state.Ledger.NextSeq;
-        var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, DateTime.UtcNow, out var fatal);
+        var receivedAt = DateTime.UtcNow;
+        _recorder?.Read(Info, read.Buffer.AsSpan(read.Offset, read.Count), receivedAt);
+        var batch = _cutter.Cut(read.Buffer, read.Offset, read.Count, Info, ref nextSeq, receivedAt, out var fatal);
         if (batch is not null)
         {
             if (_settings.Reply == ReplyMode.Echo) EchoBack(batch);
@@ -439,7 +460,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void PumpWrites()
     {
         if (_stopping || _state.Transport.WritePending || _state.Transport.IsDisposed) return;
-        if (_outgoing.TryTakeNext(out var buffer, out var count)) _state.Transport.BeginSend(buffer, count, Self);
+        if (!_outgoing.TryTakeNext(out var buffer, out var count)) return;
+        _recorder?.Wrote(Info, buffer.AsSpan(0, count));
+        _state.Transport.BeginSend(buffer, count, Self);
     }
 
     private void StartHeartbeat()
@@ -527,7 +550,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void DeliverTruncated()
     {
         var nextSeq = _state.Ledger.NextSeq;
-        var batch = _cutter.Truncate(Info, ref nextSeq, DateTime.UtcNow);
+        _truncatedAt = DateTime.UtcNow;
+        var batch = _cutter.Truncate(Info, ref nextSeq, _truncatedAt);
         if (batch is not null) Send(batch);
     }
 
@@ -571,6 +595,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_stopping) return;
         _stopping = true;
         _log.Closed(Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
+        _recorder?.Closed(Info, reason, _truncatedAt == default ? DateTime.UtcNow : _truncatedAt);
         Context.Parent.Tell(new ConnectionProtocol.ConnectionClosed(Info.Id, reason));
         Context.Stop(Self);
     }

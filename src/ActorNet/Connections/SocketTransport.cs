@@ -24,6 +24,9 @@ internal sealed class SocketTransport : IDisposable
         _socket.NoDelay = true;
     }
 
+    /// <summary>This end's address and port (for the recording), or "unknown" once the socket is gone.</summary>
+    public string LocalEndPoint => IsDisposed ? "unknown" : ConnectionActor.LocalOf(_socket);
+
     /// <summary>True from a Begin* call until the actor handles its completion message.</summary>
     public bool ReadPending { get; private set; }
 

@@ -1,0 +1,72 @@
+using System.Buffers.Binary;
+using System.Text;
+using ActorNet.Sinks.Spool;
+
+namespace ActorNet.Recording;
+
+/// <summary>
+/// The on-disk format of a recording, version 1. A source records into <c>&lt;dir&gt;/&lt;source&gt;/</c>, one file
+/// after another, named <c>&lt;UTC start yyyyMMddTHHmmssfffffff&gt;-&lt;n&gt;.anrec</c> so that names sort in time order.
+/// All integers little-endian.
+/// <code>
+/// file header:  "ANREC" (5 bytes) | version (1 byte, = 1) | source name length (u16) | source name (UTF-8)
+/// record:       body length (u32) | CRC-32 of the body (u32, IEEE, as zlib) | body
+/// body:         kind (1 byte: 1 open, 2 in, 3 out, 4 close) | time (i64, UTC ticks) | connection id (i64)
+///               | peer length (u16) | peer (UTF-8, "address:port") | data (the rest: bytes read or written,
+///               the close reason, or for an open ActorNet's own "address:port")
+/// </code>
+/// Crash behaviour: records are appended through a buffer flushed whenever the writer has nothing queued, so a
+/// kill -9 loses what was queued or buffered, and may leave the last record torn. A reader checks each record's
+/// length against what is left of the file and its CRC; the first one that fails ends that file (a torn tail,
+/// reported), and reading goes on with the next file.
+/// </summary>
+public static class RecordingFormat
+{
+    public const string Extension = ".anrec";
+    public const byte Version = 1;
+    public static ReadOnlySpan<byte> Magic => "ANREC"u8;
+
+    /// <summary>Bytes of a record before its data: length, CRC, kind, time, connection id, peer length.</summary>
+    public const int RecordOverhead = 4 + 4 + 1 + 8 + 8 + 2;
+
+    /// <summary>Longest body a reader accepts: a longer length field is a torn or foreign file, not a record.</summary>
+    public const int MaxBody = 64 * 1024 * 1024;
+
+    internal static byte[] FileHeader(string source)
+    {
+        var name = Encoding.UTF8.GetBytes(source);
+        var header = new byte[Magic.Length + 1 + 2 + name.Length];
+        Magic.CopyTo(header);
+        header[Magic.Length] = Version;
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(Magic.Length + 1), (ushort)name.Length);
+        name.CopyTo(header, Magic.Length + 3);
+        return header;
+    }
+
+    /// <summary>
+    /// Writes a record's body at offset 8 of <paramref name="target"/>, leaving length and CRC to <see cref="Seal"/>
+    /// (the CRC is the writer thread's work, off the connection's path); returns the whole record's length.
+    /// </summary>
+    internal static int WriteBody(Span<byte> target, RecordKind kind, long ticks, long connectionId, string peer, ReadOnlySpan<byte> data)
+    {
+        var body = target[8..];
+        body[0] = (byte)kind;
+        BinaryPrimitives.WriteInt64LittleEndian(body[1..], ticks);
+        BinaryPrimitives.WriteInt64LittleEndian(body[9..], connectionId);
+        var peerLength = Encoding.UTF8.GetBytes(peer, body[19..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(body[17..], (ushort)peerLength);
+        data.CopyTo(body[(19 + peerLength)..]);
+        return RecordOverhead + peerLength + data.Length;
+    }
+
+    /// <summary>Fills in the length and CRC of a record whose body <see cref="WriteBody"/> wrote.</summary>
+    internal static void Seal(Span<byte> record)
+    {
+        var body = record[8..];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.Compute(body));
+    }
+
+    /// <summary>The most a record of <paramref name="peer"/> and <paramref name="dataBytes"/> can take.</summary>
+    internal static int MaxRecordLength(string peer, int dataBytes) => RecordOverhead + Encoding.UTF8.GetMaxByteCount(peer.Length) + dataBytes;
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ActorNet.IntegrationTests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorNet.IntegrationTests.Recording;
+
+/// <summary><c>actornet record export --pcapng</c> opened by Debian's tshark: each read and write with its ports and bytes.</summary>
+public sealed class PcapngExportSpec(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [TsharkFact]
+    public async Task Tshark_reads_the_export_with_the_right_ports_and_payloads()
+    {
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("record-pcap");
+        var port = Loopback.FreePort();
+        var recordings = directory.File("recordings");
+        int peerPort;
+        await using (var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
+            $$"""reply = echo, record { enabled = on, dir = "{{recordings}}" }""")))
+        {
+            using var socket = await Loopback.ConnectAsync(port);
+            peerPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            await socket.SendAsync("hello\n"u8.ToArray(), SocketFlags.None);
+            // The echo coming back means the first read was recorded before the second is sent: two reads.
+            var echo = new byte[6];
+            for (var got = 0; got < echo.Length;) got += await socket.ReceiveAsync(echo.AsMemory(got), SocketFlags.None);
+            await socket.SendAsync("world\n"u8.ToArray(), SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Send);
+            await socket.AwaitClosedByServerAsync(Bound);
+            await actorNet.StopAsync();
+        }
+
+        var pcapng = directory.File("out.pcapng");
+        using (var export = ActorNetProcess.Start(directory.Path, "record", "export", recordings, "--pcapng", pcapng))
+        {
+            Assert.Equal(0, await export.WaitForExitAsync(Bound));
+            Assert.Contains("wrote 4 packets", export.Stdout, StringComparison.Ordinal);
+        }
+
+        var fields = await TsharkAsync(pcapng, "exported_pdu.ipv4_src", "exported_pdu.src_port", "exported_pdu.ipv4_dst",
+            "exported_pdu.dst_port", "data.data");
+        output.WriteLine(string.Join(Environment.NewLine, fields));
+        Assert.Equal(
+        [
+            $"127.0.0.1\t{peerPort}\t127.0.0.1\t{port}\t{Hex("hello\n")}",
+            $"127.0.0.1\t{port}\t127.0.0.1\t{peerPort}\t{Hex("hello\n")}",
+            $"127.0.0.1\t{peerPort}\t127.0.0.1\t{port}\t{Hex("world\n")}",
+            $"127.0.0.1\t{port}\t127.0.0.1\t{peerPort}\t{Hex("world\n")}",
+        ], fields);
+    }
+
+    private static string Hex(string text) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
+
+    private static async Task<string[]> TsharkAsync(string file, params string[] fields)
+    {
+        var start = new ProcessStartInfo(TsharkFactAttribute.Path!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-r", file, "-T", "fields" }.Concat(fields.SelectMany(f => new[] { "-e", f })))
+            start.ArgumentList.Add(argument);
+        using var tshark = Process.Start(start)!;
+        var stdout = tshark.StandardOutput.ReadToEndAsync();
+        var stderr = tshark.StandardError.ReadToEndAsync();
+        await tshark.WaitForExitAsync().WaitAsync(Bound);
+        Assert.True(tshark.ExitCode == 0, $"tshark exited with {tshark.ExitCode}: {await stderr}");
+        return (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+}

@@ -1,0 +1,55 @@
+using ActorNet.IntegrationTests.Actors;
+using ActorNet.IntegrationTests.Support;
+using Xunit;
+
+namespace ActorNet.IntegrationTests.Recording;
+
+/// <summary>A recording that cannot be written costs the recording its records, counted, and never ingestion a frame.</summary>
+public sealed class RecordingFailureSpec
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_recording_directory_that_cannot_be_created_drops_records_and_ingestion_goes_on()
+    {
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("record-fail");
+        var port = Loopback.FreePort();
+        // A path through a regular file cannot become a directory, even for root.
+        await File.WriteAllTextAsync(directory.File("not-a-dir"), "");
+        using var dropped = new MetricTotal("actornet.record.dropped", source);
+
+        await using var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
+            $$"""record { enabled = on, dir = "{{directory.File("not-a-dir/recordings")}}" }"""));
+        await ChunkedPeers.SendAsync(port, peers: 5, lines: 100, seed: 3);
+
+        var expected = ChunkedPeers.ExpectedRecords(5, 100);
+        await Eventually.TrueAsync(() => RecordedRecords.Read(directory).Count == expected, Bound,
+            () => $"{expected} records stored; {RecordedRecords.Read(directory).Count} so far");
+        await Eventually.TrueAsync(() => dropped.Total > 0, Bound, () => "records counted in actornet.record.dropped");
+        Assert.Contains(actorNet.Log.Lines, l => l.Contains($"Source {source} cannot write its recording", StringComparison.Ordinal));
+    }
+
+    [ScratchFilesystemFact]
+    public async Task A_full_disk_drops_records_and_ingestion_goes_on()
+    {
+        using var directory = new TempDirectory();
+        using var disk = ScratchFilesystem.Mount(64 * 1024);
+        var source = TestConfig.UniqueSourceName("record-full");
+        var port = Loopback.FreePort();
+        using var dropped = new MetricTotal("actornet.record.dropped", source);
+        using var written = new MetricTotal("actornet.record.written.bytes", source);
+
+        await using var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
+            $$"""record { enabled = on, dir = "{{disk.File("recordings")}}", max-size = 16 MiB }"""));
+        // About 400 KiB of lines: far more than the 64 KiB filesystem holds.
+        await ChunkedPeers.SendAsync(port, peers: 10, lines: 500, seed: 4);
+
+        var expected = ChunkedPeers.ExpectedRecords(10, 500);
+        await Eventually.TrueAsync(() => RecordedRecords.Read(directory).Count == expected, Bound,
+            () => $"{expected} records stored; {RecordedRecords.Read(directory).Count} so far");
+        await Eventually.TrueAsync(() => dropped.Total > 0, Bound, () => "records counted in actornet.record.dropped");
+        Assert.True(written.Total > 0, "some records were written before the disk filled");
+        Assert.Contains(actorNet.Log.Lines, l => l.Contains($"Source {source} cannot write its recording", StringComparison.Ordinal));
+    }
+}
