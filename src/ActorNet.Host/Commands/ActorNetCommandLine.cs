@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ActorNet.Host.Commands.FeedSim;
 using ActorNet.Host.Commands.Record;
+using ActorNet.Host.Commands.Reparse;
 using ActorNet.Host.Commands.Replay;
 using ActorNet.Host.Commands.Send;
 using ActorNet.Host.Commands.Status;
@@ -30,6 +31,7 @@ public static class ActorNetCommandLine
         root.Subcommands.Add(TapCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(RecordCommand.Create());
+        root.Subcommands.Add(ReparseCommand.Create());
         return root;
     }
 }

@@ -23,6 +23,12 @@ public readonly record struct FrameError(FrameErrorKind Kind, long Length, long 
         _ => "no error",
     };
 
+    /// <summary>Every <see cref="Reason"/> a framing failure can have: tells a frame the framing rejected from one a parser did.</summary>
+    public static IReadOnlySet<string> Reasons { get; } = Enum.GetValues<FrameErrorKind>()
+        .Where(kind => kind != FrameErrorKind.None)
+        .Select(kind => new FrameError(kind, 0, 0).Reason)
+        .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>A short, bounded label for metrics (never a per-frame value).</summary>
     public string Reason => Kind switch
     {

@@ -15,7 +15,8 @@ namespace ActorNet.Sinks;
 /// every commit the sink checks that its path still names the file it opened (<see cref="FileIdentity"/>): a
 /// commit into a file removed meanwhile is reported as a failure, so the batch is written again into the new file
 /// and never acknowledged from one nobody can read. The table holds data and quarantine records alike: <c>error</c>, <c>reason</c>, <c>raw</c> and
-/// <c>raw_length</c> are null for data. <c>payload</c> is TEXT: the JSON text for the json parser, the text for
+/// <c>raw_length</c> are null for data; <c>resolved_at</c> is set by <c>actornet reparse</c> on a quarantined row
+/// whose frame it stored after all (see <see cref="ResolvedAtColumn"/>). <c>payload</c> is TEXT: the JSON text for the json parser, the text for
 /// text, base64 for binary.
 /// </summary>
 public sealed class SqliteSink : IFrameSink
@@ -114,6 +115,7 @@ public sealed class SqliteSink : IFrameSink
                   raw_length INTEGER);
                 CREATE INDEX IF NOT EXISTS {Quote(_settings.Table + "_by_connection")} ON {table} (source, connection, seq);
                 """);
+            ResolvedAtColumn.Ensure(connection, _settings.Table);
             _insert = PrepareInsert(connection, table);
         }
         catch

@@ -27,7 +27,7 @@ public enum ExpectedPayload
 /// </summary>
 public sealed class IngestionVerifier
 {
-    private const int RawLimit = 4096;
+    private const int RawLimit = 64 * 1024; // quarantine-raw-limit's default
     private const int ExamplesPerKind = 3;
 
     private readonly string _source;

@@ -26,9 +26,12 @@ public sealed class InProcessActorNet : IAsyncDisposable
     public LogCollector Log { get; }
 
     /// <param name="hocon">The user's configuration, overlaid on reference.conf as <c>--config FILE</c> would be.</param>
-    public static async Task<InProcessActorNet> StartAsync(string hocon)
+    /// <param name="configure">Registers plug-ins (parsers, sink types) as an embedding application would.</param>
+    public static async Task<InProcessActorNet> StartAsync(string hocon, Action<ActorNetOptions>? configure = null)
     {
-        var settings = ActorNetSettings.Parse(hocon);
+        var options = new ActorNetOptions();
+        configure?.Invoke(options);
+        var settings = ActorNetSettings.Create(ActorNetSettings.ParseOverlay(hocon), options.Parsers.Keys.ToArray(), options.SinkTypes.Keys.ToArray());
         var log = new LogCollector();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddProvider(log);
@@ -40,7 +43,7 @@ public sealed class InProcessActorNet : IAsyncDisposable
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.WithActorNet(settings);
+            akka.WithActorNet(settings, configure);
         });
         var host = builder.Build();
         try

@@ -104,7 +104,7 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal(8192, source.MaxInflightFrames);
         Assert.Equal(256 * 1024, source.MaxInflightBytes);
         Assert.Equal(64 * 1024, source.ReadBufferSize);
-        Assert.Equal(4 * 1024, source.QuarantineRawLimit);
+        Assert.Equal(64 * 1024, source.QuarantineRawLimit);
         Assert.Equal(2, source.ParserParallelism);
         Assert.Equal(new RestartSettings(5, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)), source.Restart);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.ShutdownTimeout);
