@@ -2,7 +2,7 @@ using System.Text;
 using ActorNet.Configuration;
 using ActorNet.Parsing;
 using ActorNet.Protocol;
-using ActorNet.Sinks.Sqlite;
+using ActorNet.Files;
 using Microsoft.Data.Sqlite;
 
 namespace ActorNet.Sinks;
