@@ -244,6 +244,8 @@ internal sealed class FileSourceActor : UntypedActor, IWithTimers
         return (offset, 0);
     }
 
+    // Written here, on the source's thread, before the next message: a write or two of a few hundred bytes and an fsync per
+    // commit, which the window after a crash depends on (a checkpoint written later would widen it). Tails keep reading meanwhile.
     private void SaveCheckpoint()
     {
         try
