@@ -124,17 +124,8 @@ internal sealed partial class ActorNetGuardian
             case ConnectionProtocol.Drain or ReloadProtocol.Apply:
                 Stash.Stash();
                 break;
-            case ConnectionProtocol.WriteTo write:
-                RouteToSource(write.Source, write, ConnectionProtocol.ConnectionNotFound.Instance);
-                break;
-            case ConnectionProtocol.BroadcastTo broadcast:
-                RouteToSource(broadcast.Source, new ConnectionProtocol.Broadcast(broadcast.Payload), new ConnectionProtocol.BroadcastSent(0));
-                break;
-            case Terminated t:
-                StoppedForGood(t.ActorRef);
-                break;
             default:
-                Unhandled(message);
+                if (!HandledWhileRunning(message)) Unhandled(message);
                 break;
         }
     }

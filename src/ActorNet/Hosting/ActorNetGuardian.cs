@@ -166,18 +166,31 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
             case ReloadProtocol.Apply apply:
                 StartReload(apply);
                 break;
-            case ConnectionProtocol.WriteTo write:
-                RouteToSource(write.Source, new ConnectionProtocol.WriteTo(write.Source, write.ConnectionId, write.Payload), ConnectionProtocol.ConnectionNotFound.Instance);
+            default:
+                if (!HandledWhileRunning(message)) Unhandled(message);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// What the guardian does with writes and child faults whether it is running or reloading: writes go on to their
+    /// source (a stopping one answers as it drains), a child that stopped is reported.
+    /// </summary>
+    private bool HandledWhileRunning(object message)
+    {
+        switch (message)
+        {
+            case ConnectionProtocol.WriteTo write:
+                RouteToSource(write.Source, write, ConnectionProtocol.ConnectionNotFound.Instance);
+                return true;
             case ConnectionProtocol.BroadcastTo broadcast:
                 RouteToSource(broadcast.Source, new ConnectionProtocol.Broadcast(broadcast.Payload), new ConnectionProtocol.BroadcastSent(0));
-                break;
+                return true;
             case Terminated t:
                 StoppedForGood(t.ActorRef);
-                break;
+                return true;
             default:
-                Unhandled(message);
-                break;
+                return false;
         }
     }
 
