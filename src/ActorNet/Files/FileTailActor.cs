@@ -11,13 +11,15 @@ namespace ActorNet.Files;
 /// <summary>
 /// One followed file: the file source's "connection" (its peer is the path it was found at). Reads the file from its
 /// position through the same <see cref="FrameCutter"/>, batches, parser and sinks as a socket, with the same limits
-/// (max-inflight-frames, max-inflight-bytes: a slow sink stops the reading), and turns the sinks' commits into
-/// checkpoint positions for its source.
+/// (max-inflight-frames, max-inflight-bytes: a slow sink stops the reading; and each read reserved in the process budget,
+/// actornet.max-buffered-bytes, shared with the sockets), and turns the sinks' commits into checkpoint positions for its
+/// source.
 ///
 /// <code>
 ///   Following --bytes past the position--> read, cut, send (again at once while the file has more)
 ///   Following --at the end--> wait for the next Poll
 ///   Following --frames or bytes exhausted--> (paused) --acks below half--> Following
+///   Following --no room in the process budget--> (paused, queued) --BudgetAvailable--> Following
 ///   Following --size below the position (copy-truncate)--> partial frame quarantined, position 0
 ///   Following --Unfollow, then at the end for a whole poll-interval--> partial frame quarantined --> AwaitingCommits
 ///   Following --Drain--> AwaitingCommits (the partial frame stays in the file, read again by the next run)
@@ -56,12 +58,14 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         Akka.Actor.Props.Create(() => new FileTailActor(state, settings, parser));
 
     private ConnectionInfo Info => _state.Connection.Info;
+    private ConnectionState Connection => _state.Connection;
     private AckLedger Ledger => _state.Connection.Ledger;
     private InflightBytes Bytes => _state.Connection.Bytes;
 
     protected override void PreStart()
     {
         _state.Connection.Status = new ConnectionStatus(Info.Id, Info.Source, Info.Peer, Self);
+        _state.Connection.Waiter = new TailWaiter(Self);
         _counters.Opened();
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
@@ -72,6 +76,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
     protected override void PreRestart(Exception reason, object message)
     {
         // Keep the file open (no base call: PostStop would close it). The partial frame is read again from the file.
+        Connection.Budget.Leave(Connection.Waiter);
         _state.Position -= _cutter.PendingBytes;
         _state.Generation++;
         _cutter.Abandon();
@@ -81,6 +86,9 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
     {
         _counters.Restarted();
         ActorKinds.Restarted(ActorKinds.Connection);
+        // The failed incarnation's buffer went with it (to the GC): what is held is counted again.
+        Connection.ReadFloor = 0;
+        ReportInflight();
         _log.TailRestarted(reason, Info.Id, Info.Peer, Info.Source, reason.Message, _state.Position);
         StartPolling();
         ContinueReading();
@@ -93,6 +101,11 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         _state.Handle.Dispose();
         ActorKinds.Stopped(Self);
         _counters.Closed(Info.Id);
+        if (Connection.Waiter is { } waiter) Connection.Budget.Leave(waiter);
+        Connection.Budget.Adjust(-Connection.Charged, -Connection.InMotion);
+        Connection.Charged = 0;
+        Connection.InMotion = 0;
+        Connection.ReadFloor = 0;
     }
 
     private void StartPolling() =>
@@ -138,6 +151,9 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
                 break;
             case FramesCommitted commit:
                 Commit(commit);
+                break;
+            case ConnectionProtocol.BudgetAvailable:
+                ContinueReading();
                 break;
             case ConnectionProtocol.Drain:
                 // The partial last frame is not quarantined: the file may still grow, and the next run reads it from the checkpoint.
@@ -187,6 +203,9 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
     private bool ReadHandled(int generation)
     {
         _state.ReadPending = false;
+        // The read's reservation gives way to what is held.
+        Connection.ReadFloor = 0;
+        ReportInflight();
         return generation == _state.Generation;
     }
 
@@ -197,6 +216,8 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         if (_stopping || _state.ReadPending) return;
         if (Ledger.Inflight >= _settings.MaxInflightFrames || !Bytes.MayRead(_cutter.BufferBytes, 0, _cutter.NextRentBytes))
         {
+            // Held back by its own limits: its place in the process budget's queue would block the readers behind it.
+            Connection.Budget.Leave(Connection.Waiter);
             _paused = true;
             return;
         }
@@ -210,7 +231,17 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
             DeliverTruncated(endsAt: 0);
             _state.Position = 0;
         }
-        if (length <= _state.Position) return;
+        if (length <= _state.Position)
+        {
+            // Nothing to read rents nothing: a quiet file holds no share of the process budget.
+            Connection.Budget.Leave(Connection.Waiter);
+            return;
+        }
+        if (!ReserveRead())
+        {
+            _paused = true;
+            return;
+        }
         _quietSinceLastPoll = false;
         var (buffer, offset, count) = _cutter.PrepareReceive();
         var generation = _state.Generation;
@@ -283,6 +314,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         _finished = finished;
         _stopReason = reason;
         Timers.Cancel(nameof(FileSourceProtocol.Poll));
+        Connection.Budget.Leave(Connection.Waiter);
         if (quarantinePartial) DeliverTruncated(endsAt: _state.Position);
         _giveUp = giveUp;
         if (AllCommitted)
@@ -294,7 +326,40 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         Become(AwaitingCommits);
     }
 
-    private void ReportInflight() => _counters.Inflight(Ledger.Inflight, Bytes.Held(_cutter.BufferBytes, 0));
+    /// <summary>
+    /// Reserves the read in the process budget as a socket's read is (see ConnectionActor.ReserveRead: the buffer it rents
+    /// plus one of read-buffer-size for the partial frame's move); false: queued, BudgetAvailable comes when it is first.
+    /// </summary>
+    private bool ReserveRead()
+    {
+        var reserve = (long)_cutter.NextRentBytes + Bytes.ReadBuffer;
+        if (!Connection.Budget.TryReserve(Connection.Waiter, reserve, firstRead: Connection.Charged == 0)) return false;
+        Connection.Charged += reserve;
+        Connection.InMotion += reserve;
+        Connection.ReadFloor = Connection.Charged;
+        return true;
+    }
+
+    /// <summary>Brings the frames and bytes in flight up to date in the metrics, the views and the process budget (as a connection does).</summary>
+    private void ReportInflight()
+    {
+        var held = Bytes.Held(_cutter.BufferBytes, 0);
+        var charged = Math.Max(held, Connection.ReadFloor);
+        var inMotion = charged - _cutter.BufferBytes;
+        if (charged != Connection.Charged || inMotion != Connection.InMotion)
+        {
+            Connection.Budget.Adjust(charged - Connection.Charged, inMotion - Connection.InMotion);
+            Connection.Charged = charged;
+            Connection.InMotion = inMotion;
+        }
+        _counters.Inflight(Ledger.Inflight, held);
+    }
+
+    /// <summary>The tail's place in the process budget's queue; Resume runs on the releasing thread and only tells the tail.</summary>
+    private sealed class TailWaiter(IActorRef tail) : BudgetWaiter
+    {
+        protected internal override void Resume() => tail.Tell(ConnectionProtocol.BudgetAvailable.Instance, ActorRefs.NoSender);
+    }
 
     private void Stop(string reason)
     {

@@ -203,4 +203,23 @@ public sealed class FileSourceSpec : IDisposable
         Assert.InRange(metrics.Total("actornet.frames.received"), 100, 100 + 1024 / 7);
         Assert.True(metrics.Total("actornet.bytes.received") < 5000 * 7, "the file was read past the limit");
     }
+
+    [Fact]
+    public async Task A_sink_that_cannot_write_stops_the_reading_at_the_process_budget()
+    {
+        var log = Log("app.log");
+        Append(log, Lines("p", 1, 20_000));
+        File.WriteAllText(_directory.File("blocker"), "");
+        // Only actornet.max-buffered-bytes limits here: the per-file limits are far away.
+        var config = Config(log, "max-inflight-frames = 1000000, max-inflight-bytes = 16 MiB, read-buffer-size = 1 KiB, min-read-buffer-size = 1 KiB")
+            .Replace(Frames, _directory.File("blocker/frames.jsonl"))
+            .Replace("http.enabled = off", "http.enabled = off\n  max-buffered-bytes = 8 KiB");
+        using var metrics = new SourceMetrics(_source);
+        await using var actorNet = await InProcessActorNet.StartAsync(config);
+
+        await Eventually.TrueAsync(() => metrics.Total("actornet.bytes.received") > 0, Bound, () => actorNet.Log.Dump());
+        await Eventually.TrueAsync(() => actorNet.Log.Lines.Any(l => l.Contains("blocker")), Bound, () => actorNet.Log.Dump());
+        // Each read reserves its buffer and one more for the partial frame: 8 KiB holds a few 1 KiB reads, not the file's 150 KiB.
+        Assert.InRange(metrics.Total("actornet.bytes.received"), 1, 8 * 1024);
+    }
 }
