@@ -8,7 +8,7 @@ namespace ActorNet.Configuration;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Strings, comments and substitutions are skipped as <see cref="HoconSyntaxCheck"/> skips them, so the word in
+/// Strings, comments and substitutions are skipped (<see cref="HoconTextScanner"/>), so the word in
 /// <c>note = "include this"</c> or <c># include "x"</c> is no directive. A directive is the unquoted word
 /// <c>include</c> where a key may start in an object: first in the file, after <c>{</c> or <c>,</c>, or first on its
 /// line unless the line above ended with <c>=</c> or <c>:</c> (a value continued there). Inside a list it is a value,
@@ -44,41 +44,36 @@ internal static class HoconIncludeScanner
         var last = '\0'; // the last character outside whitespace and comments; '\0' before the first
         var newlineSince = false;
         int rootOpen = -1, rootClose = -1;
-        for (var i = 0; i < text.Length; i++)
+        var scanner = new HoconTextScanner(text);
+        while (scanner.MoveNext())
         {
+            var token = scanner.Current;
+            var i = token.Start;
             var c = text[i];
-            switch (c)
+            switch (token.Kind)
             {
-                case '\n':
+                case HoconTokenKind.Comment:
+                    continue;
+                case HoconTokenKind.QuotedString or HoconTokenKind.TripleQuotedString or HoconTokenKind.Substitution:
+                    c = 'v'; // a value, a quoted key or a substitution; none starts a field
+                    break;
+                case HoconTokenKind.Character when c == '\n':
                     newlineSince = true;
                     continue;
-                case '#':
-                case '/' when At(text, i + 1, '/'):
-                    i = EndOfLine(text, i) - 1;
-                    continue;
-                case '"':
-                    i = EndOfString(text, i);
-                    c = 'v'; // a value or a quoted key; neither starts a field
-                    break;
-                case '$' when At(text, i + 1, '{'):
-                    var close = text.IndexOf('}', i);
-                    i = close < 0 ? text.Length : close;
-                    c = 'v';
-                    break;
-                case '{':
+                case HoconTokenKind.Character when c == '{':
                     if (last == '\0') rootOpen = i;
                     inObject.Push((true, i));
                     break;
-                case '[':
+                case HoconTokenKind.Character when c == '[':
                     inObject.Push((false, i));
                     break;
-                case '}' or ']':
+                case HoconTokenKind.Character when c is '}' or ']':
                     if (inObject.TryPop(out var opener) && opener.At == rootOpen && inObject.Count == 0) rootClose = i;
                     break;
-                case 'i' when KeyMayStart(inObject, last, newlineSince) && IsDirective(text, i):
+                case HoconTokenKind.Character when c == 'i' && KeyMayStart(inObject, last, newlineSince) && IsDirective(text, i):
                     var directive = Read(text, i);
                     directives.Add(directive);
-                    i = directive.End - 1;
+                    scanner.ResumeAt(directive.End);
                     c = 'v';
                     break;
                 default:
@@ -210,22 +205,6 @@ internal static class HoconIncludeScanner
         }
         end = text.Length;
         return null;
-    }
-
-    /// <summary>The index of the last character of the string opened at <paramref name="start"/>.</summary>
-    private static int EndOfString(string text, int start)
-    {
-        if (string.CompareOrdinal(text, start, Triple, 0, Triple.Length) == 0)
-        {
-            var close = text.IndexOf(Triple, start + Triple.Length, StringComparison.Ordinal);
-            return close < 0 ? text.Length : close + Triple.Length - 1;
-        }
-        for (var i = start + 1; i < text.Length; i++)
-        {
-            if (text[i] == '\\') i++;
-            else if (text[i] is '"' or '\n') return i;
-        }
-        return text.Length;
     }
 
     // A refused directive is quoted up to a comment or the end of its line.

@@ -13,84 +13,49 @@ namespace ActorNet.Configuration;
 /// carriage return: a separator to Akka's tokenizer as a newline is, and as a comma is to the specification, but one
 /// that leaves line numbers, character positions and the length of the text unchanged. A comma after a block inside
 /// a list (<c>[ { a = 1 }, { b = 2 } ]</c>) is left alone: there it separates elements, which Akka reads. Strings,
-/// comments and substitutions are skipped as <see cref="HoconSyntaxCheck"/> skips them; the text has passed that
-/// check.
+/// comments and substitutions are skipped (<see cref="HoconTextScanner"/>); the text has passed
+/// <see cref="HoconSyntaxCheck"/>.
 /// </remarks>
 internal static class HoconObjectCommas
 {
-    private const string Triple = "\"\"\"";
-
     public static string Separate(string text)
     {
         StringBuilder? rewritten = null;
         var open = new Stack<char>();
-        for (var i = 0; i < text.Length; i++)
+        var afterBlock = false; // since the '}' of a block outside a list, only whitespace and comments
+        var scanner = new HoconTextScanner(text);
+        while (scanner.MoveNext())
         {
-            switch (text[i])
+            var token = scanner.Current;
+            if (token.Kind == HoconTokenKind.Comment) continue;
+            if (token.Kind != HoconTokenKind.Character)
             {
-                case '#':
-                case '/' when i + 1 < text.Length && text[i + 1] == '/':
-                    i = EndOfLine(text, i) - 1;
-                    break;
-                case '"' when string.CompareOrdinal(text, i, Triple, 0, Triple.Length) == 0:
-                    var close = text.IndexOf(Triple, i + Triple.Length, StringComparison.Ordinal);
-                    i = close < 0 ? text.Length : close + Triple.Length - 1;
-                    break;
-                case '"':
-                    i = EndOfQuoted(text, i);
-                    break;
-                case '$' when i + 1 < text.Length && text[i + 1] == '{':
-                    var end = text.IndexOf('}', i);
-                    i = end < 0 ? text.Length : end;
-                    break;
+                afterBlock = false;
+                continue;
+            }
+
+            var c = text[token.Start];
+            if (char.IsWhiteSpace(c)) continue;
+            if (c == ',' && afterBlock)
+            {
+                rewritten ??= new StringBuilder(text);
+                rewritten[token.Start] = '\r';
+            }
+            afterBlock = false;
+            switch (c)
+            {
                 case '{' or '[':
-                    open.Push(text[i]);
+                    open.Push(c);
                     break;
                 case ']':
                     open.TryPop(out _);
                     break;
                 case '}':
                     open.TryPop(out _);
-                    if (open.Count > 0 && open.Peek() == '[') break;
-                    var comma = NextSignificant(text, i + 1);
-                    if (comma < text.Length && text[comma] == ',')
-                    {
-                        rewritten ??= new StringBuilder(text);
-                        rewritten[comma] = '\r';
-                        i = comma;
-                    }
+                    afterBlock = open.Count == 0 || open.Peek() != '[';
                     break;
             }
         }
         return rewritten?.ToString() ?? text;
-    }
-
-    /// <summary>The index of the first character from <paramref name="from"/> that is neither whitespace nor in a comment.</summary>
-    private static int NextSignificant(string text, int from)
-    {
-        var i = from;
-        while (i < text.Length)
-        {
-            if (char.IsWhiteSpace(text[i])) i++;
-            else if (text[i] == '#' || (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '/')) i = EndOfLine(text, i);
-            else break;
-        }
-        return i;
-    }
-
-    private static int EndOfQuoted(string text, int start)
-    {
-        for (var i = start + 1; i < text.Length; i++)
-        {
-            if (text[i] == '\\') i++;
-            else if (text[i] is '"' or '\n') return i;
-        }
-        return text.Length;
-    }
-
-    private static int EndOfLine(string text, int from)
-    {
-        var newline = text.IndexOf('\n', from);
-        return newline < 0 ? text.Length : newline;
     }
 }

@@ -24,14 +24,12 @@ namespace ActorNet.Configuration;
 /// </para>
 /// <para>
 /// Text, not Akka's tree, is rewritten: Akka resolves substitutions while it parses and fails on the first it cannot
-/// find, and its tokenizer does not read <c>${?</c> at all. Strings, comments and substitutions are read as
-/// <see cref="HoconSyntaxCheck"/> reads them (the text has passed it).
+/// find, and its tokenizer does not read <c>${?</c> at all. Strings, comments and substitutions are read by
+/// <see cref="HoconTextScanner"/> (the text has passed <see cref="HoconSyntaxCheck"/>).
 /// </para>
 /// </remarks>
 internal static class HoconSubstitutions
 {
-    private const string Triple = "\"\"\"";
-
     /// <summary>One <c>${path}</c> or <c>${?path}</c> in the text.</summary>
     /// <param name="Start">Index of the <c>$</c>.</param>
     /// <param name="End">Index just past the closing <c>}</c>.</param>
@@ -115,21 +113,20 @@ internal static class HoconSubstitutions
         var last = '\0'; // the last character outside whitespace and comments; '\0' before the first
         var newlineSince = false;
         int fieldStart = 0, assignAt = -1;
-        for (var i = 0; i < text.Length; i++)
+        var scanner = new HoconTextScanner(text);
+        while (scanner.MoveNext())
         {
+            var token = scanner.Current;
+            var i = token.Start;
             var c = text[i];
+            if (token.Kind == HoconTokenKind.Comment) continue;
             // A carriage return alone is what HoconObjectCommas made of a comma: a separator all the same.
-            if (c is '\n' or '\r')
+            if (token.Kind == HoconTokenKind.Character && c is '\n' or '\r')
             {
                 newlineSince = true;
                 continue;
             }
-            if (char.IsWhiteSpace(c)) continue;
-            if (c == '#' || (c == '/' && At(text, i + 1, '/')))
-            {
-                i = EndOfLine(text, i) - 1;
-                continue;
-            }
+            if (token.Kind == HoconTokenKind.Character && char.IsWhiteSpace(c)) continue;
 
             var objectContext = inObject.Count == 0 || inObject.Peek();
             if (objectContext && c is not ('}' or ',') && (last is '\0' or '{' or ',' || (newlineSince && last is not '=' and not ':')))
@@ -137,37 +134,35 @@ internal static class HoconSubstitutions
                 fieldStart = i;
                 assignAt = -1;
             }
-            switch (c)
+            switch (token.Kind)
             {
-                case '"':
-                    i = EndOfString(text, i);
+                case HoconTokenKind.QuotedString or HoconTokenKind.TripleQuotedString:
                     c = 'v';
                     break;
-                case '$' when At(text, i + 1, '{'):
+                case HoconTokenKind.Substitution:
                     var optional = At(text, i + 2, '?');
                     var pathStart = i + (optional ? 3 : 2);
-                    var close = text.IndexOf('}', pathStart);
-                    if (close < 0) close = text.Length - 1;
-                    var end = close + 1;
+                    // Past the '}', or the end of a text cut short (which HoconSyntaxCheck has refused before).
+                    var end = token.End;
+                    var close = end - 1;
                     var next = SkipSpaces(text, end);
                     var endsValue = next >= text.Length || text[next] is '\n' or '\r' or ',' or '}' or '#' || (text[next] == '/' && At(text, next + 1, '/'));
                     var alone = objectContext && last is '=' or ':' && assignAt >= 0 && endsValue;
                     var inList = !objectContext && (last is '[' or ',' || newlineSince) && (endsValue || (next < text.Length && text[next] == ']'));
                     var field = assignAt >= 0 && objectContext ? text[fieldStart..assignAt].TrimEnd('+', ' ', '\t') : "";
                     found.Add(new Found(i, end, text[pathStart..close], optional, alone ? fieldStart : -1, field, inList));
-                    i = close;
                     c = 'v';
                     break;
-                case '=' or ':' when objectContext && assignAt < 0:
+                case HoconTokenKind.Character when c is '=' or ':' && objectContext && assignAt < 0:
                     assignAt = i;
                     break;
-                case '{':
+                case HoconTokenKind.Character when c == '{':
                     inObject.Push(true);
                     break;
-                case '[':
+                case HoconTokenKind.Character when c == '[':
                     inObject.Push(false);
                     break;
-                case '}' or ']':
+                case HoconTokenKind.Character when c is '}' or ']':
                     inObject.TryPop(out _);
                     break;
             }
@@ -236,27 +231,6 @@ internal static class HoconSubstitutions
             copied = f.End;
         }
         return rewritten.Append(text, copied, text.Length - copied).ToString();
-    }
-
-    private static int EndOfString(string text, int start)
-    {
-        if (string.CompareOrdinal(text, start, Triple, 0, Triple.Length) == 0)
-        {
-            var close = text.IndexOf(Triple, start + Triple.Length, StringComparison.Ordinal);
-            return close < 0 ? text.Length : close + Triple.Length - 1;
-        }
-        for (var i = start + 1; i < text.Length; i++)
-        {
-            if (text[i] == '\\') i++;
-            else if (text[i] is '"' or '\n') return i;
-        }
-        return text.Length;
-    }
-
-    private static int EndOfLine(string text, int from)
-    {
-        var newline = text.IndexOf('\n', from);
-        return newline < 0 ? text.Length : newline;
     }
 
     private static int SkipSpaces(string text, int from)

@@ -8,7 +8,7 @@ namespace ActorNet.Configuration;
 /// itself, on which the first lookup overflows the stack.
 /// </summary>
 /// <remarks>
-/// Strings and comments are read the way Akka's tokenizer reads them, so that brackets inside them
+/// Strings and comments are read the way Akka's tokenizer reads them (<see cref="HoconTextScanner"/>), so that brackets inside them
 /// (<c>"..."</c> with backslash escapes, <c>"""..."""</c>, <c>#</c> and <c>//</c> to the end of the line) do not
 /// count. One rule is stricter than Akka: a <c>"..."</c> string must end on its line, as in JSON and the HOCON
 /// specification (text over several lines goes in <c>"""..."""</c>), so that a missing quote is reported where it
@@ -25,41 +25,23 @@ internal static class HoconSyntaxCheck
     public static string? FindError(string text)
     {
         var open = new Stack<int>();
-        for (var i = 0; i < text.Length; i++)
+        var scanner = new HoconTextScanner(text);
+        while (scanner.MoveNext())
         {
-            switch (text[i])
+            var token = scanner.Current;
+            var i = token.Start;
+            switch (token.Kind)
             {
-                case '#':
-                case '/' when i + 1 < text.Length && text[i + 1] == '/':
-                    i = EndOfLine(text, i) - 1;
-                    break;
-                case '"' when string.CompareOrdinal(text, i, Triple, 0, Triple.Length) == 0:
-                    var close = text.IndexOf(Triple, i + Triple.Length, StringComparison.Ordinal);
-                    if (close < 0) return $"{Place(text, i)}: unterminated string; expected {Triple} to close the {Triple} opened here";
-                    // Akka ends the string at the first """ (the HOCON specification would keep further quotes in
-                    // it): in """a"""" the fourth quote opens another string, as the parser will read it.
-                    i = close + Triple.Length - 1;
-                    break;
-                case '"':
-                    var end = EndOfQuoted(text, i);
-                    if (end < 0) return $"{Place(text, i)}: unterminated string; expected a closing '\"' on the same line ({Triple} for text over several lines)";
-                    i = end;
-                    break;
-                case '$' when i + 1 < text.Length && text[i + 1] == '{':
-                    // ${?path}: optional, resolved by HoconSubstitutions before Akka's parser sees it.
-                    var pathStart = i + 2 < text.Length && text[i + 2] == '?' ? i + 3 : i + 2;
-                    var pathEnd = pathStart;
-                    while (pathEnd < text.Length && IsPathCharacter(text, pathEnd)) pathEnd++;
-                    // Akka reads whatever one character follows the path as the closing brace, and an empty path as the
-                    // whole configuration, which then contains itself.
-                    if (pathEnd == pathStart || pathEnd == text.Length || text[pathEnd] != '}')
-                        return $"{Place(text, i)}: '${{' is not followed by a path and '}}'; expected a substitution such as ${{a.b}}, ${{VAR}} or ${{?VAR}} (no spaces or quotes in it)";
-                    i = pathEnd;
-                    break;
-                case '{' or '[':
+                case HoconTokenKind.TripleQuotedString when !token.Terminated:
+                    return $"{Place(text, i)}: unterminated string; expected {Triple} to close the {Triple} opened here";
+                case HoconTokenKind.QuotedString when !token.Terminated:
+                    return $"{Place(text, i)}: unterminated string; expected a closing '\"' on the same line ({Triple} for text over several lines)";
+                case HoconTokenKind.Substitution when !IsReadableSubstitution(text, i):
+                    return $"{Place(text, i)}: '${{' is not followed by a path and '}}'; expected a substitution such as ${{a.b}}, ${{VAR}} or ${{?VAR}} (no spaces or quotes in it)";
+                case HoconTokenKind.Character when text[i] is '{' or '[':
                     open.Push(i);
                     break;
-                case '}' or ']':
+                case HoconTokenKind.Character when text[i] is '}' or ']':
                     if (open.Count == 0) return $"{Place(text, i)}: '{text[i]}' closes nothing";
                     var opener = open.Pop();
                     if (text[opener] != Opening(text[i]))
@@ -75,25 +57,16 @@ internal static class HoconSyntaxCheck
             + (others == 0 ? "" : $" (and {others} more bracket{(others == 1 ? "" : "s")} opened before it)");
     }
 
-    /// <summary>The index of the '"' that ends the string opened at <paramref name="start"/>, or -1.</summary>
-    private static int EndOfQuoted(string text, int start)
+    /// <summary>Whether the <c>${</c> at <paramref name="start"/> is followed by a path and <c>}</c>.</summary>
+    private static bool IsReadableSubstitution(string text, int start)
     {
-        for (var i = start + 1; i < text.Length; i++)
-        {
-            switch (text[i])
-            {
-                case '\\': i++; break;
-                case '"': return i;
-                case '\n': return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static int EndOfLine(string text, int from)
-    {
-        var newline = text.IndexOf('\n', from);
-        return newline < 0 ? text.Length : newline;
+        // ${?path}: optional, resolved by HoconSubstitutions before Akka's parser sees it.
+        var pathStart = start + 2 < text.Length && text[start + 2] == '?' ? start + 3 : start + 2;
+        var pathEnd = pathStart;
+        while (pathEnd < text.Length && IsPathCharacter(text, pathEnd)) pathEnd++;
+        // Akka reads whatever one character follows the path as the closing brace, and an empty path as the whole
+        // configuration, which then contains itself.
+        return pathEnd > pathStart && pathEnd < text.Length && text[pathEnd] == '}';
     }
 
     // As Akka's tokenizer reads a substitution path: unquoted text up to whitespace, a comment or a reserved character.
