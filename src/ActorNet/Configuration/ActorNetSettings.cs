@@ -28,7 +28,7 @@ public sealed record ActorNetSettings(
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
 
-    private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect, ["udp"] = SourceType.Udp };
+    private static readonly Dictionary<string, SourceType> SourceTypes = new() { ["tcp-listen"] = SourceType.TcpListen, ["tcp-connect"] = SourceType.TcpConnect, ["udp"] = SourceType.Udp, ["file"] = SourceType.File };
     private static readonly HashSet<string> FramingTypes = ["delimiter", "length-field", "fixed", "raw"];
 
     // The field sizes LengthFieldFrameDecoder can read, as in Netty.
@@ -299,7 +299,7 @@ public sealed record ActorNetSettings(
     {
         var type = s.Choice("type", SourceTypes);
         var host = s.String("host", "a host name or an IP address, such as 127.0.0.1");
-        var port = s.Int("port", 1, 65535);
+        var port = type == SourceType.File ? 0 : s.Int("port", 1, 65535);
         var parser = s.OneOf("parser", parsers);
         var sinkNames = ReadSinkNames(s, sinks);
         var quarantine = s.String("quarantine", "the name of a sink for frames that cannot be framed or parsed");
@@ -334,6 +334,7 @@ public sealed record ActorNetSettings(
                 : null,
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
             Udp = UdpSourceSettings.Read(s),
+            File = FileSourceSettings.Read(name, type, s),
         };
         // A connection must be able to hold one read, or it would never read at all.
         if (s.Valid("max-inflight-bytes", "read-buffer-size") && source.ReadBufferSize > source.MaxInflightBytes)
@@ -361,6 +362,7 @@ public sealed record ActorNetSettings(
             && lengthField.InitialBytesToStrip < lengthField.LengthFieldOffset + lengthField.LengthFieldLength)
             s.Error("framing.initial-bytes-to-strip", lengthField.InitialBytesToStrip.ToString(),
                 $"at least the {lengthField.LengthFieldOffset + lengthField.LengthFieldLength} header bytes when the source writes to its peers (reply, heartbeat, on-connect or ack)");
+        FileSourceSettings.RejectPeerWrites(source, s);
         return source;
     }
 

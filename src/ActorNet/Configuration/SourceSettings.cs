@@ -10,6 +10,8 @@ public enum SourceType
 
     /// <summary>Receive UDP datagrams on host:port; each sender address is a peer.</summary>
     Udp,
+    /// <summary>Follow the files a path or glob names, one connection per file.</summary>
+    File,
 }
 
 public enum ReplyMode
@@ -63,6 +65,9 @@ public sealed record SourceSettings(
     public byte[]? OnConnect { get; init; }
 
     public ReplyMode Reply { get; init; } = ReplyMode.None;
+
+    /// <summary>The keys of a file source; null for other types.</summary>
+    public FileSourceSettings? File { get; init; }
 
     /// <summary>
     /// Write <c>ACK n</c> to the peer once its frames 1..n are committed in every sink of the source (sinks that keep

@@ -11,16 +11,18 @@ namespace ActorNet.Connections;
 /// </summary>
 internal sealed class ConnectionState
 {
-    public ConnectionState(ConnectionInfo info, SocketTransport transport, int sinkSlots, SourceStatus source, InflightBytes bytes,
-        ProcessBudget budget)
+    public ConnectionState(ConnectionInfo info, SocketTransport? transport, int sinkSlots, SourceStatus source, InflightBytes bytes,
+        ProcessBudget budget, long firstSeq = 1)
     {
         Bytes = bytes;
         Budget = budget;
         Info = info;
-        Transport = transport;
-        Ledger = new AckLedger(sinkSlots);
+        _transport = transport;
+        Ledger = new AckLedger(sinkSlots, firstSeq);
         Source = source;
     }
+
+    private readonly SocketTransport? _transport;
 
     public ConnectionInfo Info { get; }
 
@@ -29,7 +31,9 @@ internal sealed class ConnectionState
 
     /// <summary>This connection's operational view; set by the actor's PreStart (it holds the actor's reference).</summary>
     public ConnectionStatus Status { get; set; } = null!;
-    public SocketTransport Transport { get; }
+
+    /// <summary>The socket; a followed file (<see cref="Files.FileTailActor"/>) has none.</summary>
+    public SocketTransport Transport => _transport ?? throw new InvalidOperationException($"connection {Info.Id} ({Info.Peer}) reads a file, not a socket");
 
     /// <summary>Sequence numbers, the batches in flight and what each sink acknowledged and committed.</summary>
     public AckLedger Ledger { get; }

@@ -66,6 +66,12 @@ internal sealed class FrameCutter : IDisposable
     /// <summary>Bytes of an incomplete frame waiting for more data.</summary>
     public int PartialLength => _filled;
 
+    /// <summary>
+    /// Bytes read that belong to no entry yet: the partial frame plus a too-long frame skipped so far. A file's tail
+    /// subtracts them from its read position to know where its last batch ends.
+    /// </summary>
+    public long PendingBytes => _filled + _discardedLength;
+
     /// <summary>True while a too-long frame is being skipped.</summary>
     public bool IsDiscarding => _discardedLength > 0;
 

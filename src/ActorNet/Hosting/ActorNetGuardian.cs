@@ -106,6 +106,7 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
         {
             SourceType.TcpConnect => OutboundFeedActor.Props(source, parsers, source.AllSinks.Count, sourceStatus, _budget),
             SourceType.Udp => Connections.Udp.UdpSourceActor.Props(source, listenSocket!, parsers, source.AllSinks.Count, sourceStatus, _budget),
+            SourceType.File => Files.FileSourceActor.Props(source, parsers, source.AllSinks.Count, sourceStatus, _budget),
             _ => ListenerActor.Props(source, listenSocket!, parsers, source.AllSinks.Count, sourceStatus, _descriptors, _budget),
         };
         var sourceActor = Context.ActorOf(sourceProps, $"source-{source.Name}");
@@ -122,7 +123,8 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
             slots.Select(n => source.Sinks.Contains(n)).ToArray(),
             // A live tail (websocket) shows quarantined frames too: it stores nothing, so it cannot lose them.
             slots.Select(n => n == source.Quarantine || _settings.Sinks[n].Type == "websocket").ToArray(),
-            source.Ack);
+            // A file source checkpoints what every sink committed, so its sinks report commits as for ACK n.
+            source.Ack || source.Type == SourceType.File);
     }
 
     private void Watch(IActorRef actor, string name)

@@ -168,12 +168,13 @@ public sealed partial class ActorNetService
     {
         SourceType.TcpListen => "tcp-listen",
         SourceType.Udp => "udp",
+        SourceType.File => "file",
         _ => "tcp-connect",
     };
 
     /// <summary>The address a listener is bound to (the port the kernel picked for port 0), or the server a feed connects to.</summary>
     internal static string EndpointOf(SourceSettings source, Socket? listenSocket) =>
-        listenSocket?.LocalEndPoint?.ToString() ?? $"{source.Host}:{source.Port}";
+        listenSocket?.LocalEndPoint?.ToString() ?? source.File?.Path ?? $"{source.Host}:{source.Port}";
 
     /// <summary>
     /// Checks the sources' max-connections against the descriptors the process may open (RLIMIT_NOFILE, its soft

@@ -17,14 +17,20 @@ internal sealed class AckLedger
     private readonly long[] _committed;
     private readonly Queue<FrameBatch> _unacknowledged = new();
 
-    public AckLedger(int sinkSlots)
+    /// <param name="firstSeq">The first frame's seq: 1, or for a followed file the seq after its checkpoint's, so that a
+    /// file's frames are numbered on across restarts (everything before counts as acknowledged and committed).</param>
+    public AckLedger(int sinkSlots, long firstSeq = 1)
     {
         _acked = new long[sinkSlots];
         _committed = new long[sinkSlots];
+        Array.Fill(_acked, firstSeq - 1);
+        Array.Fill(_committed, firstSeq - 1);
+        NextSeq = firstSeq;
+        LastAckSent = firstSeq - 1;
     }
 
     /// <summary>The seq the next frame gets; frames are numbered 1, 2, 3, ... for the connection's lifetime.</summary>
-    public long NextSeq { get; private set; } = 1;
+    public long NextSeq { get; private set; }
 
     /// <summary>The n of the last <c>ACK n</c> written to the peer.</summary>
     public long LastAckSent { get; private set; }

@@ -2,6 +2,7 @@ using System.Text;
 using ActorNet.Configuration;
 using ActorNet.Parsing;
 using ActorNet.Protocol;
+using ActorNet.Files;
 using ActorNet.Sinks.Sqlite;
 using Microsoft.Data.Sqlite;
 

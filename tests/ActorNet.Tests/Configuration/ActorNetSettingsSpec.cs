@@ -1015,6 +1015,56 @@ public sealed class ActorNetSettingsSpec
         Assert.Contains("actornet.sources.sensors.max-buffered-bytes", error.Message);
     }
 
+    [Fact]
+    public void A_file_source_needs_no_port_and_reads_its_keys()
+    {
+        var source = Assert.Single(ActorNetSettings.Parse("""
+            actornet.sources.vendor {
+              type = file
+              path = "/var/log/vendor/*.log"
+              start-at = end
+              poll-interval = 50ms
+              checkpoint-dir = "/var/lib/actornet/checkpoints"
+            }
+            """).Sources);
+
+        Assert.Equal(SourceType.File, source.Type);
+        Assert.Equal(new FileSourceSettings("/var/log/vendor/*.log", FileStartAt.End, TimeSpan.FromMilliseconds(50),
+            "/var/lib/actornet/checkpoints/vendor.checkpoint"), source.File);
+    }
+
+    [Fact]
+    public void A_file_source_defaults_to_the_beginning_and_a_checkpoint_under_data() =>
+        Assert.Equal(new FileSourceSettings("app.log", FileStartAt.Beginning, TimeSpan.FromMilliseconds(250), "data/checkpoints/sensors.checkpoint"),
+            ParseSource("type = file, path = app.log").File);
+
+    [Fact]
+    public void A_tcp_source_has_no_file_settings() => Assert.Null(ParseSource("").File);
+
+    [Fact]
+    public void A_file_source_without_a_path_is_refused() =>
+        AssertSingleError(Source("type = file"), "actornet.sources.sensors.path", "", "a file or a glob");
+
+    [Fact]
+    public void A_glob_in_a_file_source_directory_is_refused() =>
+        AssertSingleError(Source("type = file, path = \"/var/*/app.log\""), "actornet.sources.sensors.path", "/var/*/app.log", "file name only");
+
+    [Fact]
+    public void An_unknown_start_at_is_refused() =>
+        AssertSingleError(Source("type = file, path = a.log, start-at = middle"), "actornet.sources.sensors.start-at", "middle", "beginning, end");
+
+    [Fact]
+    public void A_poll_interval_below_10ms_is_refused() =>
+        AssertSingleError(Source("type = file, path = a.log, poll-interval = 1ms"), "actornet.sources.sensors.poll-interval", "1ms", "a duration from 10ms");
+
+    [Fact]
+    public void An_empty_checkpoint_dir_is_refused() =>
+        AssertSingleError(Source("type = file, path = a.log, checkpoint-dir = \"\""), "actornet.sources.sensors.checkpoint-dir", "", "a directory");
+
+    [Fact]
+    public void A_file_source_that_would_write_to_its_peer_is_refused() =>
+        AssertSingleError(Source("type = file, path = a.log, reply = echo"), "actornet.sources.sensors.reply", "echo", "no peer to write to");
+
     private static SourceSettings ParseSource(string lines) => Assert.Single(ActorNetSettings.Parse(Source(lines)).Sources);
 
     /// <summary>A valid source named sensors on port 7000, with <paramref name="lines"/> overriding its keys.</summary>

@@ -148,6 +148,21 @@ public sealed class AckLedgerSpec
         });
     }
 
+    [Fact]
+    public void A_ledger_that_continues_a_file_numbers_on_from_its_checkpoint_with_no_gap()
+    {
+        var ledger = new AckLedger(sinkSlots: 2, firstSeq: 101);
+
+        var batch = Batch(ledger, 3);
+
+        Assert.Equal(101, batch.FirstSeq);
+        Assert.Equal(3, ledger.Inflight);
+        Assert.Null(ledger.Acknowledge(0, 101, 103));
+        Assert.Null(ledger.Acknowledge(1, 101, 103));
+        Assert.Equal(0, ledger.Commit(0, 103));
+        Assert.Equal(103, ledger.Commit(1, 103));
+    }
+
     private static FrameBatch Batch(AckLedger ledger, int frames)
     {
         var batch = new FrameBatch(Info, ledger.NextSeq, DateTime.UtcNow, new byte[16 * frames], new FrameSpan[frames], frames, null);
