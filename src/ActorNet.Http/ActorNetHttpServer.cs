@@ -107,7 +107,7 @@ public sealed class ActorNetHttpServer : IAsyncDisposable
 
         // After start, the addresses are the bound ones: port 0 has been replaced by the port the kernel chose.
         var address = new Uri(app.Urls.First());
-        var log = loggerFactory.CreateLogger(ActorNet.Logging.LogCategories.Http);
+        var log = loggerFactory.CreateLogger(ActorNet.Configuration.LogCategories.Http);
         HttpLog.Listening(log, address, settings.RequiresToken ? "required for /api" : "not set");
         return new ActorNetHttpServer(app, address, log);
     }

@@ -1,3 +1,4 @@
+using ActorNet.Configuration;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -178,7 +179,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
     }
 
     private static ILogger Log(HttpContext context) =>
-        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(ActorNet.Logging.LogCategories.Http) ?? NullLogger.Instance;
+        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(ActorNet.Configuration.LogCategories.Http) ?? NullLogger.Instance;
 
     private static string PeerOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "?";
 

@@ -1,4 +1,3 @@
-using ActorNet.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Configuration;

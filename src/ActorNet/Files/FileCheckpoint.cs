@@ -1,3 +1,4 @@
+using ActorNet.IO;
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using ActorNet.IO;
 using ActorNet.Configuration;
 using ActorNet.Connections;
 using ActorNet.Logging;

@@ -1,3 +1,4 @@
+using ActorNet.IO;
 using Akka.Actor;
 
 namespace ActorNet.Files;

@@ -1,3 +1,4 @@
+using ActorNet.IO;
 using ActorNet.Connections;
 using Microsoft.Win32.SafeHandles;
 

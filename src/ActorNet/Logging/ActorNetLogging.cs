@@ -1,3 +1,4 @@
+using ActorNet.Configuration;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 

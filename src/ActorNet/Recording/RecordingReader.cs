@@ -1,6 +1,6 @@
+using ActorNet.IO;
 using System.Buffers.Binary;
 using System.Text;
-using ActorNet.Sinks.Spool;
 
 namespace ActorNet.Recording;
 

@@ -1,8 +1,8 @@
+using ActorNet.IO;
 using System.Text;
 using ActorNet.Configuration;
 using ActorNet.Parsing;
 using ActorNet.Protocol;
-using ActorNet.Files;
 using ActorNet.Sinks.Sqlite;
 using Microsoft.Data.Sqlite;
 

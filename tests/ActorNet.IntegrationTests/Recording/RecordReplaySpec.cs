@@ -1,7 +1,7 @@
 using ActorNet.Configuration;
 using ActorNet.Hosting;
 using ActorNet.IntegrationTests.Support;
-using ActorNet.Recording.Replay;
+using ActorNet.Hosting.Replay;
 using Xunit;
 using Xunit.Abstractions;
 

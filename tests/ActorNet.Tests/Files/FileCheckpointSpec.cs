@@ -1,3 +1,4 @@
+using ActorNet.IO;
 using ActorNet.Files;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using ActorNet.Configuration;
 using ActorNet.Logging;
 using ActorNet.Sinks;
 using Akka.Event;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using ActorNet.Configuration;
 using ActorNet.Host.Logging;
 using ActorNet.Hosting;
-using ActorNet.Recording.Replay;
+using ActorNet.Hosting.Replay;
 using Serilog;
 using Serilog.Extensions.Logging;
 

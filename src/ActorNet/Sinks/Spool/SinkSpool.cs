@@ -1,3 +1,4 @@
+using ActorNet.IO;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using ActorNet.Recording;
 using ActorNet.Configuration;
 using ActorNet.Hosting;
 using ActorNet.Logging;
@@ -6,7 +7,7 @@ using ActorNet.Pipeline;
 using ActorNet.Sinks;
 using Akka.Actor;
 
-namespace ActorNet.Recording.Replay;
+namespace ActorNet.Hosting.Replay;
 
 /// <summary>
 /// <c>actornet replay</c>'s engine: the recorded sources' sinks and parsers, started from the configuration as

@@ -1,8 +1,9 @@
+using ActorNet.Recording;
 using ActorNet.Configuration;
 using ActorNet.Protocol;
 using Akka.Actor;
 
-namespace ActorNet.Recording.Replay;
+namespace ActorNet.Hosting.Replay;
 
 /// <summary>
 /// Reads a recording event by event and hands each read to its connection's <see cref="ReplayConnectionActor"/>

@@ -1,4 +1,4 @@
-namespace ActorNet.Logging;
+namespace ActorNet.Configuration;
 
 /// <summary>
 /// The log categories (Serilog's <c>SourceContext</c>) of ActorNet's components: every event says which one wrote

@@ -1,9 +1,10 @@
+using ActorNet.Recording;
 using ActorNet.Configuration;
 using ActorNet.Connections;
 using ActorNet.Protocol;
 using Akka.Actor;
 
-namespace ActorNet.Recording.Replay;
+namespace ActorNet.Hosting.Replay;
 
 /// <summary>
 /// One recorded connection replayed: the same <see cref="FrameCutter"/> as the live connection actor, fed each recorded

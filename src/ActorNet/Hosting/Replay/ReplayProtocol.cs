@@ -1,4 +1,4 @@
-namespace ActorNet.Recording.Replay;
+namespace ActorNet.Hosting.Replay;
 
 /// <summary>Messages between the replay actor and its connections.</summary>
 internal static class ReplayProtocol

@@ -1,4 +1,6 @@
-namespace ActorNet.Recording.Replay;
+using ActorNet.Recording;
+
+namespace ActorNet.Hosting.Replay;
 
 /// <summary>What <c>actornet replay</c> replays and how fast.</summary>
 /// <param name="Source">Only this source's recordings; null = every source found (each must be in the configuration).</param>

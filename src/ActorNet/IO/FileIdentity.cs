@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace ActorNet.Files;
+namespace ActorNet.IO;
 
 /// <summary>
 /// Which file a path names: its device and inode. A store that keeps a file open (SQLite) goes on writing into

@@ -1,4 +1,4 @@
-namespace ActorNet.Sinks.Spool;
+namespace ActorNet.IO;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3, as zlib): lets the spool tell a record torn by a crash from a whole one. Table-driven;
