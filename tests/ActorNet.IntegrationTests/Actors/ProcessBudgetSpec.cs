@@ -67,7 +67,8 @@ public sealed class ProcessBudgetSpec : ActorNetTestKit
 
     /// <summary>
     /// Watches the stalled connections for a second: nothing is acknowledged, so what they hold can only grow, and it
-    /// must exceed the budget by no more than one reservation, in the budget and in what the connections report.
+    /// must exceed the budget by no more than one reservation, in the budget and in what the connections report;
+    /// reading may only finish the reads already granted.
     /// </summary>
     private static async Task HoldsStill(ActorNetService service)
     {
@@ -81,7 +82,10 @@ public sealed class ProcessBudgetSpec : ActorNetTestKit
             Assert.True(held <= most, $"connections hold {held} bytes, more than {most}");
             await Task.Delay(20);
         }
-        Assert.Equal(read, service.Status.Connections.Sum(c => c.BytesReceived));
+        // A read whose reservation was granted just before the first sample may land during the watch (seen on a
+        // loaded machine); beyond that nothing may be read while nothing is acknowledged.
+        var readDuringWatch = service.Status.Connections.Sum(c => c.BytesReceived) - read;
+        Assert.True(readDuringWatch <= 2 * ReadBuffer, $"read {readDuringWatch} more bytes while the budget was spent and the sink stuck");
         Assert.True(read < Peers * FramesPerPeer * 20L, $"read {read} bytes while the sink was stuck");
     }
 }
