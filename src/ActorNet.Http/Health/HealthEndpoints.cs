@@ -19,6 +19,7 @@ public static class HealthEndpoints
     public static IHealthChecksBuilder AddActorNetHealthChecks(this IServiceCollection services, ActorNetService service) =>
         services.AddHealthChecks()
             .AddCheck("listeners", SourcesHealthCheck.Listeners(service), tags: [ReadyTag])
+            .AddCheck("files", SourcesHealthCheck.Files(service), tags: [ReadyTag])
             .AddCheck("feeds", SourcesHealthCheck.Feeds(service), tags: [ReadyTag])
             .AddCheck("sinks", new SinksHealthCheck(service), tags: [ReadyTag]);
 

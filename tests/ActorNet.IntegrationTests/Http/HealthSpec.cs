@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ActorNet.Http.Admin;
 using ActorNet.IntegrationTests.Postgres;
+using ActorNet.IntegrationTests.Support;
 using Xunit;
 
 namespace ActorNet.IntegrationTests.Http;
@@ -87,6 +88,29 @@ public sealed class HealthSpec : HttpTestKit, IClassFixture<PostgresServer>
         using var live = await Http.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal("healthy", JsonDocument.Parse(await live.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_counts_udp_sources_as_listeners_and_file_sources_as_their_own_check_and_names_them_once_drained()
+    {
+        using var directory = new TempDirectory();
+        await File.WriteAllTextAsync(directory.File("app.log"), "a line\n");
+        var udp = $"udp-{SourceName}";
+        var file = $"file-{SourceName}";
+        await StartAsync(moreSources: $$"""
+            {{udp}} { type = udp, host = 127.0.0.1, port = {{Loopback.FreePort()}}, framing { type = raw }, sinks = [ {{DataSink}} ], quarantine = {{QuarantineSink}} }
+            {{file}} { type = file, path = "{{directory.File("*.log")}}", checkpoint-dir = "{{directory.File("checkpoints")}}", sinks = [ {{DataSink}} ], quarantine = {{QuarantineSink}} }
+            """);
+
+        var ready = await PollAsync(ReadyAsync, r => r.Status == HttpStatusCode.OK, r => $"200 once every source runs; {r.Status} {r.Body}");
+        Assert.Equal("2 listener(s) bound", Check(ready, "listeners").GetProperty("description").GetString());
+        Assert.Equal("1 file source(s) following", Check(ready, "files").GetProperty("description").GetString());
+
+        await Service.DrainAsync(Bound);
+
+        var drained = await PollAsync(ReadyAsync, r => r.Status == HttpStatusCode.ServiceUnavailable, r => $"503 after the drain; {r.Status} {r.Body}");
+        Assert.True(Check(drained, "listeners").GetProperty("notReady").TryGetProperty(udp, out _), drained.Body);
+        Assert.True(Check(drained, "files").GetProperty("notReady").TryGetProperty(file, out _), drained.Body);
     }
 
     private async Task<HealthAnswer> ReadyAsync()

@@ -63,15 +63,17 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
     /// </param>
     /// <param name="tailLimits">Bounds of /ws/tail; the defaults when null.</param>
     /// <param name="httpKeys">More keys of actornet.http, e.g. <c>allowed-origins = [ "https://a.example" ]</c>.</param>
+    /// <param name="moreSources">More entries of actornet.sources besides the kit's tcp-listen one.</param>
     private protected async Task StartAsync(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null,
-        LiveTailLimits? tailLimits = null, string httpKeys = "")
+        LiveTailLimits? tailLimits = null, string httpKeys = "", string moreSources = "")
     {
-        StartActorNet(sourceSettings, adminToken, sinks, httpKeys);
+        StartActorNet(sourceSettings, adminToken, sinks, httpKeys, moreSources);
         await StartServerAsync(tailLimits);
     }
 
     /// <summary>ActorNet alone, as <see cref="StartAsync"/> starts it; <see cref="StartServerAsync"/> adds the server.</summary>
-    protected void StartActorNet(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null, string httpKeys = "")
+    protected void StartActorNet(string sourceSettings = "", string adminToken = "", (string SourceKeys, string Block)? sinks = null, string httpKeys = "",
+        string moreSources = "")
     {
         var options = new ActorNetOptions()
             .AddSinkType("recording", _ => new RecordingSink(Data, DataGate))
@@ -88,6 +90,9 @@ public abstract class HttpTestKit : TestKit, IAsyncLifetime
                 type = tcp-listen, host = 127.0.0.1, port = {{Port}}
                 {{sourceKeys}}
                 {{sourceSettings}}
+              }
+              sources {
+                {{moreSources}}
               }
               sinks {
                 {{block}}
