@@ -39,17 +39,7 @@ public sealed class PostgresQuarantine : IQuarantineStore
         }
     }
 
-    public IEnumerable<QuarantinedFrame> Unresolved(DateTime? since)
-    {
-        var after = long.MinValue;
-        while (true)
-        {
-            var page = ReadPage(after, since);
-            foreach (var frame in page) yield return frame;
-            if (page.Count < PageSize) yield break;
-            after = long.Parse(page[^1].Key, System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
+    public IEnumerable<QuarantinedFrame> Unresolved(DateTime? since) => RowPages.ById(after => ReadPage(after, since), PageSize);
 
     private List<QuarantinedFrame> ReadPage(long after, DateTime? since)
     {
