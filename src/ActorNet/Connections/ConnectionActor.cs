@@ -406,15 +406,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// reservation stands until the read is handled (<see cref="ConnectionState.ReadFloor"/>), then what is really
     /// held replaces it. False: paused, queued; <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.
     /// </summary>
-    private bool ReserveRead()
-    {
-        var reserve = (long)_cutter.NextRentBytes + _state.Bytes.ReadBuffer;
-        if (!_state.Budget.TryReserve(_state.Waiter, reserve, firstRead: _state.Charged == 0)) return false;
-        _state.Charged += reserve;
-        _state.InMotion += reserve;
-        _state.ReadFloor = _state.Charged;
-        return true;
-    }
+    private bool ReserveRead() => _state.TryReserveRead((long)_cutter.NextRentBytes + _state.Bytes.ReadBuffer);
 
     /// <summary>A receive came back: the transport may start another, and the read's reservation gives way to what is held.</summary>
     private void ReadHandled()
@@ -535,15 +527,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void ReportInflight()
     {
         var held = _state.Bytes.Held(_cutter.BufferBytes, _outgoing.HeldBytes);
-        // In motion: everything charged but the cutter's buffer, the partial frame that only reads can finish.
-        var charged = Math.Max(held, _state.ReadFloor);
-        var inMotion = charged - _cutter.BufferBytes;
-        if (charged != _state.Charged || inMotion != _state.InMotion)
-        {
-            _state.Budget.Adjust(charged - _state.Charged, inMotion - _state.InMotion);
-            _state.Charged = charged;
-            _state.InMotion = inMotion;
-        }
+        _state.Recharge(held, _cutter.BufferBytes);
         _counters.Inflight(_state.Ledger.Inflight, held);
     }
 

@@ -65,6 +65,35 @@ internal sealed class ConnectionState
     /// <summary>While a read is under way: what was held before it plus what was reserved for it; 0 otherwise.</summary>
     public long ReadFloor { get; set; }
 
+    /// <summary>
+    /// Reserves a read of <paramref name="reserve"/> bytes in <see cref="Budget"/> (a connection's first read always
+    /// gets its turn); the reservation stands as <see cref="ReadFloor"/> until the read is handled. False: queued,
+    /// <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.
+    /// </summary>
+    public bool TryReserveRead(long reserve)
+    {
+        if (!Budget.TryReserve(Waiter, reserve, firstRead: Charged == 0)) return false;
+        Charged += reserve;
+        InMotion += reserve;
+        ReadFloor = Charged;
+        return true;
+    }
+
+    /// <summary>
+    /// Brings what <see cref="Budget"/> counts for this connection up to <paramref name="held"/> (at least the
+    /// <see cref="ReadFloor"/> while a read is under way); everything but <paramref name="partialFrameBytes"/>, which
+    /// only reads can finish, counts as in motion.
+    /// </summary>
+    public void Recharge(long held, long partialFrameBytes)
+    {
+        var charged = Math.Max(held, ReadFloor);
+        var inMotion = charged - partialFrameBytes;
+        if (charged == Charged && inMotion == InMotion) return;
+        Budget.Adjust(charged - Charged, inMotion - InMotion);
+        Charged = charged;
+        InMotion = inMotion;
+    }
+
     /// <summary>Set by a failing incarnation: the first bytes and the length of the partial frame it held.</summary>
     public byte[]? LostPartial { get; set; }
 

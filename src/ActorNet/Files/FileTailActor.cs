@@ -330,28 +330,13 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
     /// Reserves the read in the process budget as a socket's read is (see ConnectionActor.ReserveRead: the buffer it rents
     /// plus one of read-buffer-size for the partial frame's move); false: queued, BudgetAvailable comes when it is first.
     /// </summary>
-    private bool ReserveRead()
-    {
-        var reserve = (long)_cutter.NextRentBytes + Bytes.ReadBuffer;
-        if (!Connection.Budget.TryReserve(Connection.Waiter, reserve, firstRead: Connection.Charged == 0)) return false;
-        Connection.Charged += reserve;
-        Connection.InMotion += reserve;
-        Connection.ReadFloor = Connection.Charged;
-        return true;
-    }
+    private bool ReserveRead() => Connection.TryReserveRead((long)_cutter.NextRentBytes + Bytes.ReadBuffer);
 
     /// <summary>Brings the frames and bytes in flight up to date in the metrics, the views and the process budget (as a connection does).</summary>
     private void ReportInflight()
     {
         var held = Bytes.Held(_cutter.BufferBytes, 0);
-        var charged = Math.Max(held, Connection.ReadFloor);
-        var inMotion = charged - _cutter.BufferBytes;
-        if (charged != Connection.Charged || inMotion != Connection.InMotion)
-        {
-            Connection.Budget.Adjust(charged - Connection.Charged, inMotion - Connection.InMotion);
-            Connection.Charged = charged;
-            Connection.InMotion = inMotion;
-        }
+        Connection.Recharge(held, _cutter.BufferBytes);
         _counters.Inflight(Ledger.Inflight, held);
     }
 
