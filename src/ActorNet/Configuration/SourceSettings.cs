@@ -86,6 +86,9 @@ public sealed record SourceSettings(
     /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
     public RecordSettings Record { get; init; } = RecordSettings.Off;
 
+    /// <summary>tcp-listen: the PROXY protocol and the limits per peer address (proxy-protocol, allow, max-connections-per-ip, ...).</summary>
+    public AdmissionSettings Admission { get; init; } = AdmissionSettings.Open;
+
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];
 }
