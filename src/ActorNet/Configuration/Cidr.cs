@@ -84,7 +84,7 @@ public sealed class Cidr
     private IPAddress Network()
     {
         Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, _network);
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, _network & _mask);
         return Family == AddressFamily.InterNetwork ? new IPAddress(bytes[12..]) : new IPAddress(bytes);
     }
 

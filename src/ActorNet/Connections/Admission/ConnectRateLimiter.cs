@@ -40,8 +40,9 @@ internal sealed class ConnectRateLimiter
             bucket = new Bucket(_perSecond, now);
         }
         var tokens = Refilled(bucket, now);
-        var admitted = tokens >= 1;
-        _buckets[address] = new Bucket(admitted ? tokens - 1 : tokens, now);
+        // Tolerates the rounding of many small refills adding up to a hair under one token.
+        var admitted = tokens >= 1 - 1e-9;
+        _buckets[address] = new Bucket(admitted ? Math.Max(0, tokens - 1) : tokens, now);
         return admitted;
     }
 
@@ -51,7 +52,7 @@ internal sealed class ConnectRateLimiter
     private void Evict(long now)
     {
         foreach (var (address, bucket) in _buckets)
-            if (Refilled(bucket, now) >= _perSecond) _buckets.Remove(address);
+            if (Refilled(bucket, now) >= _perSecond - 1e-9) _buckets.Remove(address);
         if (_buckets.Count < MaxTracked) return;
         var oldest = _buckets.OrderBy(kv => kv.Value.Updated).Take(_buckets.Count / 2 + 1).Select(kv => kv.Key).ToArray();
         foreach (var address in oldest) _buckets.Remove(address);
