@@ -102,9 +102,11 @@ public sealed class ProxyProtocolSpec
     }
 
     [Fact]
-    public async Task A_v2_header_with_tlvs_and_an_ipv6_client_makes_that_client_the_peer()
+    public async Task A_v2_header_with_tlvs_and_an_ipv6_client_makes_that_client_the_peer_of_its_records_and_recording()
     {
-        await using var listener = await Listener.StartAsync("proxy-protocol = v2, trusted-proxies = [ 127.0.0.1 ]");
+        using var recordings = new TempDirectory();
+        await using var listener = await Listener.StartAsync(
+            $"proxy-protocol = v2, trusted-proxies = [ 127.0.0.1 ], record {{ enabled = on, dir = \"{recordings.File("rec")}\" }}");
         using var proxy = await Loopback.ConnectAsync(listener.Port);
         byte[] addresses = [.. IPAddress.Parse("2001:db8::7").GetAddressBytes(), .. IPAddress.Parse("2001:db8::1").GetAddressBytes(), 0xA0, 0x00, 0x1B, 0x58];
         byte[] tlvs = [0x01, 0x00, 0x02, (byte)'h', (byte)'2', 0x04, 0x00, 0x02, 0, 0];
@@ -112,6 +114,13 @@ public sealed class ProxyProtocolSpec
         await proxy.SendAsync(Concat(V2(0x1, 0x21, addresses, tlvs), "v2 frame\n"u8.ToArray()), SocketFlags.None);
 
         Assert.Equal("[2001:db8::7]:40960", (await listener.AwaitRecordAsync("v2 frame")).GetProperty("peer").GetString());
+
+        // The recording (written through on stop) keeps the client too, and none of the header's bytes: a replay gets the same.
+        await listener.Net.StopAsync();
+        var events = new ActorNet.Recording.RecordingReader(recordings.File("rec")).Events().ToArray();
+        Assert.Contains(events, e => e.Kind == ActorNet.Recording.RecordKind.Open);
+        Assert.All(events, e => Assert.Equal("[2001:db8::7]:40960", e.Peer));
+        Assert.Equal("v2 frame\n", string.Concat(events.Where(e => e.Kind == ActorNet.Recording.RecordKind.In).Select(e => System.Text.Encoding.ASCII.GetString(e.Data))));
     }
 
     [Fact]
