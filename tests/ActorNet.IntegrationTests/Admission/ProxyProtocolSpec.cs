@@ -205,8 +205,16 @@ public sealed class ProxyProtocolSpec
         await denied.SendAsync("PROXY TCP4 192.0.2.66 127.0.0.1 1004 7000\r\nfour\n");
         await denied.AwaitClosedByServerAsync(Bound);
 
-        Assert.Equal(1, listener.Metrics.Total("actornet.connections.rejected", "per-ip"));
-        Assert.Equal(1, listener.Metrics.Total("actornet.connections.rejected", "denied"));
+        // A proxy on a dual-stack socket names IPv4 clients as IPv4-mapped IPv6: the same addresses to the limits.
+        using var mapped = await Loopback.ConnectAsync(listener.Port);
+        await mapped.SendAsync("PROXY TCP6 ::ffff:192.0.2.1 ::ffff:127.0.0.1 1005 7000\r\nfive\n");
+        await mapped.AwaitClosedByServerAsync(Bound);
+        using var mappedDenied = await Loopback.ConnectAsync(listener.Port);
+        await mappedDenied.SendAsync("PROXY TCP6 ::ffff:192.0.2.66 ::ffff:127.0.0.1 1006 7000\r\nsix\n");
+        await mappedDenied.AwaitClosedByServerAsync(Bound);
+
+        Assert.Equal(2, listener.Metrics.Total("actornet.connections.rejected", "per-ip"));
+        Assert.Equal(2, listener.Metrics.Total("actornet.connections.rejected", "denied"));
         Assert.Equal(["one", "two"], JsonlRecords.TextPayloads(listener.Frames).Order());
     }
 }
