@@ -391,7 +391,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         }
         // LOCAL, UNKNOWN or a non-IP family: the proxy speaks for itself, and is the peer.
         var client = read.Outcome.Header.Source;
-        var peer = client?.ToString() ?? ConnectionActor.PeerOf(read.Socket);
+        var peer = client is null ? ConnectionActor.PeerOf(read.Socket) : ConnectionActor.PeerName(client);
         AdmitPeer(read.Socket, peer, _settings.Admission.LimitsPeers ? client?.Address ?? read.Proxy : null, descriptorTaken: true);
     }
 

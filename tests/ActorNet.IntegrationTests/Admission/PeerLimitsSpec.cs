@@ -140,6 +140,35 @@ public sealed class PeerLimitsSpec
     }
 
     [Fact]
+    public async Task A_listener_on_ipv6_any_takes_ipv4_peers_names_them_by_ipv4_and_applies_ipv4_blocks_to_them()
+    {
+        await using var net = await StartAsync("host = \"::\", deny = [ 127.0.0.3 ], max-connections-per-ip = 1");
+
+        var (v4, v4In) = await KnockAsync(net, "127.0.0.2", "over ipv4");
+        var (again, againIn) = await KnockAsync(net, "127.0.0.2", "over ipv4 again");
+        var (denied, deniedIn) = await KnockAsync(net, "127.0.0.3", "denied over ipv4");
+        using var v6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        await v6.ConnectAsync(System.Net.IPAddress.IPv6Loopback, net.Port).WaitAsync(Bound);
+        await v6.SendAsync("over ipv6\n");
+        using (v4)
+        using (again)
+        using (denied)
+        {
+            var records = await Eventually.ValueAsync(() => JsonlRecords.Read(net.Frames), r => r.Count == 2, Bound, "two records");
+            var peers = records.ToDictionary(r => r.GetProperty("payload").GetString()!, r => r.GetProperty("peer").GetString());
+            Assert.True(v4In, "127.0.0.2 was refused");
+            Assert.Equal(v4.PeerName(), peers["over ipv4"]);
+            Assert.StartsWith("127.0.0.2:", peers["over ipv4"]);
+            Assert.StartsWith("[::1]:", peers["over ipv6"]);
+            // ::ffff:127.0.0.2 and ::ffff:127.0.0.3 on the socket: the IPv4 rules apply all the same.
+            Assert.False(againIn, "a second connection from 127.0.0.2 was let in past max-connections-per-ip 1");
+            Assert.False(deniedIn, "127.0.0.3 was let in although denied");
+            Assert.Equal(1, net.Rejected("per-ip"));
+            Assert.Equal(1, net.Rejected("denied"));
+        }
+    }
+
+    [Fact]
     public async Task With_pause_a_peer_past_max_connections_waits_in_the_backlog_and_is_served_once_a_slot_frees()
     {
         await using var net = await StartAsync("max-connections = 2, on-max-connections = pause");
