@@ -53,6 +53,20 @@ public sealed class AdmissionSettingsSpec
         Assert.True(admission.LimitsPeers);
     }
 
+    [Fact]
+    public void The_behind_haproxy_example_is_valid_and_says_what_it_shows()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ActorNet.sln"))) root = Path.GetDirectoryName(root)!;
+        var source = Assert.Single(ActorNetSettings.Parse(File.ReadAllText(Path.Combine(root, "deploy", "examples", "behind-haproxy.conf"))).Sources);
+
+        Assert.Equal(ProxyProtocolMode.V2, source.Admission.ProxyProtocol);
+        Assert.Equal("[ 127.0.0.1/32 ]", source.Admission.TrustedProxies.ToString());
+        Assert.Equal(AtMaxConnections.Pause, source.Admission.OnMaxConnections);
+        Assert.Equal(20, source.Admission.MaxConnectionsPerIp);
+        Assert.Equal(5, source.Admission.MaxConnectsPerIpPerSecond);
+    }
+
     [Theory]
     [InlineData("proxy-protocol = v3", "actornet.sources.edge.proxy-protocol: \"v3\" is not valid; expected one of off, v1, v2, any")]
     [InlineData("deny = [ 10.0.0.1/8 ]",
