@@ -11,7 +11,8 @@ namespace ActorNet.Configuration;
 /// reports for an IPv4 peer) are the IPv4 addresses they carry, both in a block and in an address tested against it,
 /// so <c>10.0.0.0/8</c> matches a peer seen as <c>::ffff:10.1.2.3</c>.
 /// </summary>
-public sealed class Cidr
+/// <remarks>Equal by value, so that a configuration read twice from the same text is unchanged (see reload).</remarks>
+public sealed class Cidr : IEquatable<Cidr>
 {
     private readonly UInt128 _network;
     private readonly UInt128 _mask;
@@ -81,6 +82,12 @@ public sealed class Cidr
 
     public override string ToString() => $"{Network()}/{PrefixLength}";
 
+    public bool Equals(Cidr? other) => other is not null && Family == other.Family && PrefixLength == other.PrefixLength && _network == other._network;
+
+    public override bool Equals(object? obj) => Equals(obj as Cidr);
+
+    public override int GetHashCode() => HashCode.Combine(Family, PrefixLength, _network);
+
     private IPAddress Network()
     {
         Span<byte> bytes = stackalloc byte[16];
@@ -108,7 +115,7 @@ public sealed class Cidr
 }
 
 /// <summary>A list of <see cref="Cidr"/> blocks (allow, deny, trusted-proxies); empty matches nothing.</summary>
-public sealed class CidrList(IReadOnlyList<Cidr> blocks)
+public sealed class CidrList(IReadOnlyList<Cidr> blocks) : IEquatable<CidrList>
 {
     public static readonly CidrList Empty = new([]);
 
@@ -124,6 +131,12 @@ public sealed class CidrList(IReadOnlyList<Cidr> blocks)
     }
 
     public override string ToString() => "[ " + string.Join(", ", Blocks) + " ]";
+
+    public bool Equals(CidrList? other) => other is not null && Blocks.SequenceEqual(other.Blocks);
+
+    public override bool Equals(object? obj) => Equals(obj as CidrList);
+
+    public override int GetHashCode() => Blocks.Aggregate(Blocks.Count, (hash, block) => HashCode.Combine(hash, block));
 
     /// <summary>The list <paramref name="name"/> of <paramref name="s"/>; every bad entry is reported, naming it.</summary>
     internal static CidrList Read(ConfigSection s, string name)

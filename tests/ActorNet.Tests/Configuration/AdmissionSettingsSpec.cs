@@ -67,6 +67,15 @@ public sealed class AdmissionSettingsSpec
         Assert.Equal(5, source.Admission.MaxConnectsPerIpPerSecond);
     }
 
+    [Fact]
+    public void The_same_text_read_twice_gives_equal_settings_so_a_reload_leaves_the_source_alone()
+    {
+        const string keys = "proxy-protocol = v1, trusted-proxies = [ 10.0.0.0/8, \"fd00::/8\" ], deny = [ 192.0.2.1 ], allow = [ 192.0.2.0/24 ]";
+
+        Assert.Equal(Parse(keys), Parse(keys));
+        Assert.NotEqual(Parse(keys), Parse(keys.Replace("192.0.2.1", "192.0.2.2")));
+    }
+
     [Theory]
     [InlineData("proxy-protocol = v3", "actornet.sources.edge.proxy-protocol: \"v3\" is not valid; expected one of off, v1, v2, any")]
     [InlineData("deny = [ 10.0.0.1/8 ]",
