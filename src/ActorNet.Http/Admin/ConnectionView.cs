@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Http.Admin;
@@ -17,7 +18,7 @@ public sealed record ConnectionView(
     long Bytes,
     long Quarantined,
     long HeldBytes,
-    string? ClientSubject = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientSubject = null)
 {
     public static ConnectionView From(ConnectionStatus connection) => new(
         connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
