@@ -29,7 +29,7 @@ public static class Phase
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
         StalledSink? stalled = (server as ActorNetServer)?.StalledSink;
         await using RssTimeline? rss = stalled is null ? null : RssTimeline.Start();
-        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism);
+        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism, ServerKinds.SpeaksTls(kind));
 
         long startedAt;
         try
@@ -56,7 +56,7 @@ public static class Phase
         WorkloadSpec spec = workload.Spec;
         await using ICountingServer server = await StartServerAsync(kind, spec, ActorNetTuning.Default, cancellationToken).ConfigureAwait(false);
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
-        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism);
+        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism, ServerKinds.SpeaksTls(kind));
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         long startedAt = Stopwatch.GetTimestamp();
