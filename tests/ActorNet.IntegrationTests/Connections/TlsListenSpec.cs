@@ -177,6 +177,22 @@ public sealed class TlsListenSpec : IDisposable
         Assert.Contains("actornet-test-server-rotated", net.Log.Dump("reloaded"));
     }
 
+    [Fact]
+    public async Task Stopping_ActorNet_drains_a_TLS_session_and_stores_what_it_read()
+    {
+        var net = await StartAsync();
+        await using var peer = await TlsPeer.ConnectAsync(_port, _server);
+        await peer.SendLinesAsync("before the stop", "and this one");
+        await Eventually.TrueAsync(() => JsonlRecords.Count(Frames) == 2, Bound, () => $"2 records; found {JsonlRecords.Count(Frames)}");
+
+        // The pending TLS read is ended by the drain (shutdown of the socket's receiving side), not by the peer.
+        await net.DisposeAsync();
+
+        await peer.AwaitClosedByServerAsync(Bound);
+        Assert.Equal(["before the stop", "and this one"], JsonlRecords.TextPayloads(Frames));
+        Assert.Contains("drained", net.Log.Dump("Source " + _source));
+    }
+
     /// <summary>The handshake fails on the client's side (TLS 1.2) or its first read does (TLS 1.3, which ends the handshake first).</summary>
     private async Task RefusedAsync(X509Certificate2? clientCertificate)
     {
