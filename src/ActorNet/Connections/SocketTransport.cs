@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Akka.Actor;
 
 namespace ActorNet.Connections;
@@ -62,9 +63,16 @@ internal sealed class SocketTransport : IDisposable
         // The socket stays ours: disposing the stream must not close it behind the descriptor budget's back.
         var stream = new SslStream(new NetworkStream(_socket, ownsSocket: false), leaveInnerStreamOpen: false);
         TlsOutcome outcome;
-        using (var timeout = new CancellationTokenSource(tls.Settings.HandshakeTimeout))
+        try
         {
+            using var timeout = new CancellationTokenSource(tls.Settings.HandshakeTimeout);
             outcome = await tls.AuthenticateAsync(stream, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // AuthenticateAsync turns the failures a peer can cause into an outcome; anything else must still end the
+            // handshake, or the connection would wait for an outcome that never comes.
+            outcome = TlsOutcome.Failed($"{e.GetType().Name}: {e.Message}");
         }
         if (outcome.Ok && !IsDisposed) _tls = stream;
         else stream.Dispose();
@@ -112,9 +120,9 @@ internal sealed class SocketTransport : IDisposable
             else await _socket.SendAsync(buffer.AsMemory(0, count), SocketFlags.None).ConfigureAwait(false);
             target.Tell(new ConnectionProtocol.WriteCompleted(buffer, count));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
-            // IOException: SslStream wraps the socket's errors in one.
+            // IOException: SslStream wraps the socket's errors in one; AuthenticationException: a TLS alert mid-session.
             target.Tell(new ConnectionProtocol.WriteFailed(buffer, e));
         }
     }
@@ -127,7 +135,7 @@ internal sealed class SocketTransport : IDisposable
             else await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
             target.Tell(ConnectionProtocol.DataAvailable.Instance);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
             target.Tell(new ConnectionProtocol.ReadFailed(e));
         }
@@ -142,7 +150,7 @@ internal sealed class SocketTransport : IDisposable
                 : await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None).ConfigureAwait(false);
             target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
             target.Tell(new ConnectionProtocol.ReadFailed(e));
         }
