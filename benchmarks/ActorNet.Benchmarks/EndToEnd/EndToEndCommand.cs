@@ -96,7 +96,7 @@ public static class EndToEndCommand
             for (int i = 1; i <= warmups; i++)
             {
                 // A small workload of the same shape, never stalled: enough to JIT every path, without doubling the run time.
-                Console.Write(Invariant($"warm-up {i}/{warmups}: {kind.ToString().ToLowerInvariant()} ... "));
+                Console.Write(Invariant($"warm-up {i}/{warmups}: {ServerKinds.Name(kind)} ... "));
                 PhaseResult warmup = await phase(i, kind, WarmupSpec(spec), tuning with { SinkStall = TimeSpan.Zero }).ConfigureAwait(false);
                 Console.WriteLine(warmup.Succeeded ? "done" : $"FAILED: {warmup.Failure}");
                 if (!warmup.Succeeded)
@@ -111,7 +111,7 @@ public static class EndToEndCommand
         {
             foreach (ServerKind kind in servers)
             {
-                Console.Write(Invariant($"run {run}/{runs}: {kind.ToString().ToLowerInvariant()} ... "));
+                Console.Write(Invariant($"run {run}/{runs}: {ServerKinds.Name(kind)} ... "));
                 PhaseResult result = await phase(run, kind, spec, tuning).ConfigureAwait(false);
                 Console.WriteLine(result.Succeeded
                     ? Invariant($"{result.FramesPerSecond:N0} frames/s, peak RSS {ProcessMemory.Mib(result.PeakWorkingSet)} MiB")

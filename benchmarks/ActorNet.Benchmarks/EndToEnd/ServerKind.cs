@@ -25,6 +25,9 @@ public static class ServerKinds
         ["tls"] = [ServerKind.ActorNet, ServerKind.ActorNetTls],
     };
 
+    /// <summary>The name results print for <paramref name="kind"/> (the one its server reports).</summary>
+    public static string Name(ServerKind kind) => kind == ServerKind.ActorNetTls ? "actornet-tls" : kind.ToString().ToLowerInvariant();
+
     /// <summary>Whether the load generator must speak TLS to <paramref name="kind"/>.</summary>
     public static bool SpeaksTls(ServerKind kind) => kind == ServerKind.ActorNetTls;
 
