@@ -87,6 +87,70 @@ public sealed class SlowPeersSpec
         }
     }
 
+    [Fact]
+    public async Task A_frame_arriving_below_min_data_rate_is_closed_after_the_grace_period_and_a_steady_one_above_it_is_stored()
+    {
+        using var directory = new TempDirectory();
+        var port = Loopback.FreePort();
+        var source = TestConfig.UniqueSourceName("min-rate");
+        using var metrics = new SourceMetrics(source);
+        await using var net = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
+            "min-data-rate { bytes-per-second = 30, grace-period = 500ms }, parser = text"));
+
+        using var crawler = await Loopback.ConnectAsync(port);
+        using var steady = await Loopback.ConnectAsync(port);
+        // 20 bytes every 100 ms (200 bytes per second) for 1.5 s, then the newline; the crawler sends 1 byte per 100 ms.
+        var frame = new string('x', 300);
+        var (crawlerClosed, steadySent) = await SendAtTwoRatesAsync(crawler, steady, frame);
+
+        Assert.True(crawlerClosed, "the peer sending 10 bytes per second was not closed");
+        Assert.True(steadySent, "the peer sending 200 bytes per second was closed");
+        var frames = directory.File("frames.jsonl");
+        Assert.Equal([frame], await Eventually.ValueAsync(() => PayloadsOf(frames, steady.PeerName()), l => l.Count >= 1, Bound, "the steady frame"));
+        var quarantined = await Eventually.ValueAsync(() => JsonlRecords.Read(directory.File("quarantine.jsonl")), r => r.Count >= 1, Bound,
+            "the crawler's partial frame");
+        var record = Assert.Single(quarantined);
+        Assert.Equal("min-data-rate", record.GetProperty("reason").GetString());
+        Assert.Equal(crawler.PeerName(), record.GetProperty("peer").GetString());
+        Assert.Equal(1, metrics.Total("actornet.frames.quarantined", "min-data-rate"));
+    }
+
+    /// <summary>
+    /// The traffic under test: <paramref name="crawler"/> gets 1 byte and <paramref name="steady"/> 20 bytes of
+    /// <paramref name="frame"/> every 100 ms; then the steady frame's newline. Says whether the crawler was closed by
+    /// the server (it is given up to 5 s) and whether the steady peer got its whole frame out.
+    /// </summary>
+    private static async Task<(bool CrawlerClosed, bool SteadySent)> SendAtTwoRatesAsync(Socket crawler, Socket steady, string frame)
+    {
+        var bytes = Encoding.ASCII.GetBytes(frame + "\n");
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        var clock = Stopwatch.StartNew();
+        var position = 0;
+        var crawlerClosed = false;
+        while (position < bytes.Length || (!crawlerClosed && clock.Elapsed < TimeSpan.FromSeconds(5)))
+        {
+            await pace.WaitForNextTickAsync().ConfigureAwait(false);
+            if (position < bytes.Length)
+            {
+                if (steady.IsClosedByServer()) return (crawlerClosed, false);
+                var chunk = Math.Min(20, bytes.Length - position);
+                await steady.SendAsync(bytes.AsMemory(position, chunk), SocketFlags.None).ConfigureAwait(false);
+                position += chunk;
+            }
+            crawlerClosed = crawlerClosed || crawler.IsClosedByServer();
+            if (crawlerClosed) continue;
+            try
+            {
+                crawler.Send("c"u8);
+            }
+            catch (SocketException)
+            {
+                crawlerClosed = true;
+            }
+        }
+        return (crawlerClosed, true);
+    }
+
     /// <summary>
     /// The traffic under test, not a wait for ActorNet: every slow peer gets one more byte each interval for as long as
     /// it is open. ConfigureAwait(false) keeps the pace off the test framework's few threads, which other tests keep busy.
