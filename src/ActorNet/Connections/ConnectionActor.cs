@@ -501,7 +501,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
         _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
         ReportInflight();
-        if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
+        if (fatal) Stop("the stream cannot be resynchronised after a bad frame start: a bad length field or a missing sync-marker (see quarantine)");
         else if (_frameClock.Enabled) WatchFrame(ended: batch is not null);
     }
 
