@@ -30,7 +30,7 @@ public static class Phase
         ProcessCost costAtStart = ProcessCost.Now();
         StalledSink? stalled = (server as ActorNetServer)?.StalledSink;
         await using RssTimeline? rss = stalled is null ? null : RssTimeline.Start();
-        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism);
+        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism, ServerKinds.SpeaksTls(kind));
 
         long startedAt;
         try
@@ -59,7 +59,7 @@ public static class Phase
         await using ICountingServer server = await StartServerAsync(kind, spec, ActorNetTuning.Default, cancellationToken).ConfigureAwait(false);
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
         ProcessCost costAtStart = ProcessCost.Now();
-        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism);
+        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism, ServerKinds.SpeaksTls(kind));
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         long startedAt = Stopwatch.GetTimestamp();
