@@ -73,7 +73,69 @@ public sealed class HaproxySpec
             Assert.Equal(viaV1.PeerName(), PeerOf(records, "through send-proxy"));
             Assert.Equal(viaV2.PeerName(), PeerOf(records, "through send-proxy-v2"));
             Assert.StartsWith("127.0.0.2:", viaV1.PeerName());
-            Assert.Equal(0, metrics.Total("actornet.connections.rejected"));
+            // HAProxy's headers were all taken (the readiness probes' connections may come and go, but never untrusted or malformed).
+            Assert.Equal(0, metrics.Total("actornet.connections.rejected", "untrusted-proxy") + metrics.Total("actornet.connections.rejected", "proxy-header"));
+        }
+        finally
+        {
+            Stop(haproxy);
+        }
+    }
+
+    [HaproxyFact]
+    public async Task Haproxy_passing_tls_through_with_send_proxy_v2_gives_the_clients_address_to_a_tls_listener()
+    {
+        using var directory = new TempDirectory();
+        using var certificate = TestCertificates.CreateSelfSigned("actornet-behind-haproxy");
+        TestCertificates.WritePem(certificate, directory.File("server.pem"), directory.File("server.key"));
+        var source = TestConfig.UniqueSourceName("haproxy-tls");
+        var port = Loopback.FreePort();
+        var frontPort = Loopback.FreePort();
+        using var metrics = new SourceMetrics(source);
+        await using var net = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory, $$"""
+            parser = text
+            proxy-protocol = v2
+            trusted-proxies = [ 127.0.0.1 ]
+            tls { certificate = "{{directory.File("server.pem")}}", private-key = "{{directory.File("server.key")}}" }
+            """));
+        var config = directory.File("haproxy.cfg");
+        await File.WriteAllTextAsync(config, $"""
+            defaults
+              mode tcp
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+            frontend tls-through
+              bind 127.0.0.1:{frontPort}
+              default_backend actornet
+            backend actornet
+              server actornet 127.0.0.1:{port} send-proxy-v2
+
+            """);
+        using var haproxy = StartHaproxy(config);
+        try
+        {
+            await AwaitListeningAsync(frontPort, haproxy);
+
+            // The PROXY header comes first, in the clear, then the client's own TLS handshake, which HAProxy passes through.
+            using var socket = await LoopbackPeers.ConnectFromAsync("127.0.0.4", frontPort);
+            await using var tls = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false));
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                    presented is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(presented).Thumbprint == certificate.Thumbprint,
+            }).WaitAsync(Bound);
+            await tls.WriteAsync("over tls behind haproxy\n"u8.ToArray());
+            await tls.FlushAsync();
+
+            var frames = directory.File("frames.jsonl");
+            var record = (await Eventually.ValueAsync(() => JsonlRecords.Read(frames), r => r.Count == 1, Bound, $"the frame stored; log: {net.Log.Dump()}"))[0];
+            Assert.Equal("over tls behind haproxy", record.GetProperty("payload").GetString());
+            Assert.Equal(socket.PeerName(), record.GetProperty("peer").GetString());
+            Assert.StartsWith("127.0.0.4:", socket.PeerName());
+            // The readiness probe's connection, passed on with its header but no TLS, may fail its handshake; no header was refused.
+            Assert.Equal(0, metrics.Total("actornet.connections.rejected", "untrusted-proxy") + metrics.Total("actornet.connections.rejected", "proxy-header"));
         }
         finally
         {
