@@ -68,7 +68,15 @@ internal sealed class SocketReceiver : SocketAsyncEventArgs
 
     private void Release()
     {
-        SetBuffer(null, 0, 0);
         _target = ActorRefs.Nobody;
+        try
+        {
+            SetBuffer(null, 0, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The transport was closed (and these args disposed) while this read was pending; its completion still comes.
+            // Nothing is left to let go of, and throwing here, on the socket engine's thread, would end the process.
+        }
     }
 }
