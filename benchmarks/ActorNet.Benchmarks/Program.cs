@@ -57,7 +57,7 @@ public static class Program
                 "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),
                 "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "jsonl-vs-rsyslog" => await JsonlVsRsyslogCommand.RunAsync(new OptionReader(rest), cancel.Token),
-                "udp" => await UdpCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "udp" => await UdpCommand.RunAsync(new OptionReader(rest, "alloc-types"), cancel.Token),
                 "udp-send" => UdpCommand.RunSender(new OptionReader(rest)),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };

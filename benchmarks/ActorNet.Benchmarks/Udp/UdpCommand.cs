@@ -20,10 +20,11 @@ namespace ActorNet.Benchmarks.Udp;
 public static class UdpCommand
 {
     public const string Usage = """
-          udp [--seconds 10] [--warmup 3] [--size 100] [--senders 2]
+          udp [--seconds 10] [--warmup 3] [--size 100] [--senders 2] [--alloc-types]
               Datagrams of SIZE bytes sent as fast as possible by a child process (udp-send) to a udp source with
               raw framing into a blackhole sink: datagrams/s stored, bytes allocated per datagram in steady state
-              (GC.GetTotalAllocatedBytes over the measured window) and the kernel's drops for the socket.
+              (GC.GetTotalAllocatedBytes over the measured window) and the kernel's drops for the socket. --alloc-types
+              also samples what was allocated by type (GC AllocationTick events) and prints the top types.
         """;
 
     private const string SourceName = "bench-udp";
@@ -34,6 +35,7 @@ public static class UdpCommand
         var warmup = options.Int("warmup", 3, 0, 600);
         var size = options.Int("size", 100, 1, 65_000);
         var senders = options.Int("senders", 2, 1, 64);
+        var allocTypes = options.Flag("alloc-types");
         options.ThrowIfUnread();
 
         var port = FreeUdpPort();
@@ -54,6 +56,7 @@ public static class UdpCommand
         var service = ActorNetService.Start(system, settings);
         var status = service.Status.Source(SourceName)!;
         using var drops = new KernelDropsReader(SourceName);
+        using var sampler = allocTypes ? new AllocationSampler() : null;
 
         Console.WriteLine(RunEnvironment.Describe());
         Console.WriteLine($"method: {senders} sender socket(s) in a child process (udp-send) send {size}-byte datagrams to 127.0.0.1:{port} " +
@@ -65,9 +68,11 @@ public static class UdpCommand
             var framesBefore = status.FramesReceived;
             var dropsBefore = drops.Read();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            sampler?.Start();
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            sampler?.Stop();
             var frames = status.FramesReceived - framesBefore;
             var elapsed = clock.Elapsed.TotalSeconds;
             var dropped = drops.Read() - dropsBefore;
@@ -75,6 +80,7 @@ public static class UdpCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"datagrams/s: {frames / elapsed:N0}   bytes allocated per datagram: {(frames == 0 ? double.NaN : (double)allocated / frames):N2}   " +
                 $"kernel drops in the window: {dropped:N0}   (figure to reach: >= 500,000 datagrams/s of 100 B, 0 B per datagram)"));
+            if (sampler is not null) Console.Write(sampler.Report());
         }
         finally
         {
