@@ -22,6 +22,7 @@ internal sealed class RecordBlocks
     private int _currentLength;
     private int _currentRecords;
     private long _allocated;
+    private long _queued;
     private bool _completed;
     private bool _writerWaiting;
 
@@ -47,6 +48,9 @@ internal sealed class RecordBlocks
         }
     }
 
+    /// <summary>Bytes of records appended and not yet written (returned); read without the lock, so a moment old.</summary>
+    public long Queued => Volatile.Read(ref _queued);
+
     /// <summary>
     /// Appends a record whose length is at most <paramref name="maxLength"/>, written by <paramref name="write"/>
     /// (given room of at least that length; returns the bytes it wrote). False when there is no room within the limit,
@@ -64,8 +68,10 @@ internal sealed class RecordBlocks
                 _current = null;
                 if (!TryStartBlock(maxLength)) return false;
             }
-            _currentLength += write(_current.AsSpan(_currentLength), state);
+            var length = write(_current.AsSpan(_currentLength), state);
+            _currentLength += length;
             _currentRecords++;
+            Volatile.Write(ref _queued, _queued + length);
             if (_writerWaiting)
             {
                 _writerWaiting = false;
@@ -103,7 +109,11 @@ internal sealed class RecordBlocks
     /// <summary>A taken block is written (or dropped): its room is free again.</summary>
     public void Return(RecordBlock block)
     {
-        lock (_gate) Free(block.Buffer);
+        lock (_gate)
+        {
+            Free(block.Buffer);
+            Volatile.Write(ref _queued, _queued - block.Length);
+        }
     }
 
     private void Free(byte[] buffer)

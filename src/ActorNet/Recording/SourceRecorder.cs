@@ -1,5 +1,6 @@
 using ActorNet.Configuration;
 using ActorNet.Protocol;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Recording;
@@ -9,12 +10,18 @@ namespace ActorNet.Recording;
 /// (<see cref="Read"/>, <see cref="Wrote"/>; never blocking, a copy of the bytes under a short lock and nothing more);
 /// a dedicated writer thread seals (CRC) and appends whole blocks of records, one write(2) each
 /// (<see cref="RecordBlocks"/>). The queue is bounded in bytes by record.buffer: past it a record is dropped and counted
-/// (reason behind), so a slow disk costs the recording records, never ingestion its pace. A file that cannot be written
-/// drops records too (reason io-error), logged once per outage and retried each second.
+/// (reason behind). With when-behind = wait (the default) a TCP connection asks <see cref="MayRead"/> before each read and
+/// waits while the writer is more than half the buffer behind, so a disk slower than the peers sets their pace and the
+/// recording stays complete; a writer that made no progress for <see cref="StallAfter"/> (a stuck disk) is not waited
+/// for, so a recording failure never stops ingestion. A file that cannot be written drops records (reason io-error),
+/// logged once per outage and retried each second.
 /// </summary>
 public sealed class SourceRecorder : IDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>A writer that wrote nothing for this long while records wait is stuck: connections stop waiting for it.</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(1);
     private static readonly RecordWriter<Body> WriteBody = static (Span<byte> target, in Body body) =>
         RecordingFormat.WriteBody(target, body.Kind, body.Ticks, body.Info.Id, body.Info.Peer, body.Data);
     private readonly RecordBlocks _blocks;
@@ -25,8 +32,15 @@ public sealed class SourceRecorder : IDisposable
     private readonly Thread _writer;
     private int _behindLogged;
     private volatile bool _disposed;
+    // Connections waiting for the writer to catch up, each with the message that wakes it.
+    private readonly Dictionary<IActorRef, object> _waiting = [];
+    private readonly long _pauseAbove;
+    private readonly long _resumeAtOrBelow;
+    private readonly Timer? _stallCheck;
+    private long _lastProgress = Environment.TickCount64;
 
-    internal SourceRecorder(string source, RecordSettings settings, ILogger log)
+    /// <param name="startWriter">False only in specs of a writer that is stuck (<see cref="StartWriter"/> starts it later).</param>
+    internal SourceRecorder(string source, RecordSettings settings, ILogger log, bool startWriter = true)
     {
         _source = source;
         Settings = settings;
@@ -34,12 +48,18 @@ public sealed class SourceRecorder : IDisposable
         _sourceTag = Metrics.ActorNetMetrics.Source(source);
         _blocks = new RecordBlocks(settings.Buffer);
         _files = new RecordingFiles(settings, source, log);
+        _pauseAbove = settings.Buffer / 2;
+        _resumeAtOrBelow = settings.Buffer / 4;
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"actornet-record-{source}" };
-        _writer.Start();
+        if (startWriter) StartWriter();
+        // Wakes waiting connections when the writer gets stuck (it cannot say so itself: it is stuck in a write).
+        if (settings.WaitWhenBehind) _stallCheck = new Timer(_ => WakeIf(Stalled), null, StallAfter / 2, StallAfter / 2);
         _log.Recording(source, _files.Dir);
     }
 
     public RecordSettings Settings { get; }
+
+    internal void StartWriter() => _writer.Start();
 
     /// <summary>A connection opened; <paramref name="local"/> is ActorNet's end of it ("address:port"), for the export.</summary>
     public void Opened(ConnectionInfo info, string local) =>
@@ -53,6 +73,35 @@ public sealed class SourceRecorder : IDisposable
     /// <summary>The connection closed; <paramref name="at"/> is the receivedAt its last partial frame got when quarantined.</summary>
     public void Closed(ConnectionInfo info, string reason, DateTime at) =>
         Enqueue(RecordKind.Close, at, info, System.Text.Encoding.UTF8.GetBytes(reason));
+
+    /// <summary>
+    /// Whether <paramref name="connection"/> may read now: false while the writer is more than half the buffer behind
+    /// and not stuck (when-behind = wait); <paramref name="wake"/> is then told to it once the writer is back under a
+    /// quarter of the buffer, gets stuck, or the recorder is disposed.
+    /// </summary>
+    public bool MayRead(IActorRef connection, object wake)
+    {
+        if (!Settings.WaitWhenBehind || _disposed || _blocks.Queued <= _pauseAbove || Stalled) return true;
+        lock (_waiting) _waiting[connection] = wake;
+        // Checked again after joining: the writer may have caught up, and looked for waiters, in between.
+        WakeIf(_blocks.Queued <= _resumeAtOrBelow || _disposed);
+        return false;
+    }
+
+    private bool Stalled => _blocks.Queued > 0 && Environment.TickCount64 - Volatile.Read(ref _lastProgress) > (long)StallAfter.TotalMilliseconds;
+
+    private void WakeIf(bool condition)
+    {
+        if (!condition) return;
+        KeyValuePair<IActorRef, object>[] waiting;
+        lock (_waiting)
+        {
+            if (_waiting.Count == 0) return;
+            waiting = _waiting.ToArray();
+            _waiting.Clear();
+        }
+        foreach (var (connection, wake) in waiting) connection.Tell(wake, ActorRefs.NoSender);
+    }
 
     private void Enqueue(RecordKind kind, DateTime at, ConnectionInfo info, ReadOnlySpan<byte> data)
     {
@@ -89,6 +138,7 @@ public sealed class SourceRecorder : IDisposable
                 }
                 if (!_blocks.TryTake(wait: true, out block)) break;
             }
+            Volatile.Write(ref _lastProgress, Environment.TickCount64);
             try
             {
                 if (DateTime.UtcNow < failedUntil) Drop(ref droppedInOutage, block.Records);
@@ -97,6 +147,8 @@ public sealed class SourceRecorder : IDisposable
             finally
             {
                 _blocks.Return(block);
+                Volatile.Write(ref _lastProgress, Environment.TickCount64);
+                if (_waiting.Count > 0) WakeIf(_blocks.Queued <= _resumeAtOrBelow);
             }
         }
         // Abandon, not Dispose: a full disk makes the last flush fail, and this thread must not die of it.
@@ -163,8 +215,10 @@ public sealed class SourceRecorder : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _stallCheck?.Dispose();
+        WakeIf(true);
         _blocks.Complete();
-        _writer.Join(TimeSpan.FromSeconds(10));
+        if (_writer.IsAlive) _writer.Join(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>What <see cref="Enqueue"/> hands the queue to write under its lock.</summary>

@@ -74,4 +74,12 @@ public sealed class RecordSettingsSpec
 
         Assert.True(source.Record.Enabled);
     }
+
+    [Fact]
+    public void Waits_for_a_writer_that_is_behind_unless_told_to_drop()
+    {
+        Assert.True(Parse("").WaitWhenBehind);
+        Assert.False(Parse("when-behind = drop").WaitWhenBehind);
+        Assert.Contains("actornet.sources.sensors.record.when-behind", SingleError("when-behind = block"), StringComparison.Ordinal);
+    }
 }
