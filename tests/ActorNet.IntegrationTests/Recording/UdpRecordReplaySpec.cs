@@ -32,6 +32,7 @@ public sealed class UdpRecordReplaySpec(ITestOutputHelper output)
         const string udpKeys = "type = udp, host = \"127.0.0.1\", reply = echo, framing { type = delimiter }";
 
         var clients = Enumerable.Range(0, Senders).Select(_ => Client()).ToArray();
+        var names = clients.Select(c => c.LocalEndPoint!.ToString()!).ToArray();
         try
         {
             await using (var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, live,
@@ -59,10 +60,10 @@ public sealed class UdpRecordReplaySpec(ITestOutputHelper output)
         Assert.Equal(Senders * DatagramsEach, events.Count(e => e.Kind == RecordKind.In));
         Assert.Equal(Senders * DatagramsEach, events.Count(e => e.Kind == RecordKind.Out));
         Assert.Equal(Senders, events.Count(e => e.Kind == RecordKind.Open));
-        Assert.Equal(clients.Select(c => c.LocalEndPoint!.ToString()!).Order(), events.Where(e => e.Kind == RecordKind.Open).Select(e => e.Peer).Order());
+        Assert.Equal(names.Order(), events.Where(e => e.Kind == RecordKind.Open).Select(e => e.Peer).Order());
         var firstPeer = events.First(e => e.Kind == RecordKind.In).Peer;
         Assert.Equal(
-            Enumerable.Range(0, DatagramsEach).Select(d => Encoding.UTF8.GetString(Datagram(SenderOf(firstPeer, clients), d))),
+            Enumerable.Range(0, DatagramsEach).Select(d => Encoding.UTF8.GetString(Datagram(Array.IndexOf(names, firstPeer), d))),
             events.Where(e => e.Kind == RecordKind.In && e.Peer == firstPeer).Select(e => Encoding.UTF8.GetString(e.Data)));
 
         var settings = ActorNetSettings.Parse(TestConfig.OneSource(source, port, replayed, udpKeys));
@@ -85,8 +86,6 @@ public sealed class UdpRecordReplaySpec(ITestOutputHelper output)
         if (index % 5 == 4) text.Append($"partial s{sender:D2}-d{index:D2}");
         return Encoding.UTF8.GetBytes(text.ToString());
     }
-
-    private static int SenderOf(string peer, Socket[] clients) => Array.FindIndex(clients, c => c.LocalEndPoint!.ToString() == peer);
 
     private static Socket Client()
     {
