@@ -350,6 +350,7 @@ public sealed record ActorNetSettings(
             Ack = ack.Bool("enabled"),
             AckFinalWait = ack.RequiredDuration("final-wait", TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Record = RecordSettings.Read(record),
+            Tls = TlsSettings.Read(s.Section("tls", "{ certificate = \"server.pem\", private-key = \"server.key\" }"), type, host),
         };
         if (source.Type == SourceType.Udp) UdpSourceSettings.Validate(source, ack);
         // ACK n must come back as one frame the peer can cut: a fixed size cannot hold it, raw has no boundaries.

@@ -86,6 +86,9 @@ public sealed record SourceSettings(
     /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
     public RecordSettings Record { get; init; } = RecordSettings.Off;
 
+    /// <summary>The <c>tls</c> block: TLS on the connections of a tcp-listen or tcp-connect source.</summary>
+    public TlsSettings Tls { get; init; } = TlsSettings.Off;
+
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];
 }

@@ -17,6 +17,8 @@ namespace ActorNet.Connections;
 /// instead of a queue growing here).
 ///
 /// <code>
+///   (tls on) Handshaking --handshake done--> Reading
+///   Handshaking --handshake failed or timed out | Close | Drain--> stopped (counted as rejected: tls-handshake)
 ///   Reading --frames or bytes exhausted--> (paused, still Reading) --acks below half--> Reading
 ///   Reading --no room in the process budget--> (paused, queued) --BudgetAvailable, first in the queue, fits--> Reading
 ///   Reading --its recording half a buffer behind (record.when-behind = wait)--> (paused) --BudgetAvailable from the recorder--> Reading
@@ -37,6 +39,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ConnectionCounters _counters;
     private readonly SourceRecorder? _recorder;
+    private readonly SourceTls? _tls;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Connection;
     private bool _paused;
     private bool _waitingForRestartBackoff;
@@ -58,6 +61,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _sourceTag = ActorNetMetrics.Source(settings.Name);
         _counters = new ConnectionCounters(state, _sourceTag);
         _recorder = Recorders.For(Context.System, settings);
+        _tls = TlsContexts.For(Context.System, settings);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -130,11 +134,65 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
         _recorder?.Opened(Info, _state.Transport.LocalEndPoint);
+        if (_tls is not null)
+        {
+            // The handshake is the connection's first step; handshake-timeout bounds it, so the idle timeout starts after it.
+            _state.Transport.BeginTlsHandshake(_tls, Self);
+            Become(Handshaking);
+            return;
+        }
+        StartStreaming();
+    }
+
+    /// <summary>The connection is ready for the peer's bytes (after the handshake, with TLS).</summary>
+    private void StartStreaming()
+    {
         SetIdleTimeout();
         StartHeartbeat();
         if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");
+        PumpWrites();
         ContinueReading();
     }
+
+    private void Handshaking(object message)
+    {
+        switch (message)
+        {
+            case TlsOutcome { Ok: true } done:
+                _state.Transport.HandshakeHandled();
+                // Before the first read: every batch and record of this connection carries the subject.
+                _state.Info = Info with { ClientSubject = done.ClientSubject };
+                _state.Status.ClientSubject = done.ClientSubject;
+                _log.Established(Info.Id, Info.Peer, Info.Source, done.Protocol.ToString(), done.ClientSubject ?? "none");
+                Become(Reading);
+                StartStreaming();
+                break;
+            case TlsOutcome failed:
+                _state.Transport.HandshakeHandled();
+                ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, TlsHandshakeReason);
+                _state.Source.Rejected();
+                if (_tls!.MayLogFailure(out var suppressed)) _log.HandshakeFailed(Info.Source, Info.Peer, failed.Failure, suppressed);
+                Stop($"TLS handshake failed: {failed.Failure}");
+                break;
+            case ConnectionProtocol.Close close:
+                // Disposing the socket (PostStop) ends the handshake under way; its outcome goes to dead letters.
+                Stop(close.Reason);
+                break;
+            case ConnectionProtocol.Drain:
+                Stop("ActorNet is stopping");
+                break;
+            case ConnectionProtocol.Write write:
+                // Queued; sent once the handshake is done.
+                if (_outgoing.TryEnqueue(write.Payload.Span, out var error)) Sender.Tell(new Status.Success(Info.Id));
+                else Sender.Tell(new Status.Failure(new InvalidOperationException($"connection {Info.Id}: {error}")));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private static readonly KeyValuePair<string, object?> TlsHandshakeReason = ActorNetMetrics.Reason("tls-handshake");
 
     protected override void PreRestart(Exception reason, object message)
     {
@@ -153,6 +211,12 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Restarted();
         ActorKinds.Restarted(ActorKinds.Connection);
         _log.Restarted(reason, Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
+        if (_state.Transport.Handshaking)
+        {
+            // Nothing was read yet: the handshake's outcome comes to this incarnation.
+            Become(Handshaking);
+            return;
+        }
         SetIdleTimeout();
         StartHeartbeat();
         // The failed incarnation's read buffer and queued writes went with it (to the GC, not the pool).
@@ -459,7 +523,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void PumpWrites()
     {
-        if (_stopping || _state.Transport.WritePending || _state.Transport.IsDisposed) return;
+        if (_stopping || _state.Transport.WritePending || _state.Transport.IsDisposed || _state.Transport.Handshaking) return;
         if (!_outgoing.TryTakeNext(out var buffer, out var count)) return;
         _recorder?.Wrote(Info, buffer.AsSpan(0, count));
         _state.Transport.BeginSend(buffer, count, Self);
