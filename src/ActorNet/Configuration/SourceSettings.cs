@@ -83,6 +83,8 @@ public sealed record SourceSettings(
 
     /// <summary>udp: the source's socket options and its peer table (receive-buffer-size, max-peers).</summary>
     public UdpSourceSettings Udp { get; init; } = UdpSourceSettings.Default;
+    /// <summary>frame-timeout and min-data-rate: how long a tcp peer may take over a frame it has started.</summary>
+    public SlowPeerSettings SlowPeers { get; init; } = SlowPeerSettings.Off;
     /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
     public RecordSettings Record { get; init; } = RecordSettings.Off;
 

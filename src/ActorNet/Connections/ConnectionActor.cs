@@ -1,4 +1,5 @@
 using ActorNet.Configuration;
+using ActorNet.Framing;
 using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Protocol;
@@ -23,7 +24,7 @@ namespace ActorNet.Connections;
 ///   Reading --no room in the process budget--> (paused, queued) --BudgetAvailable, first in the queue, fits--> Reading
 ///   Reading --its recording half a buffer behind (record.when-behind = wait)--> (paused) --BudgetAvailable from the recorder--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
-///   Reading --EOF | error | idle | Close | fatal frame--> stopped
+///   Reading --EOF | error | idle | Close | fatal frame | frame-timeout | min-data-rate--> stopped
 ///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
 ///   any --unexpected exception--> restarted by the listener: same socket, partial frame quarantined,
 ///                                 decoder resynchronised (or the peer closed if the framing cannot)
@@ -40,6 +41,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly ConnectionCounters _counters;
     private readonly SourceRecorder? _recorder;
     private readonly SourceTls? _tls;
+    private readonly PartialFrameClock _frameClock;
+    private bool _frameCheckArmed;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Connection;
     private bool _paused;
     private bool _waitingForRestartBackoff;
@@ -61,6 +64,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _sourceTag = ActorNetMetrics.Source(settings.Name);
         _counters = new ConnectionCounters(state, _sourceTag);
         _recorder = Recorders.For(Context.System, settings);
+        _frameClock = new PartialFrameClock(settings.SlowPeers);
         _tls = TlsContexts.For(Context.System, settings);
     }
 
@@ -321,6 +325,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case ConnectionProtocol.HeartbeatTick:
                 if (_settings.Heartbeat is { } heartbeat) QueueWrite(heartbeat.Payload, "heartbeat");
                 break;
+            case ConnectionProtocol.FrameCheck:
+                CheckFrame();
+                break;
             case ConnectionProtocol.WriteCompleted written:
                 _state.Transport.WriteHandled();
                 _outgoing.Completed(written.Buffer, written.Count);
@@ -502,7 +509,43 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
         _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
         ReportInflight();
-        if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
+        if (fatal) Stop("the stream cannot be resynchronised after a bad frame start: a bad length field or a missing sync-marker (see quarantine)");
+        else if (_frameClock.Enabled) WatchFrame(ended: batch is not null);
+    }
+
+    /// <summary>
+    /// frame-timeout, min-data-rate: after a read, starts the frame clock when a frame began in it, and arms the
+    /// check unless one is armed already (it re-arms itself for the frame held when it fires).
+    /// </summary>
+    private void WatchFrame(bool ended)
+    {
+        var now = Environment.TickCount64;
+        _frameClock.Read(now, _cutter.InFrame, ended);
+        if (!_frameClock.InFrame || _frameCheckArmed) return;
+        _frameCheckArmed = true;
+        Timers.StartSingleTimer(nameof(ConnectionProtocol.FrameCheck), ConnectionProtocol.FrameCheck.Instance, _frameClock.NextCheck(now));
+    }
+
+    private void CheckFrame()
+    {
+        _frameCheckArmed = false;
+        var slowPeers = _settings.SlowPeers;
+        switch (_frameClock.Check(Environment.TickCount64, _cutter.PendingBytes, _paused, out var next))
+        {
+            case FrameVerdict.Waiting:
+                _frameCheckArmed = true;
+                Timers.StartSingleTimer(nameof(ConnectionProtocol.FrameCheck), ConnectionProtocol.FrameCheck.Instance, next);
+                break;
+            case FrameVerdict.TimedOut:
+                var timeout = slowPeers.FrameTimeout!.Value;
+                DeliverTruncated(FrameErrorKind.FrameTimeout, (long)timeout.TotalMilliseconds);
+                Stop($"frame-timeout: a frame was not complete within {HoconUnits.Duration(timeout)} (see quarantine)");
+                break;
+            case FrameVerdict.TooSlow:
+                DeliverTruncated(FrameErrorKind.BelowMinDataRate, slowPeers.MinBytesPerSecond);
+                Stop($"min-data-rate: a frame arrived slower than {slowPeers.MinBytesPerSecond} bytes per second (see quarantine)");
+                break;
+        }
     }
 
     private void EchoBack(FrameBatch batch)
@@ -603,17 +646,17 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Inflight(_state.Ledger.Inflight, held);
     }
 
-    private void DeliverTruncated()
+    private void DeliverTruncated(FrameErrorKind kind = FrameErrorKind.Truncated, long limit = 0)
     {
         var nextSeq = _state.Ledger.NextSeq;
         _truncatedAt = DateTime.UtcNow;
-        var batch = _cutter.Truncate(Info, ref nextSeq, _truncatedAt);
+        var batch = _cutter.Truncate(Info, ref nextSeq, _truncatedAt, kind, limit);
         if (batch is not null) Send(batch);
     }
 
     private FrameBatch LostPartialBatch(Exception reason)
     {
-        var rejected = new RejectedFrame("restart",
+        var rejected = new RejectedFrame(RejectedFrame.LostOnRestart,
             $"partial frame of {_state.LostPartialLength} bytes discarded because the connection actor restarted after {reason.GetType().Name}: {reason.Message}",
             _state.LostPartial ?? [], _state.LostPartialLength);
         _state.LostPartial = null;

@@ -23,6 +23,8 @@ internal sealed class SocketTransport : IDisposable
     private int _disposed;
     // Set once by a successful handshake, before the completion is told: the actor reads it only after that message.
     private SslStream? _tls;
+    // Plaintext reads; made at the first one, so a transport that only handshakes or writes never has one.
+    private SocketReceiver? _receiver;
 
     /// <param name="socket">The connected socket; this transport owns it.</param>
     /// <param name="budget">The budget a slot was taken from for this socket, given back when it is closed; null for
@@ -86,18 +88,22 @@ internal sealed class SocketTransport : IDisposable
     public void BeginWaitForData(IActorRef target)
     {
         ReadPending = true;
-        _ = WaitAsync(target);
+        if (_tls is null) Receiver.WaitForData(target);
+        else _ = WaitAsync(_tls, target);
     }
 
     /// <summary>Receives into <paramref name="buffer"/> from <paramref name="offset"/>; tells <see cref="ConnectionProtocol.ReadCompleted"/>.</summary>
     public void BeginReceive(byte[] buffer, int offset, int count, IActorRef target)
     {
         ReadPending = true;
-        _ = ReceiveAsync(buffer, offset, count, target);
+        if (_tls is null) Receiver.Receive(buffer, offset, count, target);
+        else _ = ReceiveAsync(_tls, buffer, offset, count, target);
     }
 
     /// <summary>Called by the actor when it handles a completion.</summary>
     public void ReadHandled() => ReadPending = false;
+
+    private SocketReceiver Receiver => _receiver ??= new SocketReceiver(_socket);
 
     /// <summary>True from <see cref="BeginSend"/> until the actor handles its completion; one send at a time.</summary>
     public bool WritePending { get; private set; }
@@ -127,12 +133,11 @@ internal sealed class SocketTransport : IDisposable
         }
     }
 
-    private async Task WaitAsync(IActorRef target)
+    private static async Task WaitAsync(SslStream tls, IActorRef target)
     {
         try
         {
-            if (_tls is { } tls) await tls.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-            else await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            await tls.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
             target.Tell(ConnectionProtocol.DataAvailable.Instance);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
@@ -141,17 +146,16 @@ internal sealed class SocketTransport : IDisposable
         }
     }
 
-    private async Task ReceiveAsync(byte[] buffer, int offset, int count, IActorRef target)
+    private static async Task ReceiveAsync(SslStream tls, byte[] buffer, int offset, int count, IActorRef target)
     {
         try
         {
-            var received = _tls is { } tls
-                ? await tls.ReadAsync(buffer.AsMemory(offset, count)).ConfigureAwait(false)
-                : await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None).ConfigureAwait(false);
+            var received = await tls.ReadAsync(buffer.AsMemory(offset, count)).ConfigureAwait(false);
             target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
+            // IOException: SslStream wraps the socket's errors in one; AuthenticationException: a TLS alert mid-session.
             target.Tell(new ConnectionProtocol.ReadFailed(e));
         }
     }
@@ -186,6 +190,8 @@ internal sealed class SocketTransport : IDisposable
         }
         _tls?.Dispose();
         _socket.Dispose();
+        // After the socket: a read still pending completes with OperationAborted first and then lets go of the args.
+        _receiver?.Dispose();
         _budget?.Return();
     }
 }
