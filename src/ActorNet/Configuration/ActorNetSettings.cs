@@ -335,6 +335,7 @@ public sealed record ActorNetSettings(
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
             Udp = UdpSourceSettings.Read(s),
             File = FileSourceSettings.Read(name, type, s),
+            Admission = AdmissionSettings.Read(s, type),
             SlowPeers = SlowPeerSettings.Read(s),
         };
         // A connection must be able to hold one read, or it would never read at all.

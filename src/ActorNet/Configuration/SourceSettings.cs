@@ -88,6 +88,9 @@ public sealed record SourceSettings(
     /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
     public RecordSettings Record { get; init; } = RecordSettings.Off;
 
+    /// <summary>tcp-listen: the PROXY protocol and the limits per peer address (proxy-protocol, allow, max-connections-per-ip, ...).</summary>
+    public AdmissionSettings Admission { get; init; } = AdmissionSettings.Open;
+
     /// <summary>The <c>tls</c> block: TLS on the connections of a tcp-listen or tcp-connect source.</summary>
     public TlsSettings Tls { get; init; } = TlsSettings.Off;
 

@@ -99,19 +99,27 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// The peer's address, or "unknown" when the peer reset before it could be read: getpeername fails with
-    /// ENOTCONN then, and the connection's first read reports the reset the normal way.
+    /// ENOTCONN then, and the connection's first read reports the reset the normal way. An IPv4 peer of a dual-stack
+    /// listener is named by its IPv4 address (<see cref="PeerName"/>).
     /// </summary>
     internal static string PeerOf(System.Net.Sockets.Socket socket)
     {
         try
         {
-            return socket.RemoteEndPoint?.ToString() ?? "unknown";
+            return socket.RemoteEndPoint is System.Net.IPEndPoint endpoint ? PeerName(endpoint) : socket.RemoteEndPoint?.ToString() ?? "unknown";
         }
         catch (System.Net.Sockets.SocketException)
         {
             return "unknown";
         }
     }
+
+    /// <summary>
+    /// <c>ip:port</c>, with an IPv4-mapped IPv6 address (::ffff:10.1.2.3) written as the IPv4 address it is, so that a
+    /// device is named alike whether a dual-stack listener or a proxy's header reported it.
+    /// </summary>
+    internal static string PeerName(System.Net.IPEndPoint endpoint) =>
+        endpoint.Address.IsIPv4MappedToIPv6 ? new System.Net.IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port).ToString() : endpoint.ToString();
 
     /// <inheritdoc cref="PeerOf"/>
     internal static string LocalOf(System.Net.Sockets.Socket socket)

@@ -29,6 +29,10 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Source {Source} refused {Peer}: {Reason}")]
     public static partial void Refused(this ILogger log, string source, string peer, string reason);
 
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information,
+        Message = "Source {Source} holds max-connections ({MaxConnections}): not accepting until a connection ends (on-max-connections = pause); new peers wait in the backlog")]
+    public static partial void PausedAtMaxConnections(this ILogger log, string source, int maxConnections);
+
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Source {Source} drained")]
     public static partial void SourceDrained(this ILogger log, string source);
 

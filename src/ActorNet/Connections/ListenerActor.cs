@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using ActorNet.Configuration;
+using ActorNet.Connections.Admission;
 using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
@@ -19,6 +22,8 @@ namespace ActorNet.Connections;
 ///   Accepting --accept fails: out of descriptors or memory--> Paused (no accept outstanding)
 ///   Paused --one of our connections closed, or 1s passed--> Accepting
 ///   Accepting --accept fails: listening socket unusable--> NotAccepting (connections live on; Error, readiness 503)
+///   Accepting --max-connections reached with on-max-connections = pause--> PausedAtCapacity (no accept outstanding:
+///                                        peers wait in the kernel's backlog) --a connection ended--> Accepting
 ///   any --Drain--> Draining (socket closed, connections draining) --last child gone--> Drained (answered once)
 /// </code>
 ///
@@ -26,6 +31,12 @@ namespace ActorNet.Connections;
 /// max-connections, rather than left unaccepted: a peer left in the kernel's backlog sees a connection that
 /// never answers until its own timeout, then retries blindly; a closed one knows at once, and is counted. Taking it
 /// costs one descriptor for a moment, which the budget's reserve holds.
+///
+/// Admission (<see cref="Admit"/>) checks, in order: max-connections; with proxy-protocol on, that the socket's
+/// peer is a trusted proxy, then reads the PROXY header off the actor's thread (<see cref="ProxyHeaderReader"/>) and
+/// carries on when it arrives (<see cref="ProxyHeaderRead"/>) with the client it names as the peer; then the limits on
+/// the peer's address (<see cref="PeerLimits"/>: deny, allow, rate, per-ip); then the process's descriptors. Every
+/// refusal closes the peer and is counted by reason.
 /// </summary>
 internal sealed class ListenerActor : UntypedActor, IWithTimers
 {
@@ -40,6 +51,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Listener;
     private readonly ListenerState _state;
     private DateTime _lastRejectionLog = DateTime.MinValue;
+    private DateTime _lastPauseLog = DateTime.MinValue;
 
     public ListenerActor(SourceSettings settings, Socket listenSocket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
         DescriptorBudget descriptors, ProcessBudget budget, ListenerState state)
@@ -61,7 +73,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         SourceStatus status, DescriptorBudget descriptors, ProcessBudget budget)
     {
         // Created once per source, outside the factory: every incarnation the factory makes shares it.
-        var state = new ListenerState();
+        var state = new ListenerState(settings.Admission);
         return Akka.Actor.Props.Create(() => new ListenerActor(settings, listenSocket, parsers, sinkSlots, status, descriptors, budget, state));
     }
 
@@ -90,7 +102,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         _status.SetState(SourceStates.Listening);
         _log.Listening(_settings.Name, _listenSocket.LocalEndPoint);
         // After a restart the previous incarnation's accept may still be outstanding: its outcome comes to this one.
-        if (!_state.AcceptPending) BeginAccept();
+        if (!_state.AcceptPending) AcceptNext();
     }
 
     protected override void PreRestart(Exception reason, object message)
@@ -106,6 +118,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
+        _state.ProxyHeaderReads.Cancel();
         _listenSocket.Dispose();
         _status.SetState(SourceStates.Stopped);
         ActorKinds.Stopped(Self);
@@ -120,7 +133,10 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             case ConnectionProtocol.Accepted accepted:
                 _state.AcceptPending = false;
                 Admit(accepted.Socket);
-                BeginAccept();
+                AcceptNext();
+                break;
+            case ProxyHeaderRead read:
+                HeaderRead(read);
                 break;
             case ConnectionProtocol.AcceptFailed failed:
                 _state.AcceptPending = false;
@@ -150,6 +166,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
             case ConnectionProtocol.Drain:
                 _state.StartDrain(Sender);
                 Timers.Cancel(nameof(RetryAccept));
+                _state.ProxyHeaderReads.Cancel();
                 _listenSocket.Dispose();
                 _status.SetState(SourceStates.Draining);
                 Become(Draining);
@@ -237,7 +254,56 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     {
         Timers.Cancel(nameof(RetryAccept));
         Become(Accepting);
+        AcceptNext();
+    }
+
+    /// <summary>
+    /// on-max-connections = pause, and max-connections are open (or having their PROXY header read): no accept is
+    /// outstanding, so new peers wait in the listening socket's backlog (ranch's way) rather than being accepted only
+    /// to be closed. The first connection to end (or header to fail) lets the next one in.
+    /// </summary>
+    private void PausedAtCapacity(object message)
+    {
+        switch (message)
+        {
+            case Terminated t:
+                _state.Ended(t.ActorRef);
+                ResumeBelowCapacity();
+                break;
+            case ProxyHeaderRead read:
+                HeaderRead(read);
+                ResumeBelowCapacity();
+                break;
+            default:
+                Accepting(message);
+                break;
+        }
+    }
+
+    private void ResumeBelowCapacity()
+    {
+        if (PauseAtCapacity) return;
+        Become(Accepting);
         BeginAccept();
+    }
+
+    private bool PauseAtCapacity =>
+        _settings.Admission.OnMaxConnections == AtMaxConnections.Pause && _state.Occupied >= _settings.MaxConnections;
+
+    /// <summary>Starts the next accept, unless on-max-connections = pause says to wait for a free slot first.</summary>
+    private void AcceptNext()
+    {
+        if (!PauseAtCapacity)
+        {
+            BeginAccept();
+            return;
+        }
+        if (DateTime.UtcNow - _lastPauseLog > TimeSpan.FromSeconds(1))
+        {
+            _lastPauseLog = DateTime.UtcNow;
+            _log.PausedAtMaxConnections(_settings.Name, _settings.MaxConnections);
+        }
+        Become(PausedAtCapacity);
     }
 
     // Writes and broadcasts never reach a draining source: the guardian refuses them from the moment it
@@ -250,6 +316,15 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 // Accepted just before the socket closed: refuse rather than start a connection we would drain at once.
                 _state.AcceptPending = false;
                 accepted.Socket.Dispose();
+                break;
+            case ProxyHeaderRead read:
+                // Its read was cancelled by the drain (or finished just before): close it rather than start a connection.
+                _state.ProxyHeadersPending--;
+                if (!read.Closed)
+                {
+                    read.Socket.Dispose();
+                    _descriptors.Return();
+                }
                 break;
             case Terminated t:
                 _state.Ended(t.ActorRef);
@@ -276,22 +351,76 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     private void Admit(Socket socket)
     {
-        if (_state.Connections >= _settings.MaxConnections)
+        if (_state.Occupied >= _settings.MaxConnections)
         {
             Refuse(socket, "max-connections", $"max-connections {_settings.MaxConnections} reached");
             return;
         }
-        if (!_descriptors.TryTake())
+        var admission = _settings.Admission;
+        if (admission.ProxyProtocol == ProxyProtocolMode.Off)
         {
-            Refuse(socket, "fd-limit", $"the process holds {_descriptors.Capacity} peers, all its file descriptors allow (see actornet.fd-reserve)");
+            AdmitPeer(socket, ConnectionActor.PeerOf(socket), admission.LimitsPeers ? AddressOf(socket) : null, descriptorTaken: false);
             return;
         }
 
-        var (connection, _) = ConnectionActor.StartChild(Context, socket, _settings, _parsers, _sinkSlots, _status, _budget, _descriptors);
-        _state.Admitted(connection);
+        var proxy = AddressOf(socket);
+        if (proxy is null || !admission.TrustedProxies.Contains(proxy))
+        {
+            Refuse(socket, "untrusted-proxy", $"a PROXY header is only taken from trusted-proxies {admission.TrustedProxies}");
+            return;
+        }
+        // The socket is held while its header comes: it takes its descriptor now.
+        if (!_descriptors.TryTake())
+        {
+            RefuseForDescriptors(socket);
+            return;
+        }
+        _state.ProxyHeadersPending++;
+        _ = ReadProxyHeaderAsync(socket, proxy, admission, _descriptors, _state.ProxyHeaderReads.Token, Self);
     }
 
-    private void Refuse(Socket socket, string reason, string why)
+    private void HeaderRead(ProxyHeaderRead read)
+    {
+        _state.ProxyHeadersPending--;
+        if (read.Closed) return;
+        if (read.Outcome.Error is { } error)
+        {
+            _descriptors.Return();
+            Refuse(read.Socket, "proxy-header", error);
+            return;
+        }
+        // LOCAL, UNKNOWN or a non-IP family: the proxy speaks for itself, and is the peer.
+        var client = read.Outcome.Header.Source;
+        var peer = client is null ? ConnectionActor.PeerOf(read.Socket) : ConnectionActor.PeerName(client);
+        AdmitPeer(read.Socket, peer, _settings.Admission.LimitsPeers ? client?.Address ?? read.Proxy : null, descriptorTaken: true);
+    }
+
+    /// <param name="peer">The peer as recorded and shown: the socket's, or the client a PROXY header named.</param>
+    /// <param name="address">The address the per-IP limits apply to; null when none apply (or it is unknown).</param>
+    /// <param name="descriptorTaken">Whether the socket holds a descriptor slot already (taken before its PROXY header).</param>
+    private void AdmitPeer(Socket socket, string peer, IPAddress? address, bool descriptorTaken)
+    {
+        if (address is not null && _state.Peers.Check(address, Stopwatch.GetTimestamp()) is { } refusal)
+        {
+            if (descriptorTaken) _descriptors.Return();
+            Refuse(socket, refusal.Reason, refusal.Why, peer);
+            return;
+        }
+        if (!descriptorTaken && !_descriptors.TryTake())
+        {
+            RefuseForDescriptors(socket);
+            return;
+        }
+
+        var (connection, _) = ConnectionActor.StartChild(Context, socket, peer, _settings, _parsers, _sinkSlots, _status, _budget, _descriptors);
+        _state.Admitted(connection, address);
+    }
+
+    private void RefuseForDescriptors(Socket socket) =>
+        Refuse(socket, "fd-limit", $"the process holds {_descriptors.Capacity} peers, all its file descriptors allow (see actornet.fd-reserve)");
+
+    /// <param name="peer">The peer to name in the log; the socket's own when null.</param>
+    private void Refuse(Socket socket, string reason, string why, string? peer = null)
     {
         ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, ActorNetMetrics.Reason(reason));
         _status.Rejected();
@@ -299,9 +428,39 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         if (DateTime.UtcNow - _lastRejectionLog > TimeSpan.FromSeconds(1))
         {
             _lastRejectionLog = DateTime.UtcNow;
-            _log.Refused(_settings.Name, ConnectionActor.PeerOf(socket), why);
+            _log.Refused(_settings.Name, peer ?? ConnectionActor.PeerOf(socket), why);
         }
         socket.Dispose();
+    }
+
+    /// <summary>The socket peer's IP address, or null when the peer reset before it could be read (see <see cref="ConnectionActor.PeerOf"/>).</summary>
+    private static IPAddress? AddressOf(Socket socket)
+    {
+        try
+        {
+            return (socket.RemoteEndPoint as IPEndPoint)?.Address;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads the PROXY header on the thread pool and hands the socket back to the listener with it. When the listener
+    /// drains or stops meanwhile (<paramref name="stop"/>), the socket is closed here, since the listener may be gone.
+    /// </summary>
+    private static async Task ReadProxyHeaderAsync(Socket socket, IPAddress proxy, AdmissionSettings admission, DescriptorBudget descriptors,
+        CancellationToken stop, IActorRef self)
+    {
+        var outcome = await ProxyHeaderReader.ReadAsync(socket, admission.ProxyProtocol, admission.ProxyHeaderTimeout, stop).ConfigureAwait(false);
+        var closed = stop.IsCancellationRequested;
+        if (closed)
+        {
+            socket.Dispose();
+            descriptors.Return();
+        }
+        self.Tell(new ProxyHeaderRead(socket, proxy, outcome, closed));
     }
 
     private void BeginAccept()
@@ -336,4 +495,8 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     {
         public static readonly RetryAccept Instance = new();
     }
+
+    /// <param name="Proxy">The address of the trusted proxy the socket came from.</param>
+    /// <param name="Closed">The listener drained or stopped meanwhile, and the reader closed the socket.</param>
+    private sealed record ProxyHeaderRead(Socket Socket, IPAddress Proxy, ProxyHeaderOutcome Outcome, bool Closed);
 }

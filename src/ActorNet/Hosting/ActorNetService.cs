@@ -237,6 +237,9 @@ public sealed partial class ActorNetService
             // Lets a restarted ActorNet rebind while old connections sit in TIME_WAIT (Linux semantics:
             // it does not allow two live listeners on one port).
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // host = "::" takes IPv4 peers as well (seen as ::ffff:a.b.c.d), as on most servers; .NET would make the
+            // socket IPv6-only, refusing every IPv4 device with no word in the log.
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
             socket.Bind(new IPEndPoint(address, source.Port));
             socket.Listen(Math.Min(source.MaxConnections, 4096));
             return socket;

@@ -92,6 +92,34 @@ public sealed class ListenerRestartSpec : ActorNetTestKit
         }
     }
 
+    [Fact]
+    public async Task A_listener_killed_while_a_proxy_header_is_pending_keeps_it_the_per_ip_counts_and_the_pause()
+    {
+        var status = StartWithSecondSource(
+            "max-connections = 2, on-max-connections = pause, proxy-protocol = v1, trusted-proxies = [ 127.0.0.1 ], max-connections-per-ip = 1")
+            .Status.Source(SourceName)!;
+        using var a = await ConnectAsync();
+        await a.SendAsync("PROXY TCP4 10.0.0.1 127.0.0.1 1001 7000\r\na-1\n"u8.ToArray(), SocketFlags.None);
+        AwaitAssert(() => Assert.Equal(["a-1"], Data.Select(r => r.Payload)), Bound);
+        using var b = await ConnectAsync();
+        await b.SendAsync("PROXY TCP4 10.0"u8.ToArray(), SocketFlags.None);
+
+        await KillListenerAsync(times: 2);
+
+        // One connection and one header pending: max-connections 2 is held, so a third peer waits in the backlog.
+        using var c = await ConnectAsync();
+        await c.SendAsync("PROXY TCP4 10.0.0.2 127.0.0.1 1003 7000\r\nc-1\n"u8.ToArray(), SocketFlags.None);
+        await SendAsync(a, "a-2");
+        AwaitAssert(() => Assert.Contains(Data, r => r.Payload == "a-2"), Bound);
+        Assert.DoesNotContain(Data, r => r.Payload == "c-1");
+        // b's header completes naming a's client: the per-ip count of before the restarts refuses it, which frees the slot c waits for.
+        await b.SendAsync(".0.1 127.0.0.1 1002 7000\r\nb-1\n"u8.ToArray(), SocketFlags.None);
+        await b.AwaitClosedByServerAsync(Bound);
+        AwaitAssert(() => Assert.Equal(["a-1", "a-2", "c-1"], Data.Select(r => r.Payload).Order()), Bound);
+        Assert.False(c.IsClosedByServer(), "the peer that waited was closed");
+        Assert.Equal(1, status.ConnectionsRejected);
+    }
+
     /// <summary>
     /// The kit's source plus an idle second one with max-connections 2: the process-wide descriptor budget is then the
     /// sum, 4, so only the listener's own count can hold the first source to 2.

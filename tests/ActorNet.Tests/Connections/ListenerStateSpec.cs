@@ -37,6 +37,24 @@ public sealed class ListenerStateSpec
         Assert.False(state.TryFinishDrain());
     }
 
+    [Fact]
+    public void A_connection_ending_gives_its_address_a_slot_back_once_and_pending_proxy_headers_take_slots()
+    {
+        var state = new ListenerState(ActorNet.Configuration.AdmissionSettings.Open with { MaxConnectionsPerIp = 1 });
+        var address = System.Net.IPAddress.Parse("192.0.2.1");
+        state.Admitted(Children[0], address);
+        state.Admitted(Children[1]);
+        state.ProxyHeadersPending = 2;
+
+        Assert.Equal(4, state.Occupied);
+        Assert.Equal("per-ip", state.Peers.Check(address, 0)?.Reason);
+        Assert.True(state.Ended(Children[0]));
+        Assert.False(state.Ended(Children[0]));
+        Assert.Null(state.Peers.Check(address, 0));
+        Assert.Equal(0, state.Peers.Addresses);
+        Assert.Equal(3, state.Occupied);
+    }
+
     [Theory]
     [InlineData(SocketError.ConnectionAborted, "Transient")]
     [InlineData(SocketError.ConnectionReset, "Transient")]
