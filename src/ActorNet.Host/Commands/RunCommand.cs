@@ -69,7 +69,8 @@ public static class RunCommand
             });
             using var host = builder.Build();
             await host.RunAsync(token);
-            return 0;
+            // A cluster node that was downed exits non-zero, so that its supervisor starts it again.
+            return ActorNet.Cluster.ClusterExit.CodeOf(host.Services.GetRequiredService<Akka.Actor.ActorSystem>());
         }
         catch (InvalidConfigurationException e)
         {

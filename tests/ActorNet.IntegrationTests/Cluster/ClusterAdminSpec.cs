@@ -41,7 +41,10 @@ public sealed class ClusterAdminSpec(ITestOutputHelper output)
         await device.AwaitClosedByServerAsync(ThreeNodeCluster.Bound);
         using (var again = await cluster.DeleteConnectionAsync(asked, listed.Id)) Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
 
-        Assert.Contains($"actornet_frames_received_total{{node=\"127.0.0.1:{cluster.Address(holder).Split(':')[^1]}\"", await cluster.MetricsOf(holder));
+        // Every series of a node's /metrics carries its node label (its Akka.Remote host:port).
+        var samples = (await cluster.MetricsOf(holder)).Split('\n').Where(l => l.Length > 0 && l[0] != '#').ToArray();
+        Assert.Contains(samples, l => l.StartsWith("actornet_", StringComparison.Ordinal));
+        Assert.All(samples, l => Assert.Contains($"{{node=\"127.0.0.1:{cluster.Address(holder).Split(':')[^1]}\"", l));
 
         // Frozen: its session stays open (the kernel keeps the socket), but the others down it and connect.
         var frozenSessions = feed.Sessions.Count;
@@ -58,6 +61,7 @@ public sealed class ClusterAdminSpec(ITestOutputHelper output)
         await cluster.SignalAsync(owner, "CONT");
         var exitCode = await cluster.Process(owner).WaitForExitAsync(ThreeNodeCluster.Bound);
         output.WriteLine($"n{owner} exited with {exitCode} {(feed.Now - resumedAt).TotalSeconds:0.0} s after SIGCONT; sessions: {string.Join("; ", feed.Sessions)}");
+        Assert.Equal(3, exitCode); // downed: its supervisor should start it again as a new member
         Assert.DoesNotContain(feed.Sessions, s => s.Node == $"n{owner}" && s.OpenedAt > resumedAt);
         Assert.DoesNotContain(feed.Sessions, s => s.Node == $"n{owner}" && s.ClosedAt is null);
         Assert.Equal(takeover, feed.Current);
