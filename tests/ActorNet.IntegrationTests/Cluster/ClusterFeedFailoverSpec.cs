@@ -53,7 +53,7 @@ public sealed class ClusterFeedFailoverSpec(ITestOutputHelper output)
             await cluster.KillAsync(owner);
 
             var next = await Eventually.ValueAsync(() => feed.Sessions.Skip(sessionsBefore).FirstOrDefault(s => s.Node != "?"), s => s is not null,
-                WorstAllowed, $"trial {trial}: a new session after n{owner} was killed; sessions: {string.Join("; ", feed.Sessions)}");
+                WorstAllowed, $"trial {trial}: a new session after n{owner} was killed; sessions: {string.Join("; ", feed.Sessions)}{Environment.NewLine}{cluster.Output}");
             var failover = next!.OpenedAt - killedAt;
             failovers.Add(failover);
             output.WriteLine($"trial {trial}: n{owner} killed, n{NodeOf(next)} connected {failover.TotalSeconds:0.0} s later");
