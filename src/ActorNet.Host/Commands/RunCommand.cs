@@ -68,7 +68,9 @@ public static class RunCommand
                 });
             });
             using var host = builder.Build();
-            await host.RunAsync(token);
+            // RunAsync without its dispose: the actor system is asked below how it ended.
+            await host.StartAsync(token);
+            await host.WaitForShutdownAsync(token);
             // A cluster node that was downed exits non-zero, so that its supervisor starts it again.
             return ActorNet.Cluster.ClusterExit.CodeOf(host.Services.GetRequiredService<Akka.Actor.ActorSystem>());
         }

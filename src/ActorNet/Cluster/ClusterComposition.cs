@@ -52,6 +52,9 @@ internal static class ClusterComposition
             # Every node sends each feed's start message when it starts, so a cluster started from nothing needs no
             # durable store (LMDB) of remembered feeds: the replicated in-memory one survives any node's loss.
             distributed-data.durable.keys = []
+            # Majority of the members, not Akka's default of at least 5 (all of a 3-node cluster): with 5 a write of
+            # the coordinator's state waits for a dead node until it is removed, and times out instead of moving the feed.
+            distributed-data.majority-min-cap = 1
             # The region's retries (registration with a new coordinator, shard homes): short, a feed waits on them.
             retry-interval = 500ms
             # A feed entity that stopped for good is started again after this.

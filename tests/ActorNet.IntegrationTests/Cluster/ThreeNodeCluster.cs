@@ -73,7 +73,22 @@ public sealed class ThreeNodeCluster : IDisposable
     public async Task StartAllAsync()
     {
         for (var i = 0; i < 3; i++) Start(i);
+        await WaitForSettledAsync();
+    }
+
+    /// <summary>
+    /// Every node sees three members up and, asking all three over remoting, one owner of the feed: membership has
+    /// converged and every node answers every other.
+    /// </summary>
+    public async Task WaitForSettledAsync()
+    {
         for (var i = 0; i < 3; i++) await WaitForMembersUpAsync(i, 3);
+        for (var i = 0; i < 3; i++)
+        {
+            var node = i;
+            await Eventually.TrueAsync(() => ClusterOf(node) is { Feeds.Count: 1 }, Bound,
+                () => $"the feed's owner as n{node} sees it: {Describe(ClusterOf(node))}{Environment.NewLine}{Output}");
+        }
     }
 
     /// <summary>SIGKILL: no drain, the kernel closes its sockets.</summary>
