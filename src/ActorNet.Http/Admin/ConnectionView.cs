@@ -7,6 +7,7 @@ namespace ActorNet.Http.Admin;
 /// <summary>One open connection in <c>GET /api/connections</c>; <paramref name="Id"/> is what <c>DELETE /api/connections/{id}</c> takes.</summary>
 /// <param name="Peer">The remote end as <c>ip:port</c>.</param>
 /// <param name="LastFrameAt">When the last read that produced frames completed (UTC); null before the first frame.</param>
+/// <param name="ClientSubject">The subject of the TLS client certificate the peer presented; null without one.</param>
 /// <param name="HeldBytes">Bytes the connection holds now (read buffers not yet acknowledged by every sink, partial frame, queued writes), bounded by max-inflight-bytes.</param>
 public sealed record ConnectionView(
     long Id,
@@ -17,7 +18,8 @@ public sealed record ConnectionView(
     long Frames,
     long Bytes,
     long Quarantined,
-    long HeldBytes)
+    long HeldBytes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientSubject = null)
 {
     /// <summary>In a cluster, the address of the node that holds the connection; absent on a single node.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -25,11 +27,11 @@ public sealed record ConnectionView(
 
     public static ConnectionView From(ConnectionStatus connection) => new(
         connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
-        connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined, connection.HeldBytes);
+        connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined, connection.HeldBytes, connection.ClientSubject);
 
     public static ConnectionView From(ClusterNodeProtocol.NodeConnection connection) => new(
         connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
-        connection.Frames, connection.Bytes, connection.Quarantined, connection.HeldBytes) { Node = connection.Node };
+        connection.Frames, connection.Bytes, connection.Quarantined, connection.HeldBytes, connection.ClientSubject) { Node = connection.Node };
 }
 
 /// <summary>The body of <c>GET /api/connections</c>, oldest first.</summary>

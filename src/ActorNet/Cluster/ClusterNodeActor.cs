@@ -18,7 +18,7 @@ internal sealed class ClusterNodeActor : ReceiveActor
         var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         Receive<ClusterNodeProtocol.Describe>(describe => Sender.Tell(new ClusterNodeProtocol.NodeDescription(node, directory.Owned,
             describe.WithConnections ? status.Connections.Select(c => new ClusterNodeProtocol.NodeConnection(node, c.Id, c.Source, c.Peer,
-                c.ConnectedAt, c.LastFrameAt, c.FramesReceived, c.BytesReceived, c.FramesQuarantined, c.HeldBytes)).ToArray() : [])));
+                c.ConnectedAt, c.LastFrameAt, c.FramesReceived, c.BytesReceived, c.FramesQuarantined, c.HeldBytes, c.ClientSubject)).ToArray() : [])));
         Receive<ClusterNodeProtocol.CloseConnection>(close =>
         {
             var connection = status.Connection(close.Id);

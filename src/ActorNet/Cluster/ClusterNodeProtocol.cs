@@ -15,7 +15,7 @@ public static class ClusterNodeProtocol
     /// <summary>One open connection of a node, as <c>/api/connections</c> shows it, with the node's address.</summary>
     public sealed record NodeConnection(
         string Node, long Id, string Source, string Peer, DateTime ConnectedAt, DateTime? LastFrameAt,
-        long Frames, long Bytes, long Quarantined, long HeldBytes);
+        long Frames, long Bytes, long Quarantined, long HeldBytes, string? ClientSubject);
 
     /// <summary>Closes connection <paramref name="Id"/> if this node holds it; answered with <see cref="CloseResult"/>.</summary>
     public sealed record CloseConnection(long Id, string Reason);
