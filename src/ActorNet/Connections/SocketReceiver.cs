@@ -68,7 +68,15 @@ internal sealed class SocketReceiver : SocketAsyncEventArgs
 
     private void Release()
     {
-        SetBuffer(null, 0, 0);
+        try
+        {
+            SetBuffer(null, 0, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The transport disposed these args while this read was completing (a socket's dispose does not wait for
+            // the pending read's callback, which runs on the thread pool): nothing holds the buffer any more.
+        }
         _target = ActorRefs.Nobody;
     }
 }
