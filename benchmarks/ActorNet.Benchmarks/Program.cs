@@ -4,6 +4,7 @@ using ActorNet.Benchmarks.EndToEnd;
 using ActorNet.Benchmarks.Idle;
 using ActorNet.Benchmarks.Latency;
 using ActorNet.Benchmarks.LoadGen;
+using ActorNet.Benchmarks.Recording;
 using ActorNet.Benchmarks.Rsyslog;
 using ActorNet.Benchmarks.Storage;
 using ActorNet.Benchmarks.Udp;
@@ -26,6 +27,7 @@ public static class Program
         {StoreCommand.Usage}
         {JsonlVsRsyslogCommand.Usage}
         {UdpCommand.Usage}
+        {RecordReplayCommand.Usage}
         """;
 
     public static async Task<int> Main(string[] args)
@@ -57,8 +59,9 @@ public static class Program
                 "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),
                 "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "jsonl-vs-rsyslog" => await JsonlVsRsyslogCommand.RunAsync(new OptionReader(rest), cancel.Token),
-                "udp" => await UdpCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "udp" => await UdpCommand.RunAsync(new OptionReader(rest, "alloc-types"), cancel.Token),
                 "udp-send" => UdpCommand.RunSender(new OptionReader(rest)),
+                "record-replay" => await RecordReplayCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

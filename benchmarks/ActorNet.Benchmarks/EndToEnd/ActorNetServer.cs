@@ -82,6 +82,9 @@ public sealed class ActorNetServer : ICountingServer
     /// </summary>
     public long Rejections => Interlocked.Read(ref _quarantined);
 
+    /// <summary>Records the source's recording dropped (actornet_record_dropped_total, any reason); 0 when not recording.</summary>
+    public long RecordDropped => Interlocked.Read(ref _recordDropped);
+
     /// <summary>Average bytes per socket read so far: the figure that matters most for throughput.</summary>
     public double BytesPerRead => Interlocked.Read(ref _bytes) / (double)Math.Max(1, Interlocked.Read(ref _reads));
 
@@ -154,11 +157,6 @@ public sealed class ActorNetServer : ICountingServer
     public async ValueTask DisposeAsync()
     {
         Console.WriteLine($"actornet: {BytesPerRead:N0} bytes per socket read on average");
-        if (Interlocked.Read(ref _recordDropped) is > 0 and var dropped)
-        {
-            // A recording that fell behind dropped records: its throughput is not that of a complete recording.
-            Console.WriteLine($"actornet: {dropped:N0} records dropped by the recording (actornet_record_dropped_total)");
-        }
         if (_host is { } host)
         {
             // Bounded by HostOptions.ShutdownTimeout (ActorNet's shutdown-timeout plus a margin), set above.
@@ -175,7 +173,7 @@ public sealed class ActorNetServer : ICountingServer
     /// <param name="port">The port to listen on.</param>
     /// <param name="framing">The workload's framing.</param>
     /// <param name="maxPayloadLength">Largest payload; ActorNet's length-field max-frame-length also counts the header.</param>
-    private static ActorNetSettings Settings(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning,
+    internal static ActorNetSettings Settings(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning,
         BenchmarkCertificate? certificate = null) =>
         ActorNetSettings.Create(
             ActorNetSettings.ParseOverlay(Hocon(port, framing, maxPayloadLength, tuning, certificate)),

@@ -151,6 +151,12 @@ public static class Phase
             failure = $"the server rejected {server.Rejections} frames or connections of a well-formed workload";
         }
 
+        // A recording that fell behind dropped records: its throughput is not that of a complete recording.
+        if (failure is null && server is ActorNetServer { RecordDropped: > 0 and var dropped })
+        {
+            failure = $"the recording dropped {dropped:N0} records (actornet_record_dropped_total): not the throughput of a complete recording";
+        }
+
         return new PhaseResult(run, server.Name, expected, counted, elapsed, spec.FrameLength, memory.Start, memory.Peak, failure, details);
     }
 

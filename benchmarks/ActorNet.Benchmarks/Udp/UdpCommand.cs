@@ -20,10 +20,12 @@ namespace ActorNet.Benchmarks.Udp;
 public static class UdpCommand
 {
     public const string Usage = """
-          udp [--seconds 10] [--warmup 3] [--size 100] [--senders 2]
+          udp [--seconds 10] [--warmup 3] [--size 100] [--senders 2] [--alloc-types] [--record DIR]
               Datagrams of SIZE bytes sent as fast as possible by a child process (udp-send) to a udp source with
               raw framing into a blackhole sink: datagrams/s stored, bytes allocated per datagram in steady state
-              (GC.GetTotalAllocatedBytes over the measured window) and the kernel's drops for the socket.
+              (GC.GetTotalAllocatedBytes over the measured window) and the kernel's drops for the socket. --alloc-types
+              also samples what was allocated by type (GC AllocationTick events) and prints the top types. --record DIR
+              turns the source's recording on into DIR (each datagram one record) and reports records it dropped.
         """;
 
     private const string SourceName = "bench-udp";
@@ -34,7 +36,12 @@ public static class UdpCommand
         var warmup = options.Int("warmup", 3, 0, 600);
         var size = options.Int("size", 100, 1, 65_000);
         var senders = options.Int("senders", 2, 1, 64);
+        var allocTypes = options.Flag("alloc-types");
+        var recordDir = options.String("record");
         options.ThrowIfUnread();
+        if (recordDir is not null && recordDir.Any(c => c is '"' or '\\'))
+            throw new UsageException($"option --record: '{recordDir}' must not contain quotes or backslashes");
+        var record = recordDir is null ? "" : $"record {{ enabled = on, dir = \"{recordDir}\", max-size = 64 GiB }}";
 
         var port = FreeUdpPort();
         var settings = ActorNetSettings.Parse($$"""
@@ -46,6 +53,7 @@ public static class UdpCommand
                 max-inflight-frames = 100000
                 max-inflight-bytes = 16 MiB
                 sinks = [ blackhole ], quarantine = blackhole
+                {{record}}
               }
               sinks.blackhole { type = blackhole, dedicated-thread = off }
             }
@@ -54,27 +62,39 @@ public static class UdpCommand
         var service = ActorNetService.Start(system, settings);
         var status = service.Status.Source(SourceName)!;
         using var drops = new KernelDropsReader(SourceName);
+        using var recordDrops = new CounterTotal("actornet.record.dropped");
+        using var sampler = allocTypes ? new AllocationSampler() : null;
 
         Console.WriteLine(RunEnvironment.Describe());
         Console.WriteLine($"method: {senders} sender socket(s) in a child process (udp-send) send {size}-byte datagrams to 127.0.0.1:{port} " +
             $"as fast as they can; after {warmup} s of warm-up, {seconds} s are measured.");
         var child = StartSender(port, size, senders);
+        var failed = false;
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken).ConfigureAwait(false);
             var framesBefore = status.FramesReceived;
             var dropsBefore = drops.Read();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            sampler?.Start();
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            sampler?.Stop();
             var frames = status.FramesReceived - framesBefore;
             var elapsed = clock.Elapsed.TotalSeconds;
             var dropped = drops.Read() - dropsBefore;
+            var recordDropped = recordDrops.Total;
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"datagrams/s: {frames / elapsed:N0}   bytes allocated per datagram: {(frames == 0 ? double.NaN : (double)allocated / frames):N2}   " +
                 $"kernel drops in the window: {dropped:N0}   (figure to reach: >= 500,000 datagrams/s of 100 B, 0 B per datagram)"));
+            if (sampler is not null) Console.Write(sampler.Report());
+            if (recordDir is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"records the recording dropped (warm-up included): {recordDropped:N0}"));
+                if (recordDropped > 0) failed = true;
+            }
         }
         finally
         {
@@ -82,7 +102,7 @@ public static class UdpCommand
             await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await service.DrainAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
-        return 0;
+        return failed ? 1 : 0;
     }
 
     /// <summary><c>udp-send --port P --size S --senders N</c>: the child's loop, until it is killed.</summary>
@@ -158,6 +178,27 @@ public static class UdpCommand
             _listener.RecordObservableInstruments();
             return _value;
         }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>The total of a counter of ActorNet's meter, all tags together.</summary>
+    private sealed class CounterTotal : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public CounterTotal(string instrumentName)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ActorNetMetrics.MeterName && instrument.Name == instrumentName) listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public long Total => Interlocked.Read(ref _total);
 
         public void Dispose() => _listener.Dispose();
     }

@@ -349,11 +349,12 @@ public sealed record ActorNetSettings(
             s.Error("min-read-buffer-size", s.Text("min-read-buffer-size", "")!,
                 $"at most read-buffer-size ({HoconUnits.Size(source.ReadBufferSize)}): reads adapt between the two");
         var ack = s.Section("ack", "{ enabled = on }");
+        var record = s.Section("record", "{ enabled = on, dir = data/recordings }");
         source = source with
         {
             Ack = ack.Bool("enabled"),
             AckFinalWait = ack.RequiredDuration("final-wait", TimeSpan.Zero, TimeSpan.FromMinutes(10)),
-            Record = RecordSettings.Read(s.Section("record", "{ enabled = on, dir = data/recordings }")),
+            Record = RecordSettings.Read(record),
             Tls = TlsSettings.Read(s.Section("tls", "{ certificate = \"server.pem\", private-key = \"server.key\" }"), type, host),
         };
         if (source.Type == SourceType.Udp) UdpSourceSettings.Validate(source, ack);
@@ -369,6 +370,7 @@ public sealed record ActorNetSettings(
             s.Error("framing.initial-bytes-to-strip", lengthField.InitialBytesToStrip.ToString(),
                 $"at least the {lengthField.LengthFieldOffset + lengthField.LengthFieldLength} header bytes when the source writes to its peers (reply, heartbeat, on-connect or ack)");
         FileSourceSettings.RejectPeerWrites(source, s);
+        FileSourceSettings.RejectRecording(source, record);
         return source;
     }
 

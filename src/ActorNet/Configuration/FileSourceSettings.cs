@@ -37,4 +37,15 @@ public sealed record FileSourceSettings(string Path, FileStartAt StartAt, TimeSp
         if (source.Heartbeat is not null) s.Error("heartbeat.interval", HoconUnits.Duration(source.Heartbeat.Interval), "off " + Why);
         if (source.OnConnect is not null) s.Error("on-connect", System.Text.Encoding.UTF8.GetString(source.OnConnect), "off " + Why);
     }
+
+    /// <summary>
+    /// A file is its own recording: its bytes stay on disk, with their order, and replaying them is following a copy
+    /// with start-at = beginning (file seqs also continue from the checkpoint, which a replay from seq 1 could not
+    /// reproduce). So record is refused on a file source rather than writing every line twice.
+    /// </summary>
+    internal static void RejectRecording(SourceSettings source, ConfigSection record)
+    {
+        if (source.Type == SourceType.File && source.Record.Enabled)
+            record.Error("enabled", "on", "off for a file source (the file is its own recording: to replay it, follow a copy with start-at = beginning)");
+    }
 }

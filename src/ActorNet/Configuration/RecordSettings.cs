@@ -10,6 +10,13 @@ namespace ActorNet.Configuration;
 /// <param name="Buffer">Bytes waiting for the writer; past it new records are dropped and counted, never waited for.</param>
 public sealed record RecordSettings(bool Enabled, string Dir, long MaxSize, TimeSpan? MaxAge, long FileSize, long Buffer)
 {
+    /// <summary>
+    /// when-behind: wait = a TCP connection whose recorder is half its buffer behind reads again only once it caught up
+    /// (the disk sets the pace; the recording stays complete while the writer makes progress); drop = it never waits, and
+    /// what does not fit in the buffer is dropped.
+    /// </summary>
+    public bool WaitWhenBehind { get; init; } = true;
+
     public static readonly RecordSettings Off = new(false, "data/recordings", 1L << 30, TimeSpan.FromDays(7), 64L << 20, 16L << 20);
 
     internal static RecordSettings Read(ConfigSection r)
@@ -21,6 +28,10 @@ public sealed record RecordSettings(bool Enabled, string Dir, long MaxSize, Time
             r.Duration("max-age", TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650), allowOff: true),
             0,
             r.LongSize("buffer", 64 * 1024, 1L << 34));
+        settings = settings with
+        {
+            WaitWhenBehind = r.Choice("when-behind", new Dictionary<string, bool> { ["wait"] = true, ["drop"] = false }),
+        };
         // auto: a sixteenth of max-size (so pruning deletes a sixteenth at a time), from 4 KiB to 64 MiB.
         settings = settings with
         {

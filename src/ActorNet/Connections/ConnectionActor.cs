@@ -22,6 +22,7 @@ namespace ActorNet.Connections;
 ///   Handshaking --handshake failed or timed out | Close | Drain--> stopped (counted as rejected: tls-handshake)
 ///   Reading --frames or bytes exhausted--> (paused, still Reading) --acks below half--> Reading
 ///   Reading --no room in the process budget--> (paused, queued) --BudgetAvailable, first in the queue, fits--> Reading
+///   Reading --its recording half a buffer behind (record.when-behind = wait)--> (paused) --BudgetAvailable from the recorder--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
 ///   Reading --EOF | error | idle | Close | fatal frame | frame-timeout | min-data-rate--> stopped
 ///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
@@ -456,6 +457,13 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _state.Transport.BeginWaitForData(Self);
             return;
         }
+        if (_recorder is not null && !_recorder.MayRead(Self, ConnectionProtocol.BudgetAvailable.Instance))
+        {
+            // The recording is behind (record.when-behind = wait): the disk sets the pace; BudgetAvailable comes when it caught up.
+            _state.Budget.Leave(_state.Waiter);
+            _paused = true;
+            return;
+        }
         if (!ReserveRead())
         {
             _paused = true;
@@ -648,7 +656,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private FrameBatch LostPartialBatch(Exception reason)
     {
-        var rejected = new RejectedFrame("restart",
+        var rejected = new RejectedFrame(RejectedFrame.LostOnRestart,
             $"partial frame of {_state.LostPartialLength} bytes discarded because the connection actor restarted after {reason.GetType().Name}: {reason.Message}",
             _state.LostPartial ?? [], _state.LostPartialLength);
         _state.LostPartial = null;

@@ -23,28 +23,29 @@ internal sealed class SocketReceiver : SocketAsyncEventArgs
     public void WaitForData(IActorRef target)
     {
         _waitOnly = true;
-        SetBuffer(Memory<byte>.Empty);
-        Start(target);
+        Start(null, 0, 0, target);
     }
 
     /// <summary>Receives into the buffer's range; tells <see cref="ConnectionProtocol.ReadCompleted"/> (0 bytes: the peer closed).</summary>
     public void Receive(byte[] buffer, int offset, int count, IActorRef target)
     {
         _waitOnly = false;
-        SetBuffer(buffer, offset, count);
-        Start(target);
+        Start(buffer, offset, count, target);
     }
 
-    private void Start(IActorRef target)
+    private void Start(byte[]? buffer, int offset, int count, IActorRef target)
     {
         _target = target;
         bool pending;
         try
         {
+            if (buffer is null) SetBuffer(Memory<byte>.Empty);
+            else SetBuffer(buffer, offset, count);
             pending = _socket.ReceiveAsync(this);
         }
         catch (ObjectDisposedException e)
         {
+            // The socket, or these args, closed with the transport before this read began.
             Release();
             target.Tell(new ConnectionProtocol.ReadFailed(e));
             return;
@@ -68,15 +69,15 @@ internal sealed class SocketReceiver : SocketAsyncEventArgs
 
     private void Release()
     {
+        _target = ActorRefs.Nobody;
         try
         {
             SetBuffer(null, 0, 0);
         }
         catch (ObjectDisposedException)
         {
-            // The transport disposed these args while this read was completing (a socket's dispose does not wait for
-            // the pending read's callback, which runs on the thread pool): nothing holds the buffer any more.
+            // The transport was disposed while this read was pending (the connection stopped): the args let go of
+            // the buffer themselves. Throwing here, on a socket engine thread, would end the process.
         }
-        _target = ActorRefs.Nobody;
     }
 }

@@ -20,6 +20,7 @@ internal sealed class RecordingFiles : IDisposable
     private long _size;
     private int _sequence;
     private DateTime _nextPrune;
+    private readonly int _headerLength;
 
     public RecordingFiles(RecordSettings settings, string source, ILogger log)
     {
@@ -27,6 +28,7 @@ internal sealed class RecordingFiles : IDisposable
         _source = source;
         _log = log;
         Dir = Path.Combine(settings.Dir, source);
+        _headerLength = RecordingFormat.FileHeader(source).Length;
     }
 
     public string Dir { get; }
@@ -34,15 +36,20 @@ internal sealed class RecordingFiles : IDisposable
     /// <summary>The file being written, once one is open.</summary>
     public string? CurrentFile => _path;
 
+    /// <summary>Whether <paramref name="bytes"/> more fit in the current file (or a new one) within file-size.</summary>
+    public bool Fits(int bytes) => (_file is null ? _headerLength : _size) + bytes <= _settings.FileSize;
+
+    /// <summary>Appends whole records (one write); starts the next file first when they do not fit in this one.</summary>
     /// <exception cref="IOException">Also <see cref="UnauthorizedAccessException"/>: the caller counts and drops.</exception>
-    public void Append(ReadOnlySpan<byte> record)
+    public void Append(ReadOnlySpan<byte> records)
     {
-        if (_file is not null && _size + record.Length > _settings.FileSize) Close();
+        if (_file is not null && _size + records.Length > _settings.FileSize) Close();
         _file ??= Open();
-        _file.Write(record);
-        _size += record.Length;
+        _file.Write(records);
+        _size += records.Length;
     }
 
+    /// <summary>The writer has nothing queued: hands anything buffered to the OS, and prunes when it is time.</summary>
     public void Flush()
     {
         _file?.Flush();
@@ -78,7 +85,8 @@ internal sealed class RecordingFiles : IDisposable
         Directory.CreateDirectory(Dir);
         Prune(reserve: _settings.FileSize);
         var path = Path.Combine(Dir, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfffffff}-{_sequence++:D6}{RecordingFormat.Extension}");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
+        // Unbuffered: the writer hands over whole blocks of records, each one write(2).
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
         try
         {
             var header = RecordingFormat.FileHeader(_source);

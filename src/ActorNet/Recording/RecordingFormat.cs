@@ -15,8 +15,8 @@ namespace ActorNet.Recording;
 ///               | peer length (u16) | peer (UTF-8, "address:port") | data (the rest: bytes read or written,
 ///               the close reason, or for an open ActorNet's own "address:port")
 /// </code>
-/// Crash behaviour: records are appended through a buffer flushed whenever the writer has nothing queued, so a
-/// kill -9 loses what was queued or buffered, and may leave the last record torn. A reader checks each record's
+/// Crash behaviour: records are queued in blocks that the writer thread writes whole (one write(2) each), taking the
+/// block being filled as soon as it is free, so a kill -9 loses what was queued, and may leave the last record torn. A reader checks each record's
 /// length against what is left of the file and its CRC; the first one that fails ends that file (a torn tail,
 /// reported), and reading goes on with the next file.
 /// </summary>
@@ -44,8 +44,8 @@ public static class RecordingFormat
     }
 
     /// <summary>
-    /// Writes a record's body at offset 8 of <paramref name="target"/>, leaving length and CRC to <see cref="Seal"/>
-    /// (the CRC is the writer thread's work, off the connection's path); returns the whole record's length.
+    /// Writes a record's length and body into <paramref name="target"/>, leaving the CRC to <see cref="Seal"/> (the
+    /// writer thread's work, off the connection's path); returns the whole record's length.
     /// </summary>
     internal static int WriteBody(Span<byte> target, RecordKind kind, long ticks, long connectionId, string peer, ReadOnlySpan<byte> data)
     {
@@ -56,8 +56,13 @@ public static class RecordingFormat
         var peerLength = Encoding.UTF8.GetBytes(peer, body[19..]);
         BinaryPrimitives.WriteUInt16LittleEndian(body[17..], (ushort)peerLength);
         data.CopyTo(body[(19 + peerLength)..]);
-        return RecordOverhead + peerLength + data.Length;
+        var length = RecordOverhead + peerLength + data.Length;
+        BinaryPrimitives.WriteUInt32LittleEndian(target, (uint)(length - 8));
+        return length;
     }
+
+    /// <summary>The whole length of the record <see cref="WriteBody"/> wrote at the start of <paramref name="records"/>.</summary>
+    internal static int LengthAt(ReadOnlySpan<byte> records) => 8 + (int)BinaryPrimitives.ReadUInt32LittleEndian(records);
 
     /// <summary>Fills in the length and CRC of a record whose body <see cref="WriteBody"/> wrote.</summary>
     internal static void Seal(Span<byte> record)

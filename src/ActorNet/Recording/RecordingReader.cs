@@ -1,4 +1,3 @@
-using ActorNet.IO;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -56,6 +55,11 @@ public sealed class RecordingReader
             var source = ReadHeader(stream, file);
             if (source is null) yield break;
             var head = new byte[8];
+            // Kind, time, connection id and peer length; then the peer, read into a buffer that only grows.
+            var fixedPart = new byte[19];
+            var peer = new byte[256];
+            // Incremental: the CRC covers the parts read one after the other (IO/Crc32 is the one-shot form).
+            var crc32 = new System.IO.Hashing.Crc32();
             while (true)
             {
                 var offset = stream.Position;
@@ -73,25 +77,44 @@ public sealed class RecordingReader
                     Torn(file, offset, $"record length {length} with {stream.Length - stream.Position} bytes left in the file");
                     yield break;
                 }
-                var body = new byte[length];
-                if (ReadFully(stream, body) < body.Length || Crc32.Compute(body) != crc)
+                // The data is read straight into the array the event keeps (no second copy of a read's bytes), the CRC
+                // computed over the parts.
+                crc32.Reset();
+                if (ReadFully(stream, fixedPart) < fixedPart.Length)
                 {
                     Torn(file, offset, "CRC mismatch");
                     yield break;
                 }
-                var peerLength = BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(17));
-                if (19 + peerLength > body.Length)
+                crc32.Append(fixedPart);
+                var peerLength = BinaryPrimitives.ReadUInt16LittleEndian(fixedPart.AsSpan(17));
+                var rest = (int)length - fixedPart.Length;
+                var peerPart = Math.Min(peerLength, rest);
+                if (peer.Length < peerPart) peer = new byte[peerPart];
+                var data = new byte[rest - peerPart];
+                if (ReadFully(stream, peer, peerPart) < peerPart || ReadFully(stream, data) < data.Length)
                 {
-                    Torn(file, offset, $"peer length {peerLength} past the record's {body.Length} bytes");
+                    Torn(file, offset, "CRC mismatch");
+                    yield break;
+                }
+                crc32.Append(peer.AsSpan(0, peerPart));
+                crc32.Append(data);
+                if (crc32.GetCurrentHashAsUInt32() != crc)
+                {
+                    Torn(file, offset, "CRC mismatch");
+                    yield break;
+                }
+                if (peerPart < peerLength)
+                {
+                    Torn(file, offset, $"peer length {peerLength} past the record's {length} bytes");
                     yield break;
                 }
                 yield return new RecordedEvent(
                     source,
-                    (RecordKind)body[0],
-                    new DateTime(BinaryPrimitives.ReadInt64LittleEndian(body.AsSpan(1)), DateTimeKind.Utc),
-                    BinaryPrimitives.ReadInt64LittleEndian(body.AsSpan(9)),
-                    Encoding.UTF8.GetString(body, 19, peerLength),
-                    body[(19 + peerLength)..]);
+                    (RecordKind)fixedPart[0],
+                    new DateTime(BinaryPrimitives.ReadInt64LittleEndian(fixedPart.AsSpan(1)), DateTimeKind.Utc),
+                    BinaryPrimitives.ReadInt64LittleEndian(fixedPart.AsSpan(9)),
+                    Encoding.UTF8.GetString(peer, 0, peerLength),
+                    data);
             }
         }
     }
@@ -142,12 +165,14 @@ public sealed class RecordingReader
 
     private void Torn(string file, long offset, string reason) => _tornTails.Add(new TornTail(file, offset, reason));
 
-    private static int ReadFully(Stream stream, byte[] buffer)
+    private static int ReadFully(Stream stream, byte[] buffer) => ReadFully(stream, buffer, buffer.Length);
+
+    private static int ReadFully(Stream stream, byte[] buffer, int count)
     {
         var total = 0;
-        while (total < buffer.Length)
+        while (total < count)
         {
-            var n = stream.Read(buffer, total, buffer.Length - total);
+            var n = stream.Read(buffer, total, count - total);
             if (n == 0) break;
             total += n;
         }

@@ -51,4 +51,35 @@ public sealed class RecordSettingsSpec
     {
         Assert.Contains("actornet.sources.sensors.record.max-sise", SingleError("max-sise = 1 MiB"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Recording_a_file_source_is_refused_naming_the_key_and_why()
+    {
+        var errors = Assert.Throws<InvalidConfigurationException>(() => ActorNetSettings.Parse("""
+            actornet.sources.vendor { type = file, path = "/var/log/vendor/*.log", record { enabled = on } }
+            """)).Errors;
+
+        Assert.Equal(
+            "actornet.sources.vendor.record.enabled: \"on\" is not valid; expected off for a file source " +
+            "(the file is its own recording: to replay it, follow a copy with start-at = beginning)",
+            Assert.Single(errors));
+    }
+
+    [Fact]
+    public void Recording_a_udp_source_is_accepted()
+    {
+        var source = Assert.Single(ActorNetSettings.Parse("""
+            actornet.sources.syslog { type = udp, port = 5514, framing { type = raw }, record { enabled = on } }
+            """).Sources);
+
+        Assert.True(source.Record.Enabled);
+    }
+
+    [Fact]
+    public void Waits_for_a_writer_that_is_behind_unless_told_to_drop()
+    {
+        Assert.True(Parse("").WaitWhenBehind);
+        Assert.False(Parse("when-behind = drop").WaitWhenBehind);
+        Assert.Contains("actornet.sources.sensors.record.when-behind", SingleError("when-behind = block"), StringComparison.Ordinal);
+    }
 }

@@ -45,6 +45,13 @@ internal sealed class UdpChunk
 
     public ReadOnlySpan<byte> Bytes(int index) => Buffer.AsSpan(_datagrams[index].Offset, _datagrams[index].Length);
 
+    /// <summary>
+    /// The bytes the receive returned for datagram <paramref name="index"/>: its <see cref="Bytes"/>, or for a truncated
+    /// one the whole slot it filled (one byte more than accepted), which is how a replay of a recording knows it was.
+    /// </summary>
+    public ReadOnlySpan<byte> Received(int index) =>
+        Buffer.AsSpan(_datagrams[index].Offset, _datagrams[index].Truncated ? Slot : _datagrams[index].Length);
+
     public ReadOnlySpan<byte> Address(int index) => _addresses.AsSpan(index * AddressStride, _datagrams[index].AddressLength);
 
     public void Clear()
@@ -61,12 +68,14 @@ internal sealed class UdpChunk
     /// <paramref name="sender"/>. <paramref name="sizeBefore"/>: the datagram's length as the kernel gave it before the
     /// read (FIONREAD), or 0 when not known; a datagram that filled its slot was longer than accepted.
     /// </summary>
-    public void Add(int received, SocketAddress sender, int sizeBefore)
+    public void Add(int received, SocketAddress sender, int sizeBefore) => Add(received, sender.Buffer.Span[..sender.Size], sizeBefore);
+
+    /// <summary>As <see cref="Add(int, SocketAddress, int)"/>, the sender given as its address bytes (a replay has no socket).</summary>
+    public void Add(int received, ReadOnlySpan<byte> address, int sizeBefore)
     {
         var truncated = received >= Slot;
         var length = truncated ? Slot - 1 : received;
         var fullLength = truncated ? Math.Max(sizeBefore, Slot) : received;
-        var address = sender.Buffer.Span[..sender.Size];
         address.CopyTo(_addresses.AsSpan(Count * AddressStride, AddressStride));
         _datagrams[Count++] = new UdpDatagram(Filled, length, fullLength, truncated, address.Length);
         Filled += received;

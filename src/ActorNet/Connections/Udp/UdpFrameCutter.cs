@@ -6,8 +6,8 @@ namespace ActorNet.Connections.Udp;
 
 /// <summary>
 /// Turns datagrams into <see cref="FrameBatch"/>es. A frame never spans datagrams: with raw framing each datagram is one
-/// frame, and consecutive datagrams of one peer share one batch (one owned, pooled buffer: a flood from one sender
-/// costs a few objects per receive round, not per datagram); with another framing each datagram is cut by a
+/// frame, and a round's datagrams of one peer share one batch (one owned, pooled buffer: a flood costs a few objects
+/// per sender and receive round, not per datagram); with another framing each datagram is cut by a
 /// <see cref="FrameCutter"/> on its own, and bytes left at its end (a partial frame) are quarantined as truncated. A
 /// datagram longer than the longest accepted is quarantined as truncated, with its first bytes. Pure: no actor or socket.
 /// </summary>
@@ -41,17 +41,18 @@ internal sealed class UdpFrameCutter
     private FrameCutter NewCutter() => new(_framing.CreateDecoder(), _readBufferSize, _rawLimit);
 
     /// <summary>
-    /// The batches of datagrams <paramref name="from"/>..<paramref name="to"/> (exclusive) of <paramref name="chunk"/>,
-    /// all from the peer <paramref name="info"/>, numbered from <paramref name="nextSeq"/> on; added to <paramref name="batches"/>.
+    /// The batches of the datagrams of <paramref name="chunk"/> at <paramref name="datagrams"/> (indexes, in the order
+    /// they came), all from the peer <paramref name="info"/>, numbered from <paramref name="nextSeq"/> on; added to
+    /// <paramref name="batches"/>.
     /// </summary>
-    public void Cut(UdpChunk chunk, int from, int to, ConnectionInfo info, ref long nextSeq, DateTime receivedAt, List<FrameBatch> batches)
+    public void Cut(UdpChunk chunk, ReadOnlySpan<int> datagrams, ConnectionInfo info, ref long nextSeq, DateTime receivedAt, List<FrameBatch> batches)
     {
         if (_raw)
         {
-            batches.Add(CutRaw(chunk, from, to, info, ref nextSeq, receivedAt));
+            batches.Add(CutRaw(chunk, datagrams, info, ref nextSeq, receivedAt));
             return;
         }
-        for (var i = from; i < to; i++)
+        foreach (var i in datagrams)
         {
             ref readonly var datagram = ref chunk[i];
             if (datagram.Truncated)
@@ -77,28 +78,29 @@ internal sealed class UdpFrameCutter
         }
     }
 
-    private FrameBatch CutRaw(UdpChunk chunk, int from, int to, ConnectionInfo info, ref long nextSeq, DateTime receivedAt)
+    private FrameBatch CutRaw(UdpChunk chunk, ReadOnlySpan<int> datagrams, ConnectionInfo info, ref long nextSeq, DateTime receivedAt)
     {
-        var count = to - from;
+        var count = datagrams.Length;
         var bytes = 0;
-        for (var i = from; i < to; i++)
+        foreach (var i in datagrams)
             if (!chunk[i].Truncated) bytes += chunk[i].Length;
         var buffer = bytes == 0 ? [] : BatchBuffers.Bytes.Rent(bytes);
         var slices = BatchBuffers.Slices.Rent(count);
         RejectedFrame?[]? rejections = null;
         var position = 0;
-        for (var i = from; i < to; i++)
+        for (var entry = 0; entry < count; entry++)
         {
+            var i = datagrams[entry];
             ref readonly var datagram = ref chunk[i];
             if (datagram.Truncated)
             {
                 rejections ??= new RejectedFrame?[count];
-                rejections[i - from] = Oversize(chunk, i);
-                slices[i - from] = default;
+                rejections[entry] = Oversize(chunk, i);
+                slices[entry] = default;
                 continue;
             }
             chunk.Bytes(i).CopyTo(buffer.AsSpan(position));
-            slices[i - from] = new FrameSpan(position, datagram.Length);
+            slices[entry] = new FrameSpan(position, datagram.Length);
             position += datagram.Length;
         }
         var pooled = bytes > 0;

@@ -5,6 +5,7 @@ using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Monitoring;
 using ActorNet.Protocol;
+using ActorNet.Recording;
 using Akka.Actor;
 
 namespace ActorNet.Connections.Udp;
@@ -14,7 +15,10 @@ namespace ActorNet.Connections.Udp;
 /// <see cref="UdpFrameCutter"/> and sends each to the parser the sender's connection id picks, exactly as a TCP
 /// connection does (the same parsers, sinks, quarantine and acknowledgements). Each sender address is a peer
 /// (<see cref="UdpPeer"/>) with its own seq, listed in /api/connections; sinks acknowledge to the peer's own reference,
-/// a child (<see cref="UdpPeerRelay"/>) that brings the acknowledgement here with the peer it is for.
+/// a child (<see cref="UdpPeerRelay"/>) that brings the acknowledgement here with the peer it is for. A round makes one
+/// batch per sender (<see cref="UdpRoundGroups{TPeer}"/>), however the senders interleave. With recording on, each
+/// datagram is recorded as one read of its peer, each echo or write as a write, and a peer's first datagram and its
+/// eviction as the open and close of its connection.
 ///
 /// Back-pressure: the next round starts only while the source's frames and bytes in flight are below max-inflight-frames
 /// and max-inflight-bytes (all peers together) and the round fits in the process budget; otherwise the socket is left
@@ -40,6 +44,8 @@ internal sealed class UdpSourceActor : UntypedActor
     private readonly SocketAddress _lookup;
     private readonly List<FrameBatch> _batches = [];
     private readonly List<UdpPeer> _evicted = [];
+    private readonly UdpRoundGroups<UdpPeer> _round = new(UdpChunk.MaxDatagrams);
+    private readonly SourceRecorder? _recorder;
     private readonly Waiter _waiter;
 
     public UdpSourceActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status, ProcessBudget budget,
@@ -54,6 +60,7 @@ internal sealed class UdpSourceActor : UntypedActor
         _sourceTag = ActorNetMetrics.Source(settings.Name);
         _lookup = new SocketAddress(state.Receiver.Socket.AddressFamily);
         _waiter = new Waiter(Self, status, _sourceTag);
+        _recorder = Recorders.For(Context.System, settings);
     }
 
     internal static Props Props(SourceSettings settings, Socket socket, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
@@ -145,7 +152,7 @@ internal sealed class UdpSourceActor : UntypedActor
             case ConnectionProtocol.Broadcast broadcast:
                 var sent = 0;
                 foreach (var peer in _state.Peers.Peers)
-                    if (Receiver.TrySendTo(broadcast.Payload.Span, peer.Address)) sent++;
+                    if (SendTo(peer, broadcast.Payload.Span)) sent++;
                 Sender.Tell(new ConnectionProtocol.BroadcastSent(sent));
                 break;
             case ConnectionProtocol.Drain:
@@ -217,36 +224,47 @@ internal sealed class UdpSourceActor : UntypedActor
     {
         var receivedAt = DateTime.UtcNow;
         var pinned = 0L;
-        var from = 0;
-        while (from < chunk.Count)
+        _round.Clear();
+        _evicted.Clear();
+        UdpPeer? previous = null;
+        for (var i = 0; i < chunk.Count; i++)
         {
-            var peer = PeerAt(chunk.Address(from));
-            // A run: the datagrams in a row from one sender, one batch with raw framing.
-            var to = from + 1;
-            var bytes = chunk[from].FullLength;
-            while (to < chunk.Count && chunk.Address(to).SequenceEqual(chunk.Address(from)))
-            {
-                bytes += chunk[to].FullLength;
-                to++;
-            }
-            Received(peer, to - from, bytes);
+            // Senders mostly come in runs: the previous datagram's address is compared before the table is asked.
+            var peer = previous is not null && chunk.Address(i).SequenceEqual(chunk.Address(i - 1)) ? previous : PeerAt(chunk.Address(i));
+            _round.Add(peer);
+            _recorder?.Read(peer.Info, chunk.Received(i), receivedAt);
+            previous = peer;
+        }
+        _round.Group();
+        for (var group = 0; group < _round.Count; group++)
+        {
+            var peer = _round.Peer(group);
+            var datagrams = _round.Datagrams(group);
+            var bytes = 0;
+            foreach (var i in datagrams) bytes += chunk[i].FullLength;
+            Received(peer, datagrams.Length, bytes);
             if (_settings.Reply == ReplyMode.Echo)
             {
-                for (var i = from; i < to; i++)
-                    if (!chunk[i].Truncated) Receiver.TrySendTo(chunk.Bytes(i), peer.Address);
+                foreach (var i in datagrams)
+                    if (!chunk[i].Truncated) SendTo(peer, chunk.Bytes(i));
             }
             var nextSeq = peer.Ledger.NextSeq;
             _batches.Clear();
-            _state.Cutter.Cut(chunk, from, to, peer.Info, ref nextSeq, receivedAt, _batches);
+            _state.Cutter.Cut(chunk, datagrams, peer.Info, ref nextSeq, receivedAt, _batches);
             foreach (var batch in _batches) pinned += Send(peer, batch);
-            from = to;
         }
+        // Peers evicted by newer ones leave the views only now: their datagrams of this round were sent above, so their
+        // references stay until those batches are acknowledged.
+        foreach (var old in _evicted)
+            Forgotten(old, $"least recently seen of more than max-peers ({_settings.Udp.MaxPeers})");
+        _evicted.Clear();
         // The round's reservation gives way to what its batches hold, all of it in motion (awaiting the sinks).
         _budget.Adjust(pinned - _state.Reserved, pinned);
         _state.Reserved = 0;
         _batches.Clear();
     }
 
+    /// <summary>The peer at <paramref name="address"/>, made and opened when new (evicted peers go to <see cref="_evicted"/>).</summary>
     private UdpPeer PeerAt(ReadOnlySpan<byte> address)
     {
         address.CopyTo(_lookup.Buffer.Span);
@@ -264,11 +282,17 @@ internal sealed class UdpSourceActor : UntypedActor
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
         ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
         _connectionLog.Opened(id, info.Peer, _settings.Name);
-        _evicted.Clear();
+        _recorder?.Opened(info, _state.LocalEndPoint);
         _state.Peers.Add(peer, _evicted);
-        foreach (var old in _evicted)
-            Forgotten(old, $"least recently seen of more than max-peers ({_settings.Udp.MaxPeers})");
         return peer;
+    }
+
+    /// <summary>Sends a datagram to <paramref name="peer"/> (an echo, a write, a broadcast), recorded as a write when it went.</summary>
+    private bool SendTo(UdpPeer peer, ReadOnlySpan<byte> payload)
+    {
+        if (!Receiver.TrySendTo(payload, peer.Address)) return false;
+        _recorder?.Wrote(peer.Info, payload);
+        return true;
     }
 
     private static string? IPEndPointOf(SocketAddress address)
@@ -299,6 +323,7 @@ internal sealed class UdpSourceActor : UntypedActor
         ActorNetMetrics.ConnectionsActive.Add(-1, _sourceTag);
         _log.PeerForgotten(_settings.Name, peer.Info.Peer, peer.Info.Id, reason);
         _connectionLog.Closed(peer.Info.Id, peer.Info.Peer, _settings.Name, reason, peer.Ledger.NextSeq - 1);
+        _recorder?.Closed(peer.Info, reason, DateTime.UtcNow);
         peer.Status = null!;
         RemoveReferenceWhenDone(peer);
     }
@@ -355,7 +380,7 @@ internal sealed class UdpSourceActor : UntypedActor
 
     private void Write(UdpPeer peer, ReadOnlyMemory<byte> payload, IActorRef replyTo)
     {
-        if (Receiver.TrySendTo(payload.Span, peer.Address)) replyTo.Tell(new Status.Success(peer.Info.Id));
+        if (SendTo(peer, payload.Span)) replyTo.Tell(new Status.Success(peer.Info.Id));
         else replyTo.Tell(new Status.Failure(new InvalidOperationException($"connection {peer.Info.Id}: the datagram could not be sent to {peer.Info.Peer}")));
     }
 

@@ -14,6 +14,9 @@ internal sealed class UdpSourceState(SourceSettings settings, UdpReceiver receiv
     public UdpChunk Chunk { get; } = new(Math.Max(settings.ReadBufferSize, cutter.Slot), cutter.Slot);
     public UdpPeerTable Peers { get; } = new(settings.Udp.MaxPeers);
 
+    /// <summary>The socket's own "address:port", recorded with each peer's open (the export's destination).</summary>
+    public string LocalEndPoint { get; } = receiver.Socket.LocalEndPoint?.ToString() ?? "";
+
     /// <summary>Set by the first incarnation's PreStart.</summary>
     public bool Started { get; set; }
 

@@ -9,7 +9,8 @@ namespace ActorNet.Hosting.Replay;
 /// <summary>
 /// One recorded connection replayed: the same <see cref="FrameCutter"/> as the live connection actor, fed each recorded
 /// read with its original boundaries and time (its frames' receivedAt), numbered by the same <see cref="AckLedger"/>,
-/// so the parser and sinks see the batches the live connection made. Reports each read back to its parent once every
+/// so the parser and sinks see the batches the live connection made; a udp source's peer goes through
+/// <see cref="DatagramReplay"/> instead, each read being one datagram cut on its own. Reports each read back to its parent once every
 /// sink acknowledged its frames, which is how the replay keeps what is in flight bounded.
 /// <code>
 ///   Replaying --Closed (truncated frame delivered) | Finish--> Ending --all acknowledged--> stopped
@@ -20,6 +21,8 @@ internal sealed class ReplayConnectionActor : ReceiveActor
     private readonly ConnectionInfo _info;
     private readonly IActorRef _parser;
     private readonly FrameCutter _cutter;
+    private readonly DatagramReplay? _datagrams;
+    private readonly List<FrameBatch> _batches = [];
     private readonly AckLedger _ledger;
     // The last seq of each read's batch (0: made none), in read order, until acknowledged.
     private readonly Queue<long> _reads = new();
@@ -30,6 +33,7 @@ internal sealed class ReplayConnectionActor : ReceiveActor
         _parser = parser;
         _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit, settings.MinReadBufferSize);
         _ledger = new AckLedger(settings.AllSinks.Count);
+        if (settings.Type == SourceType.Udp) _datagrams = new DatagramReplay(settings);
         Replaying();
     }
 
@@ -81,6 +85,19 @@ internal sealed class ReplayConnectionActor : ReceiveActor
     private void Feed(ReplayProtocol.Read read)
     {
         long lastSeq = 0;
+        if (_datagrams is not null)
+        {
+            var nextSeq = _ledger.NextSeq;
+            _batches.Clear();
+            _datagrams.Cut(read.Data, _info, ref nextSeq, read.At, _batches);
+            foreach (var batch in _batches)
+            {
+                Send(batch);
+                lastSeq = batch.LastSeq;
+            }
+            _reads.Enqueue(lastSeq);
+            return;
+        }
         for (var done = 0; done < read.Data.Length;)
         {
             var (buffer, offset, count) = _cutter.PrepareReceive();

@@ -29,7 +29,7 @@ public sealed class UdpFrameCutterSpec
     private static List<FrameBatch> Cut(UdpFrameCutter cutter, UdpChunk chunk, ref long seq)
     {
         var batches = new List<FrameBatch>();
-        cutter.Cut(chunk, 0, chunk.Count, Peer, ref seq, DateTime.UtcNow, batches);
+        cutter.Cut(chunk, Enumerable.Range(0, chunk.Count).ToArray(), Peer, ref seq, DateTime.UtcNow, batches);
         return batches;
     }
 
@@ -81,5 +81,21 @@ public sealed class UdpFrameCutterSpec
         Assert.Equal("tw", Encoding.UTF8.GetString(frames[1].Item2!.Raw.Span));
         Assert.Equal(["o", "three"], batches.Last().Count == 2 ? [Text(batches.Last(), 0), Text(batches.Last(), 1)] : Array.Empty<string>());
         Assert.Equal([1L, 2, 3, 4], frames.Select(f => f.Item1));
+    }
+
+    [Fact]
+    public void Takes_one_peers_datagrams_out_of_an_interleaved_round_in_their_order()
+    {
+        var cutter = new UdpFrameCutter(new RawFramingSettings(100), 64 * 1024, 4096);
+        var chunk = Chunk(cutter, "a1", "b1", "a2", "b2", "a3");
+        long seq = 7;
+        var batches = new List<FrameBatch>();
+
+        cutter.Cut(chunk, [0, 2, 4], Peer, ref seq, DateTime.UtcNow, batches);
+
+        var batch = Assert.Single(batches);
+        Assert.Equal(7, batch.FirstSeq);
+        Assert.Equal(["a1", "a2", "a3"], Enumerable.Range(0, batch.Count).Select(i => Text(batch, i)));
+        Assert.Equal(10, seq);
     }
 }
