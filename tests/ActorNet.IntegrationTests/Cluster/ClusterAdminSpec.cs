@@ -34,7 +34,10 @@ public sealed class ClusterAdminSpec(ITestOutputHelper output)
         using var device = await Loopback.ConnectAsync(cluster.DevicePort(holder));
         var listed = await Eventually.ValueAsync(() => cluster.ConnectionsOf(asked)?.Connections.FirstOrDefault(c => c.Source == ThreeNodeCluster.Devices),
             c => c is not null, ThreeNodeCluster.Bound, $"the device's connection in n{asked}'s /api/connections");
-        Assert.Equal(cluster.Address(holder), listed!.Node);
+        Assert.True(listed!.Node == cluster.Address(holder),
+            $"device on n{holder} ({cluster.Address(holder)}, port {cluster.DevicePort(holder)}) listed as held by {listed.Node}: " +
+            $"{string.Join("; ", cluster.ConnectionsOf(asked)?.Connections.Select(c => $"{c.Id} {c.Source} {c.Peer} @{c.Node}") ?? [])}" +
+            $"{Environment.NewLine}{cluster.Output}");
         Assert.Equal(device.PeerName(), listed.Peer);
         Assert.Contains(cluster.ConnectionsOf(asked)!.Connections, c => c.Source == ThreeNodeCluster.Feed && c.Node == cluster.Address(owner));
         using (var deleted = await cluster.DeleteConnectionAsync(asked, listed.Id)) Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
