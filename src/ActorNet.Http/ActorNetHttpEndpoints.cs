@@ -40,7 +40,7 @@ public static class ActorNetHttpEndpoints
     public static IEndpointRouteBuilder MapActorNet(this IEndpointRouteBuilder app, ActorNetService service, HttpSettings settings,
         PrometheusTextExporter exporter)
     {
-        app.MapActorNetMetrics(exporter);
+        app.MapActorNetMetrics(exporter, service.Cluster?.SelfNode);
         app.MapActorNetHealth();
         app.MapActorNetAdminApi(service);
 

@@ -68,8 +68,11 @@ public static class RunCommand
                 });
             });
             using var host = builder.Build();
-            await host.RunAsync(token);
-            return 0;
+            // RunAsync without its dispose: the actor system is asked below how it ended.
+            await host.StartAsync(token);
+            await host.WaitForShutdownAsync(token);
+            // A cluster node that was downed exits non-zero, so that its supervisor starts it again.
+            return ActorNet.Cluster.ClusterExit.CodeOf(host.Services.GetRequiredService<Akka.Actor.ActorSystem>());
         }
         catch (InvalidConfigurationException e)
         {

@@ -22,18 +22,18 @@ public static class AdminApi
         api.MapGet("/sinks", () =>
             TypedResults.Json(new SinksResponse(service.Status.Sinks.Select(SinkView.From).ToArray()), AdminJsonContext.Default.SinksResponse));
 
-        api.MapGet("/connections", () =>
-            TypedResults.Json(new ConnectionsResponse(service.Status.Connections.Select(ConnectionView.From).ToArray()),
-                AdminJsonContext.Default.ConnectionsResponse));
+        api.MapGet("/connections", async () =>
+            TypedResults.Json(await ClusterAdmin.ConnectionsAsync(service), AdminJsonContext.Default.ConnectionsResponse));
 
-        api.MapDelete("/connections/{id:long}", (long id) =>
-            service.CloseConnection(id, "closed through the admin API")
+        api.MapDelete("/connections/{id:long}", async (long id) =>
+            await ClusterAdmin.CloseAsync(service, id, "closed through the admin API")
                 ? Results.Json(new ClosingResponse(id, "closing"), AdminJsonContext.Default.ClosingResponse, statusCode: StatusCodes.Status202Accepted)
                 : Results.Json(new ErrorResponse($"no open connection has id {id}"), AdminJsonContext.Default.ErrorResponse,
                     statusCode: StatusCodes.Status404NotFound));
 
         api.MapActorNetWriteEndpoints(service);
         api.MapPost("/reload", ReloadEndpoint.ReloadAsync(service));
+        api.MapCluster(service);
 
         return api;
     }

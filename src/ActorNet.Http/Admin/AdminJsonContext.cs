@@ -14,4 +14,5 @@ namespace ActorNet.Http.Admin;
 [JsonSerializable(typeof(ClosingResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(ReloadResponse))]
+[JsonSerializable(typeof(ClusterResponse))]
 public sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ActorNet.Cluster;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Http.Admin;
@@ -20,9 +21,17 @@ public sealed record ConnectionView(
     long HeldBytes,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientSubject = null)
 {
+    /// <summary>In a cluster, the address of the node that holds the connection; absent on a single node.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
+
     public static ConnectionView From(ConnectionStatus connection) => new(
         connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
         connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined, connection.HeldBytes, connection.ClientSubject);
+
+    public static ConnectionView From(ClusterNodeProtocol.NodeConnection connection) => new(
+        connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
+        connection.Frames, connection.Bytes, connection.Quarantined, connection.HeldBytes, connection.ClientSubject) { Node = connection.Node };
 }
 
 /// <summary>The body of <c>GET /api/connections</c>, oldest first.</summary>

@@ -131,7 +131,7 @@
     syncRows($('connections').tBodies[0], connections, c => c.id, 'data-connection', (row, c) => {
       cell(row, 'id', String(c.id), c.id);
       cell(row, 'source', c.source);
-      cell(row, 'peer', c.peer);
+      cell(row, 'peer', c.node ? c.peer + ' @ ' + c.node : c.peer).title = c.node ? 'held by cluster node ' + c.node : '';
       cell(row, 'connected', time(c.connectedAt));
       cell(row, 'last-frame', time(c.lastFrameAt));
       cell(row, 'frames', number(c.frames), c.frames);
@@ -168,10 +168,37 @@
     badge.className = 'badge ' + (kind || '');
   }
 
+  // A cluster node answers /api/cluster (members and feed owners); a single node answers 404 and the section stays hidden.
+  async function clusterView() {
+    try {
+      return await api('/api/cluster');
+    } catch (e) {
+      if (e instanceof Unauthorized) throw e;
+      return null;
+    }
+  }
+
+  // Per member: its feeds, and counters summed over the connections it holds (/api/connections spans the cluster).
+  function renderCluster(cluster, connections) {
+    $('cluster-section').hidden = !cluster;
+    if (!cluster) return;
+    syncRows($('members').tBodies[0], cluster.members, m => m.address, 'data-member', (row, m) => {
+      const held = connections.filter(c => c.node === m.address);
+      cell(row, 'address', m.address);
+      cell(row, 'status', m.status).dataset.state = m.status === 'up' ? 'connected' : m.status;
+      cell(row, 'roles', (m.roles || []).join(', '));
+      cell(row, 'feeds', cluster.feeds.filter(f => f.node === m.address).map(f => f.source).join(', '));
+      cell(row, 'connections', number(held.length), held.length);
+      cell(row, 'frames', number(held.reduce((sum, c) => sum + c.frames, 0)));
+      cell(row, 'bytes', number(held.reduce((sum, c) => sum + c.bytes, 0)));
+    });
+  }
+
   async function refresh() {
     if (needToken) return;
     try {
-      const [sources, sinks, connections] = await Promise.all([api('/api/sources'), api('/api/sinks'), api('/api/connections')]);
+      const [sources, sinks, connections, cluster] = await Promise.all([api('/api/sources'), api('/api/sinks'), api('/api/connections'), clusterView()]);
+      renderCluster(cluster, connections.connections);
       renderSources(sources.sources);
       renderSinks(sinks.sinks);
       renderConnections(connections.connections);

@@ -24,6 +24,8 @@ public sealed record ActorNetSettings(
     public OtlpSettings Otlp { get; init; } = OtlpSettings.Off;
     /// <summary>How ActorNet logs (actornet.log).</summary>
     public LogSettings Log { get; init; } = LogSettings.Reference;
+    /// <summary>actornet.cluster: whether and how this process is one node of a cluster.</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
 
     public static readonly IReadOnlyCollection<string> BuiltInParsers = ["text", "json", "binary"];
     public static readonly IReadOnlyCollection<string> BuiltInSinkTypes = ["jsonl", "sqlite", "postgres", "console", "blackhole", "websocket"];
@@ -224,9 +226,10 @@ public sealed record ActorNetSettings(
         var http = ReadHttp(section.Section("http", "{ enabled = on, host = 127.0.0.1, port = 8080 }"));
         var otlp = OtlpSettings.Read(section.Section("otlp", "{ endpoint = \"http://127.0.0.1:4318\", protocol = http/protobuf }"));
         var log = LogSettings.Read(section.Section("log", "{ level = info, format = text }"));
+        var cluster = ClusterSettings.Read(section.Section("cluster", "{ enabled = on, seed-nodes = [ \"akka.tcp://actornet@127.0.0.1:4053\" ] }"));
 
         if (errors.Count > 0) throw new InvalidConfigurationException(errors);
-        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve, Otlp = otlp, Log = log };
+        return new ActorNetSettings(shutdownTimeout, sources, sinks, http, maxBufferedBytes) { FdReserve = fdReserve, Otlp = otlp, Log = log, Cluster = cluster };
     }
 
     private static HttpSettings ReadHttp(ConfigSection h)
@@ -327,6 +330,7 @@ public sealed record ActorNetSettings(
         {
             MinReadBufferSize = s.Size("min-read-buffer-size", 64, 16 * 1024 * 1024),
             ConnectTimeout = s.RequiredDuration("connect-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+            Role = ReadRole(s),
             Reconnect = ReadReconnect(s.Section("reconnect", "{ min-backoff = 200ms, max-backoff = 30s }")),
             Heartbeat = ReadHeartbeat(s.Section("heartbeat", "{ interval = 10s, payload = \"PING\\n\" }")),
             OnConnect = s.Text("on-connect", "a payload such as \"LOGIN demo\\n\", or off") is { } login && login != "off"
@@ -369,6 +373,13 @@ public sealed record ActorNetSettings(
         FileSourceSettings.RejectPeerWrites(source, s);
         FileSourceSettings.RejectRecording(source, record);
         return source;
+    }
+
+    private static string ReadRole(ConfigSection s)
+    {
+        var role = s.Text("role", "a role name of letters, digits, '-' and '_', or \"\" for any node") ?? "";
+        if (role.Length > 0 && !ClusterSettings.IsRoleName(role)) s.Error("role", role, "a role name of letters, digits, '-' and '_', or \"\" for any node");
+        return role;
     }
 
     private static ReconnectSettings ReadReconnect(ConfigSection r)

@@ -49,6 +49,9 @@ public sealed record SourceSettings(
 {
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>tcp-connect in a cluster: the role a node needs to own this feed; "" for any node.</summary>
+    public string Role { get; init; } = "";
+
     /// <summary>
     /// min-read-buffer-size: the smallest read buffer; reads adapt between it and <see cref="ReadBufferSize"/>.
     /// 0 (as built in code without it): fixed at read-buffer-size.

@@ -42,10 +42,13 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private DateTime _connectedAt;
     private string _lastCloseReason = "";
     private CancellationTokenSource? _connecting;
-    private IActorRef? _drainRequester;
+    private readonly List<IActorRef> _drainRequesters = [];
+    private readonly Func<bool>? _mayConnect;
 
-    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status, ProcessBudget budget)
+    public OutboundFeedActor(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status, ProcessBudget budget,
+        Func<bool>? mayConnect = null)
     {
+        _mayConnect = mayConnect;
         _budget = budget;
         _status = status;
         _settings = settings;
@@ -57,9 +60,14 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <param name="mayConnect">
+    /// Asked before every connect; while false the feed waits a min-backoff and asks again. In a cluster: whether this
+    /// node still sees a majority of the members, so that a node cut off from the others (and about to be downed)
+    /// never opens a second session to a feed that another node is taking over.
+    /// </param>
     internal static Props Props(SourceSettings settings, IReadOnlyList<IActorRef> parsers, int sinkSlots, SourceStatus status,
-        ProcessBudget budget) =>
-        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots, status, budget));
+        ProcessBudget budget, Func<bool>? mayConnect = null) =>
+        Akka.Actor.Props.Create(() => new OutboundFeedActor(settings, parsers, sinkSlots, status, budget, mayConnect));
 
     /// <summary>
     /// An outbound connection that fails is not restarted in place: it is stopped, and the feed reconnects from
@@ -148,7 +156,7 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
         switch (message)
         {
             case ConnectionProtocol.Drain:
-                _drainRequester = Sender;
+                _drainRequesters.Add(Sender);
                 Timers.CancelAll();
                 _connecting?.Cancel();
                 _status.SetState(SourceStates.Draining);
@@ -182,6 +190,11 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            // A second drain (a cluster hand-off after the node's own drain): answered once there is nothing left.
+            case ConnectionProtocol.Drain:
+                _drainRequesters.Add(Sender);
+                if (_connection is null) ReplyDrained();
+                break;
             case Terminated t when t.ActorRef.Equals(_connection):
                 _connection = null;
                 ReplyDrained();
@@ -195,11 +208,20 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     private void ReplyDrained()
     {
         _log.SourceDrained(_settings.Name);
-        _drainRequester?.Tell(ConnectionProtocol.Drained.Instance);
+        foreach (var requester in _drainRequesters) requester.Tell(ConnectionProtocol.Drained.Instance);
+        _drainRequesters.Clear();
     }
 
     private void Connect()
     {
+        if (_mayConnect is not null && !_mayConnect())
+        {
+            // Not a failed attempt: nothing was tried, so the failure count and its backoff stay as they are.
+            Become(BackingOff);
+            _status.SetState(SourceStates.BackingOff, "waiting to see a majority of the cluster", DateTime.UtcNow + _settings.Reconnect.MinBackoff);
+            Timers.StartSingleTimer(RetryTimerKey, RetryNow.Instance, _settings.Reconnect.MinBackoff);
+            return;
+        }
         _attempt++;
         _connecting?.Dispose();
         Become(Connecting);

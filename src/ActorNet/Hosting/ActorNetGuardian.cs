@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using ActorNet.Cluster;
 using ActorNet.Configuration;
 using ActorNet.Hosting.Reload;
 using ActorNet.Pipeline;
@@ -40,10 +41,13 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
     private readonly Dictionary<IActorRef, string> _names = [];
     private readonly List<string> _stoppedForGood = [];
     private IActorRef? _drainRequester;
+    // Cluster mode: tcp-connect sources are offered here for their sharded entity to run wherever sharding puts it.
+    private readonly FeedDirectory? _clusterFeeds;
 
     public ActorNetGuardian(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget)
+        ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget, FeedDirectory? clusterFeeds = null)
     {
+        _clusterFeeds = clusterFeeds;
         _descriptors = descriptors;
         _budget = budget;
         _settings = settings;
@@ -53,8 +57,8 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
     }
 
     internal static Props Props(ActorNetSettings settings, ActorNetOptions options, IReadOnlyDictionary<string, Socket> boundSockets,
-        ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget) =>
-        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, descriptors, budget));
+        ActorNetStatus status, DescriptorBudget descriptors, ProcessBudget budget, FeedDirectory? clusterFeeds = null) =>
+        Akka.Actor.Props.Create(() => new ActorNetGuardian(settings, options, boundSockets, status, descriptors, budget, clusterFeeds));
 
     public IStash Stash { get; set; } = null!;
 
@@ -102,6 +106,11 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
             .ToArray();
         _parsers[source.Name] = parsers;
         foreach (var parser in parsers) Watch(parser, $"parser {parser.Path.Name} of source {source.Name}");
+        if (_clusterFeeds is not null && source.Type == SourceType.TcpConnect)
+        {
+            OfferToCluster(source, parsers, sourceStatus);
+            return;
+        }
         var sourceProps = source.Type switch
         {
             SourceType.TcpConnect => OutboundFeedActor.Props(source, parsers, source.AllSinks.Count, sourceStatus, _budget),
@@ -187,8 +196,14 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
             case ConnectionProtocol.BroadcastTo broadcast:
                 RouteToSource(broadcast.Source, new ConnectionProtocol.Broadcast(broadcast.Payload), new ConnectionProtocol.BroadcastSent(0));
                 return true;
+            case Terminated t when IsClusterFeed(t.ActorRef):
+                ClusterFeedStopped(t.ActorRef);
+                return true;
             case Terminated t:
                 StoppedForGood(t.ActorRef);
+                return true;
+            case FeedEntityProtocol.FeedStarted or FeedEntityProtocol.FeedReleased:
+                ClusterFeedMoved(message);
                 return true;
             default:
                 return false;
@@ -200,6 +215,8 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
     private void RouteToSource(string source, object message, object whenMissing)
     {
         var child = Context.Child($"source-{source}");
+        // A cluster feed runs under its sharded entity, not here.
+        if (child.IsNobody() && _clusterFeeds is not null && _sources.TryGetValue(source, out var feed)) child = feed;
         if (child.IsNobody()) Sender.Tell(whenMissing);
         else child.Forward(message);
     }
@@ -209,6 +226,13 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
     {
         switch (message)
         {
+            case FeedEntityProtocol.FeedStarted started:
+                // Sharding placed a feed here while the node drains: it must not read what nobody will deliver.
+                started.Feed.Tell(ConnectionProtocol.Drain.Instance);
+                return true;
+            case FeedEntityProtocol.FeedReleased released:
+                _names.Remove(released.Feed);
+                return true;
             case ConnectionProtocol.WriteTo:
                 Sender.Tell(ConnectionProtocol.ConnectionNotFound.Instance);
                 return true;

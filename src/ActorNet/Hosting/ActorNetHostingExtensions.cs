@@ -37,6 +37,7 @@ public static class ActorNetHostingExtensions
         var timeout = (long)settings.ShutdownTimeout.TotalMilliseconds;
 
         builder.AddHocon(ActorNetService.AkkaHocon, HoconAddMode.Prepend);
+        if (settings.Cluster.Enabled) Cluster.ClusterComposition.Configure(builder, settings.Cluster);
         builder.AddHocon($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {timeout}ms", HoconAddMode.Prepend);
         builder.WithActors((system, registry, resolver) =>
         {

@@ -84,6 +84,7 @@ public sealed partial class ActorNetService
                 $"({running.MaxBufferedBytes} bytes), which only a restart changes; expected at most that")
             .ToArray();
         if (tooWide.Length > 0) return ReloadResult.Refused(ReloadOutcome.Rejected, tooWide);
+        if (ClusterFeedsChanged(running, next, change) is { Length: > 0 } feedErrors) return ReloadResult.Refused(ReloadOutcome.Rejected, feedErrors);
 
         Dictionary<string, Socket> sockets;
         try

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ActorNet.Cluster;
 using ActorNet.Configuration;
 using ActorNet.Connections;
 using ActorNet.Logging;
@@ -54,6 +55,9 @@ public sealed partial class ActorNetService
     /// <summary>The bytes all connections of this instance hold together, against actornet.max-buffered-bytes.</summary>
     public ProcessBudget Budget { get; }
 
+    /// <summary>The cluster as this node sees it (members, feed owners, every node's connections); null unless actornet.cluster.enabled.</summary>
+    public ClusterView? Cluster { get; private init; }
+
     /// <summary>The records of this instance's <c>websocket</c> sinks, for live subscribers.</summary>
     public LiveTail LiveTail { get; }
 
@@ -91,9 +95,12 @@ public sealed partial class ActorNetService
         options.LiveTail.Attach(status);
         if (settings.Http.Enabled) _ = Metrics.PrometheusTextExporter.Shared; // listening before any actor runs: its gauges count from zero
         var budget = new ProcessBudget(settings.MaxBufferedBytes);
-        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, descriptors, budget), name);
+        var clusterFeeds = settings.Cluster.Enabled ? new FeedDirectory() : null;
+        if (clusterFeeds is not null) ConnectionIds.StartInRandomBlock();
+        var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, descriptors, budget, clusterFeeds), name);
         if (settings.Log.SummaryInterval is { } interval) system.ActorOf(SourceSummaryActor.Props(status, interval), $"{name}-log-summary");
-        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget, options);
+        var cluster = clusterFeeds is null ? null : ClusterFeeds.Start(system, settings, clusterFeeds, status);
+        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget, options) { Cluster = cluster };
     }
 
     /// <summary>

@@ -134,4 +134,7 @@ public static class SourceStates
 
     public const string Draining = "draining";
     public const string Stopped = "stopped";
+
+    /// <summary>tcp-connect in a cluster: another node owns the feed now (see /api/cluster).</summary>
+    public const string OwnedElsewhere = "owned-elsewhere";
 }

@@ -1,0 +1,24 @@
+namespace ActorNet.Cluster;
+
+/// <summary>
+/// What one node asks another's <see cref="ClusterNodeActor"/> (at <see cref="ClusterNodeActor.Name"/> under /user) for
+/// the cluster-wide admin view. Records of plain values: they cross the network with Akka's default serializer.
+/// </summary>
+public static class ClusterNodeProtocol
+{
+    /// <summary>Asks for <see cref="NodeDescription"/>.</summary>
+    public sealed record Describe(bool WithConnections);
+
+    /// <summary>A node's feeds (the sources whose entity runs there) and, when asked for, its open connections.</summary>
+    public sealed record NodeDescription(string Node, IReadOnlyList<string> Feeds, IReadOnlyList<NodeConnection> Connections);
+
+    /// <summary>One open connection of a node, as <c>/api/connections</c> shows it, with the node's address.</summary>
+    public sealed record NodeConnection(
+        string Node, long Id, string Source, string Peer, DateTime ConnectedAt, DateTime? LastFrameAt,
+        long Frames, long Bytes, long Quarantined, long HeldBytes, string? ClientSubject);
+
+    /// <summary>Closes connection <paramref name="Id"/> if this node holds it; answered with <see cref="CloseResult"/>.</summary>
+    public sealed record CloseConnection(long Id, string Reason);
+
+    public sealed record CloseResult(string Node, long Id, bool Found);
+}
