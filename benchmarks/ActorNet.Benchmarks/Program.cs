@@ -1,6 +1,7 @@
 using ActorNet.Benchmarks.CommandLine;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.EndToEnd;
+using ActorNet.Benchmarks.Fuzz;
 using ActorNet.Benchmarks.Idle;
 using ActorNet.Benchmarks.Latency;
 using ActorNet.Benchmarks.LoadGen;
@@ -26,6 +27,7 @@ public static class Program
         {StoreCommand.Usage}
         {JsonlVsRsyslogCommand.Usage}
         {UdpCommand.Usage}
+        {FuzzCommand.Usage}
         """;
 
     public static async Task<int> Main(string[] args)
@@ -59,6 +61,8 @@ public static class Program
                 "jsonl-vs-rsyslog" => await JsonlVsRsyslogCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "udp" => await UdpCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "udp-send" => UdpCommand.RunSender(new OptionReader(rest)),
+                "fuzz" => await FuzzCommand.RunAsync(new OptionReader(rest, "keep"), cancel.Token),
+                "fuzz-send" => await FuzzSendCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }
