@@ -4,7 +4,11 @@ using System.Text.RegularExpressions;
 namespace ActorNet.IntegrationTests.Fuzz;
 
 /// <summary>One mutated configuration: its text, what was done, and the key it was done to (null for syntax damage).</summary>
-public sealed record ConfigMutation(string Text, string What, string? Key);
+public sealed record ConfigMutation(string Text, string What, string? Key)
+{
+    /// <summary>The new name of a renamed key; null for other mutations.</summary>
+    public string? Renamed { get; init; }
+}
 
 /// <summary>
 /// Seeded mutations of a HOCON configuration as an operator's editor or a bad template makes them: keys deleted,
@@ -74,7 +78,28 @@ public sealed partial class ConfigMutator(Random random)
             _ => key.Value.Replace('-', '_'),
         };
         if (renamed == key.Value) renamed += "-typo";
-        return new ConfigMutation(text.Remove(key.Index, key.Length).Insert(key.Index, renamed), $"renamed to {renamed}", key.Value);
+        return new ConfigMutation(text.Remove(key.Index, key.Length).Insert(key.Index, renamed), $"renamed to {renamed}", key.Value)
+        {
+            Renamed = InComment(text, key.Index) ? null : ChangedSegment(key.Value, renamed),
+        };
+    }
+
+    /// <summary>Whether <paramref name="index"/> is after a '#' or '//' on its line (roughly: a quote is not looked at).</summary>
+    private static bool InComment(string text, int index)
+    {
+        int lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1)) + 1;
+        var before = text.AsSpan(lineStart, index - lineStart);
+        return before.Contains('#') || before.Contains("//", StringComparison.Ordinal);
+    }
+
+    /// <summary>The one key of a dotted path that the rename changed; null when it moved a dot or changed several keys.</summary>
+    private static string? ChangedSegment(string original, string renamed)
+    {
+        var before = original.Split('.');
+        var after = renamed.Split('.');
+        if (before.Length != after.Length) return null;
+        var changed = after.Where((segment, i) => segment != before[i]).ToArray();
+        return changed.Length == 1 ? changed[0] : null;
     }
 
     private static string Swap(string text, int at)
