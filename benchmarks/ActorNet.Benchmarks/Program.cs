@@ -53,7 +53,7 @@ public static class Program
             return command switch
             {
                 "decoders" => RunDecoders(rest),
-                "loadgen" => await LoadGenCommand.RunAsync(new OptionReader(rest, "idle", "paced", "exit-on-stdin-eof"), cancel.Token),
+                "loadgen" => await LoadGenCommand.RunAsync(new OptionReader(rest, "idle", "paced", "exit-on-stdin-eof", "tls"), cancel.Token),
                 "e2e" => await EndToEndCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "idle" => await IdleCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),

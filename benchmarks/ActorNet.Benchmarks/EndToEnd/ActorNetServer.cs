@@ -43,10 +43,12 @@ public sealed class ActorNetServer : ICountingServer
     private long _reads;
     private long _bytes;
     private long _recordDropped;
+    private BenchmarkCertificate? _certificate;
 
-    private ActorNetServer(IPEndPoint endPoint)
+    private ActorNetServer(IPEndPoint endPoint, bool tls)
     {
         EndPoint = endPoint;
+        _certificate = tls ? new BenchmarkCertificate() : null;
         _metrics.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == ActorNetMetrics.MeterName
@@ -60,7 +62,7 @@ public sealed class ActorNetServer : ICountingServer
         _metrics.Start();
     }
 
-    public string Name => "actornet";
+    public string Name => _certificate is null ? "actornet" : "actornet-tls";
 
     /// <summary>The sink, when it was started with a stall; otherwise null.</summary>
     public StalledSink? StalledSink { get; private set; }
@@ -84,14 +86,15 @@ public sealed class ActorNetServer : ICountingServer
     public double BytesPerRead => Interlocked.Read(ref _bytes) / (double)Math.Max(1, Interlocked.Read(ref _reads));
 
     /// <summary>Starts ActorNet on a free loopback port and returns once that port accepts connections.</summary>
+    /// <param name="tls">The source speaks TLS with a self-signed certificate made for this server.</param>
     public static async Task<ActorNetServer> StartAsync(
-        WireFraming framing, int maxPayloadLength, ActorNetTuning tuning, CancellationToken cancellationToken)
+        WireFraming framing, int maxPayloadLength, ActorNetTuning tuning, CancellationToken cancellationToken, bool tls = false)
     {
         // ActorNet cannot bind port 0, so take a port the OS just handed out (see FreePort for the small race).
-        var server = new ActorNetServer(new IPEndPoint(IPAddress.Loopback, FreePort.Pick()));
+        var server = new ActorNetServer(new IPEndPoint(IPAddress.Loopback, FreePort.Pick()), tls);
         try
         {
-            ActorNetSettings settings = Settings(server.EndPoint.Port, framing, maxPayloadLength, tuning);
+            ActorNetSettings settings = Settings(server.EndPoint.Port, framing, maxPayloadLength, tuning, server._certificate);
             server.MaxBufferedBytes = settings.MaxBufferedBytes;
             if (tuning.SinkStall > TimeSpan.Zero)
             {
@@ -118,7 +121,8 @@ public sealed class ActorNetServer : ICountingServer
 
             // ActorNet binds synchronously in start-up, so the probe normally succeeds at once; it is kept because
             // "started" is not a documented promise of bound. Its own connection is counted and closed: wait for it
-            // to leave the active count so that the idle measurement starts from zero.
+            // to leave the active count so that the idle measurement starts from zero. (With TLS the probe's
+            // connection fails its handshake, which is counted as a rejection before any phase starts counting.)
             await ListenerProbe.WaitUntilAcceptingAsync(server.EndPoint, StartTimeout, cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < 500 && server.ConnectionsActive > 0; i++)
             {
@@ -164,19 +168,23 @@ public sealed class ActorNetServer : ICountingServer
         }
 
         _metrics.Dispose();
+        _certificate?.Dispose();
+        _certificate = null;
     }
 
     /// <param name="port">The port to listen on.</param>
     /// <param name="framing">The workload's framing.</param>
     /// <param name="maxPayloadLength">Largest payload; ActorNet's length-field max-frame-length also counts the header.</param>
-    private static ActorNetSettings Settings(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning) =>
+    private static ActorNetSettings Settings(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning,
+        BenchmarkCertificate? certificate = null) =>
         ActorNetSettings.Create(
-            ActorNetSettings.ParseOverlay(Hocon(port, framing, maxPayloadLength, tuning)),
+            ActorNetSettings.ParseOverlay(Hocon(port, framing, maxPayloadLength, tuning, certificate)),
             ActorNetSettings.BuiltInParsers, [.. ActorNetSettings.BuiltInSinkTypes, StalledSinkType]);
 
     /// <param name="tuning">Keys that differ from e2e's usual ones (the stalled-sink measurement).</param>
-    private static string Hocon(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning)
+    private static string Hocon(int port, WireFraming framing, int maxPayloadLength, ActorNetTuning tuning, BenchmarkCertificate? certificate)
     {
+        string tls = certificate is null ? "" : $"tls {{ certificate = \"{certificate.CertificatePath}\", private-key = \"{certificate.KeyPath}\" }}";
         string framingBlock = framing switch
         {
             WireFraming.Lines => $$"""{ type = delimiter, delimiter = "\n", max-frame-length = {{maxPayloadLength}} }""",
@@ -201,6 +209,7 @@ public sealed class ActorNetServer : ICountingServer
                 framing {{framingBlock}}
                 parser = text, sinks = [ {{SinkName}} ], quarantine = {{SinkName}}
                 {{record}}
+                {{tls}}
               }
               # The blackhole never blocks: no thread of its own (a wake-up per batch would be measured otherwise).
               sinks.{{SinkName}} { {{sink}} }

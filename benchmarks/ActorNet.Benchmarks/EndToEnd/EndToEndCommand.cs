@@ -15,7 +15,7 @@ public static class EndToEndCommand
 {
     public const string Usage = """
           e2e [--connections 100] [--frames 50000] [--size 100] [--framing lines|length-field] [--runs 1]
-              [--warmup 1] [--servers both|raw|actornet] [--seed 1] [--timeout 120] [--connect-parallelism 256]
+              [--warmup 1] [--servers both|raw|actornet|tls] [--seed 1] [--timeout 120] [--connect-parallelism 256]
               [--loadgen process|in-process] [--max-buffered-bytes "256 MiB"] [--stall-sink-seconds 0] [--record DIR]
               Feeds the raw ceiling, then ActorNet, the same C x N frames of S payload bytes over loopback and
               times each from the first connect until the server has counted every frame. The load generator is
@@ -24,7 +24,9 @@ public static class EndToEndCommand
               (with --servers actornet) blocks ActorNet's sink for that long from its first frame and prints the
               server's RSS every 250 ms; --max-buffered-bytes sets actornet.max-buffered-bytes. --record DIR turns
               the source's recording on into DIR (compare with a run without it; replay DIR afterwards with
-              actornet replay DIR --config FILE --speed max).
+              actornet replay DIR --config FILE --speed max). --servers tls runs plaintext ActorNet and ActorNet
+              with TLS (a self-signed certificate made for the run; the load generator speaks TLS, handshakes
+              timed) on the same workload in each run, and prints TLS / plaintext.
         """;
 
     private const int WarmupFrames = 2000;
@@ -94,7 +96,7 @@ public static class EndToEndCommand
             for (int i = 1; i <= warmups; i++)
             {
                 // A small workload of the same shape, never stalled: enough to JIT every path, without doubling the run time.
-                Console.Write(Invariant($"warm-up {i}/{warmups}: {kind.ToString().ToLowerInvariant()} ... "));
+                Console.Write(Invariant($"warm-up {i}/{warmups}: {ServerKinds.Name(kind)} ... "));
                 PhaseResult warmup = await phase(i, kind, WarmupSpec(spec), tuning with { SinkStall = TimeSpan.Zero }).ConfigureAwait(false);
                 Console.WriteLine(warmup.Succeeded ? "done" : $"FAILED: {warmup.Failure}");
                 if (!warmup.Succeeded)
@@ -109,7 +111,7 @@ public static class EndToEndCommand
         {
             foreach (ServerKind kind in servers)
             {
-                Console.Write(Invariant($"run {run}/{runs}: {kind.ToString().ToLowerInvariant()} ... "));
+                Console.Write(Invariant($"run {run}/{runs}: {ServerKinds.Name(kind)} ... "));
                 PhaseResult result = await phase(run, kind, spec, tuning).ConfigureAwait(false);
                 Console.WriteLine(result.Succeeded
                     ? Invariant($"{result.FramesPerSecond:N0} frames/s, peak RSS {ProcessMemory.Mib(result.PeakWorkingSet)} MiB")

@@ -23,7 +23,8 @@ public sealed class LoadGenProcess : IAsyncDisposable
     /// <summary>Completes when the child has exited; faulted (with its error output) if it failed.</summary>
     public Task Finished { get; private set; } = Task.CompletedTask;
 
-    public static LoadGenProcess Start(IPEndPoint target, WorkloadSpec spec, int connectParallelism)
+    /// <param name="tls">The child speaks TLS (<c>--tls</c>) to the server.</param>
+    public static LoadGenProcess Start(IPEndPoint target, WorkloadSpec spec, int connectParallelism, bool tls = false)
     {
         var workload = new LoadGenProcess();
         workload._child = LoadGenChild.Start(
@@ -36,6 +37,7 @@ public sealed class LoadGenProcess : IAsyncDisposable
                 "--framing", spec.Framing.Name(),
                 "--seed", LoadGenChild.Text(spec.Seed),
                 "--connect-parallelism", LoadGenChild.Text(connectParallelism),
+                .. tls ? ["--tls"] : Array.Empty<string>(),
             ],
             workload.OnOutput);
         workload.Finished = workload.WaitForExitAsync();

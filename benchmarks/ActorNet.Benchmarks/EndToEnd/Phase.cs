@@ -27,9 +27,10 @@ public static class Phase
     {
         await using ICountingServer server = await StartServerAsync(kind, spec, tuning, cancellationToken).ConfigureAwait(false);
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
+        ProcessCost costAtStart = ProcessCost.Now();
         StalledSink? stalled = (server as ActorNetServer)?.StalledSink;
         await using RssTimeline? rss = stalled is null ? null : RssTimeline.Start();
-        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism);
+        await using LoadGenProcess child = LoadGenProcess.Start(server.EndPoint, spec, connectParallelism, ServerKinds.SpeaksTls(kind));
 
         long startedAt;
         try
@@ -45,8 +46,9 @@ public static class Phase
         (string? failure, long endedAt) = await CountAsync(
             server, spec.TotalFrames, child.Finished, timeout, StallTimeout + tuning.SinkStall, memory, cancellationToken).ConfigureAwait(false);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(startedAt, endedAt);
+        ProcessCost cost = ProcessCost.Since(costAtStart);
         string? details = stalled is null || rss is null ? null : StallReport((ActorNetServer)server, stalled, rss, endedAt, memory.Start);
-        return Result(run, server, spec, elapsed, memory, failure, details);
+        return Result(run, server, spec, elapsed, memory, failure, details) with { Cost = cost };
     }
 
     /// <summary>The load generator in this process, sharing its memory and cores with the server.</summary>
@@ -56,14 +58,16 @@ public static class Phase
         WorkloadSpec spec = workload.Spec;
         await using ICountingServer server = await StartServerAsync(kind, spec, ActorNetTuning.Default, cancellationToken).ConfigureAwait(false);
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
-        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism);
+        ProcessCost costAtStart = ProcessCost.Now();
+        var generator = new LoadGenerator(workload, server.EndPoint, connectParallelism, ServerKinds.SpeaksTls(kind));
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         long startedAt = Stopwatch.GetTimestamp();
         Task sending = generator.RunAsync(stopSending.Token);
         (string? failure, long endedAt) = await CountAsync(
             server, spec.TotalFrames, sending, timeout, StallTimeout, memory, cancellationToken).ConfigureAwait(false);
-        PhaseResult result = Result(run, server, spec, Stopwatch.GetElapsedTime(startedAt, endedAt), memory, failure);
+        PhaseResult result = Result(run, server, spec, Stopwatch.GetElapsedTime(startedAt, endedAt), memory, failure)
+            with { Cost = ProcessCost.Since(costAtStart) };
         await StopSendingAsync(sending, stopSending, failure is not null).ConfigureAwait(false);
         return result;
     }

@@ -1,3 +1,5 @@
+using ActorNet.Benchmarks.Common;
+
 namespace ActorNet.Benchmarks.EndToEnd;
 
 /// <summary>One server fed one workload once.</summary>
@@ -23,6 +25,15 @@ public sealed record PhaseResult(
     string? Failure,
     string? Details = null)
 {
+    /// <summary>This process's CPU, allocation and collections during the phase (with an in-process load generator, its share too).</summary>
+    public ProcessCost Cost { get; init; }
+
+    /// <summary>CPU microseconds this process spent per frame.</summary>
+    public double CpuMicrosecondsPerFrame => Frames == 0 ? 0 : Cost.Cpu.TotalMicroseconds / Frames;
+
+    /// <summary>Managed bytes allocated per frame.</summary>
+    public double AllocatedBytesPerFrame => Frames == 0 ? 0 : (double)Cost.AllocatedBytes / Frames;
+
     public bool Succeeded => Failure is null;
 
     public double FramesPerSecond => Frames / Elapsed.TotalSeconds;

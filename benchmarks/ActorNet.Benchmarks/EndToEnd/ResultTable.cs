@@ -4,10 +4,13 @@ using ActorNet.Benchmarks.Common;
 
 namespace ActorNet.Benchmarks.EndToEnd;
 
-/// <summary>Prints phase results as an aligned table, then ActorNet's throughput as a share of the raw ceiling.</summary>
+/// <summary>
+/// Prints phase results as an aligned table, then ActorNet's throughput as a share of the raw ceiling, or, when TLS
+/// ActorNet ran (<c>--servers tls</c>), TLS ActorNet's as a share of plaintext ActorNet's in the same run.
+/// </summary>
 public static class ResultTable
 {
-    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "result"];
+    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "CPU µs/frame", "alloc B/frame", "GCs 0/1/2", "GC pause ms", "result"];
 
     public static string Format(IReadOnlyList<PhaseResult> results)
     {
@@ -22,6 +25,10 @@ public static class ResultTable
             r.MibPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
             ProcessMemory.Mib(r.PeakWorkingSet),
             ProcessMemory.Mib(r.PeakWorkingSet - r.StartWorkingSet),
+            r.CpuMicrosecondsPerFrame.ToString("0.000", CultureInfo.InvariantCulture),
+            r.AllocatedBytesPerFrame.ToString("0.0", CultureInfo.InvariantCulture),
+            $"{r.Cost.Gen0}/{r.Cost.Gen1}/{r.Cost.Gen2}",
+            r.Cost.GcPause.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture),
             r.Failure is null ? "ok" : "FAILED",
         }));
 
@@ -43,7 +50,9 @@ public static class ResultTable
         }
 
         text.Append(Medians(results));
-        text.Append(Ratios(results));
+        text.Append(results.Any(r => r.Server == "actornet-tls")
+            ? Ratios(results, "actornet", "actornet-tls", "ActorNet TLS / ActorNet plaintext")
+            : Ratios(results, "raw", "actornet", "ActorNet / raw"));
         return text.ToString();
     }
 
@@ -61,36 +70,37 @@ public static class ResultTable
         return text.ToString();
     }
 
-    private static string Ratios(IReadOnlyList<PhaseResult> results)
+    /// <summary>Per run, <paramref name="measured"/>'s frames/s as a share of <paramref name="baseline"/>'s (and the medians' over several runs).</summary>
+    private static string Ratios(IReadOnlyList<PhaseResult> results, string baseline, string measured, string title)
     {
         var text = new StringBuilder();
         var perRun = results.GroupBy(r => r.Run)
-            .Select(run => (Run: run.Key, Raw: run.FirstOrDefault(r => r.Server == "raw"), ActorNet: run.FirstOrDefault(r => r.Server == "actornet")))
-            .Where(run => run.Raw is not null && run.ActorNet is not null)
+            .Select(run => (Run: run.Key, Base: run.FirstOrDefault(r => r.Server == baseline), Measured: run.FirstOrDefault(r => r.Server == measured)))
+            .Where(run => run.Base is not null && run.Measured is not null)
             .ToList();
         if (perRun.Count == 0)
         {
-            return "ActorNet / raw: n/a (both servers must run)\n";
+            return $"{title}: n/a (both servers must run)\n";
         }
 
-        foreach (var (run, raw, actorNet) in perRun)
+        foreach (var (run, baseResult, measuredResult) in perRun)
         {
-            text.Append(CultureInfo.InvariantCulture, $"run {run}: ActorNet / raw = {RatioText(raw!, actorNet!)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"run {run}: {title} = {RatioText(baseResult!, measuredResult!)}\n");
         }
 
-        if (perRun.Count > 1 && perRun.All(r => r.Raw!.Succeeded && r.ActorNet!.Succeeded))
+        if (perRun.Count > 1 && perRun.All(r => r.Base!.Succeeded && r.Measured!.Succeeded))
         {
-            double rawMedian = Median(perRun.Select(r => r.Raw!.FramesPerSecond));
-            double actorNetMedian = Median(perRun.Select(r => r.ActorNet!.FramesPerSecond));
-            text.Append(CultureInfo.InvariantCulture, $"medians: ActorNet / raw = {actorNetMedian / rawMedian:P1}\n");
+            double baseMedian = Median(perRun.Select(r => r.Base!.FramesPerSecond));
+            double measuredMedian = Median(perRun.Select(r => r.Measured!.FramesPerSecond));
+            text.Append(CultureInfo.InvariantCulture, $"medians: {title} = {measuredMedian / baseMedian:P1}\n");
         }
 
         return text.ToString();
     }
 
-    private static string RatioText(PhaseResult raw, PhaseResult actorNet) =>
-        raw.Succeeded && actorNet.Succeeded
-            ? (actorNet.FramesPerSecond / raw.FramesPerSecond).ToString("P1", CultureInfo.InvariantCulture)
+    private static string RatioText(PhaseResult baseline, PhaseResult measured) =>
+        baseline.Succeeded && measured.Succeeded
+            ? (measured.FramesPerSecond / baseline.FramesPerSecond).ToString("P1", CultureInfo.InvariantCulture)
             : "n/a (a phase failed)";
 
     private static double Median(IEnumerable<double> values)

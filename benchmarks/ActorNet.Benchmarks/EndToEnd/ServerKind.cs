@@ -8,6 +8,9 @@ public enum ServerKind
 {
     Raw,
     ActorNet,
+
+    /// <summary>ActorNet with TLS on its source (a self-signed certificate); the load generator speaks TLS to it.</summary>
+    ActorNetTls,
 }
 
 /// <summary>Names for <c>--servers</c> and starting each kind the same way.</summary>
@@ -18,7 +21,15 @@ public static class ServerKinds
         ["both"] = [ServerKind.Raw, ServerKind.ActorNet],
         ["raw"] = [ServerKind.Raw],
         ["actornet"] = [ServerKind.ActorNet],
+        // Plaintext and TLS ActorNet in the same run, so that their ratio is measured on the same machine state.
+        ["tls"] = [ServerKind.ActorNet, ServerKind.ActorNetTls],
     };
+
+    /// <summary>The name results print for <paramref name="kind"/> (the one its server reports).</summary>
+    public static string Name(ServerKind kind) => kind == ServerKind.ActorNetTls ? "actornet-tls" : kind.ToString().ToLowerInvariant();
+
+    /// <summary>Whether the load generator must speak TLS to <paramref name="kind"/>.</summary>
+    public static bool SpeaksTls(ServerKind kind) => kind == ServerKind.ActorNetTls;
 
     /// <param name="kind">Which server.</param>
     /// <param name="framing">How the workload frames its records.</param>
@@ -30,6 +41,7 @@ public static class ServerKinds
     {
         ServerKind.Raw => new RawFrameCounter(framing, maxPayloadLength),
         ServerKind.ActorNet => await ActorNetServer.StartAsync(framing, maxPayloadLength, tuning, cancellationToken).ConfigureAwait(false),
+        ServerKind.ActorNetTls => await ActorNetServer.StartAsync(framing, maxPayloadLength, tuning, cancellationToken, tls: true).ConfigureAwait(false),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -87,6 +87,8 @@ public static class LatencyCommand
         await using LatencyServer server = await LatencyServer.StartAsync(size, cancellationToken).ConfigureAwait(false);
         ProcessMemory.FullCollect();
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
+        ProcessCost costAtStart = ProcessCost.Now();
+        using GcPauseLog collections = GcPauseLog.Start();
 
         PacedSendResult sent;
         long firstConnect;
@@ -127,8 +129,9 @@ public static class LatencyCommand
         long peak = memory.Peak;
         long endRss = ProcessMemory.WorkingSetBytes();
         TimeSpan steadyAfter = Stopwatch.GetElapsedTime(firstConnect, Math.Max(firstConnect, server.Recorder.SteadyFrom));
+        ProcessCost cost = ProcessCost.Since(costAtStart);
         await server.DisposeAsync().ConfigureAwait(false);
-        return new PhaseResult(name, sent, server.Recorder, elapsed, memory.Start, peak, endRss, clockSkew, steadyAfter);
+        return new PhaseResult(name, sent, server.Recorder, elapsed, memory.Start, peak, endRss, clockSkew, steadyAfter) { Cost = cost, Collections = collections.Summary() };
     }
 
     private static void Print(PhaseResult r)
@@ -147,6 +150,11 @@ public static class LatencyCommand
         Console.WriteLine(Invariant($"  (steady: batches written from {r.SteadyAfter.TotalSeconds:0.0} s after the first connect, --settle after the last)"));
         Console.WriteLine(Invariant(
             $"  peak RSS of this (ActorNet) process {ProcessMemory.Mib(r.PeakRss)} MiB (after start-up {ProcessMemory.Mib(r.StartRss)} MiB, at the end {ProcessMemory.Mib(r.EndRss)} MiB)"));
+        // Collections stop every thread: their count and pauses say how much of the tail they can explain.
+        int collections = r.Cost.Gen0 + r.Cost.Gen1 + r.Cost.Gen2;
+        Console.WriteLine(Invariant(
+            $"  this process: CPU {r.Cost.Cpu.TotalSeconds:0.00} s ({r.Cost.Cpu.TotalMicroseconds / Math.Max(1, r.Recorder.Frames):0.0} µs/frame), {r.Cost.AllocatedBytes / (double)Math.Max(1, r.Recorder.Frames):0} B allocated/frame, collections gen0/1/2 {r.Cost.Gen0}/{r.Cost.Gen1}/{r.Cost.Gen2}, paused {r.Cost.GcPause.TotalMilliseconds:0} ms in all (mean {r.Cost.GcPause.TotalMilliseconds / Math.Max(1, collections):0.0} ms)"));
+        Console.Write(r.Collections);
         if (r.Recorder.ClockStepsBack > 0 || r.Recorder.Unstamped > 0)
         {
             Console.WriteLine(Invariant(
@@ -177,6 +185,10 @@ public static class LatencyCommand
         long PeakRss, long EndRss, long ClockSkewTicks, TimeSpan SteadyAfter)
     {
         public double FramesPerSecond => Recorder.Frames / Elapsed.TotalSeconds;
+
+        public ProcessCost Cost { get; init; }
+
+        public string Collections { get; init; } = "";
 
         public bool Failed => Recorder.Frames != Sent.Frames || Sent.Failed > 0;
     }

@@ -10,9 +10,10 @@ public static class LoadGenCommand
 {
     public const string Usage = """
           loadgen --port P [--host 127.0.0.1] [--connections 100] [--frames 10000] [--size 100]
-                  [--framing lines|length-field] [--seed 1] [--connect-parallelism 256]
+                  [--framing lines|length-field] [--seed 1] [--connect-parallelism 256] [--tls]
               Sends C connections x N frames x S payload bytes to a running server and prints send-side figures
-              (and "start clock T", its monotonic clock just before the first connect; e2e reads it).
+              (and "start clock T", its monotonic clock just before the first connect; e2e reads it). --tls: each
+              connection speaks TLS (any server certificate is accepted: this measures, it does not authenticate).
           loadgen --idle --port P [--host 127.0.0.1] [--connections 1000] [--hold 60] [--exit-on-stdin-eof]
               Opens C connections, sends nothing, holds them for --hold seconds (or until Ctrl+C), then closes.
               Prints "ready C" on its own line once all are open (the idle command reads it).
@@ -93,6 +94,7 @@ public static class LoadGenCommand
             options.Int("size", 100, 1, 16 * 1024 * 1024),
             options.Choice("framing", WireFraming.Lines, WireFramingNames.ByName),
             options.Int("seed", 1, int.MinValue, int.MaxValue));
+        bool tls = options.Flag("tls");
         options.ThrowIfUnread();
         FileDescriptorLimit.EnsureRoomFor(spec.Connections, $"loadgen with {spec.Connections} connections");
 
@@ -101,7 +103,7 @@ public static class LoadGenCommand
             $"built {spec.Connections} streams, {ProcessMemory.Mib(spec.TotalBytes)} MiB in {workload.TotalWrites:N0} writes, in {workload.BuildTime.TotalMilliseconds:0} ms"));
         Console.WriteLine(Invariant($"sending {spec.TotalFrames:N0} {spec.Framing.Name()} frames of {spec.Size} bytes to {target} ..."));
 
-        var generator = new LoadGenerator(workload, target, parallelism);
+        var generator = new LoadGenerator(workload, target, parallelism, tls);
 
         // The start of the measurement for e2e in a child process (as --paced prints it): the streams are built.
         Console.WriteLine(StartPrefix + System.Diagnostics.Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture));

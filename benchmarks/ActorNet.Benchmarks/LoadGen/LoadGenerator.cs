@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace ActorNet.Benchmarks.LoadGen;
 
@@ -16,6 +18,7 @@ public sealed class LoadGenerator
     private readonly Workload _workload;
     private readonly IPEndPoint _target;
     private readonly int _connectParallelism;
+    private readonly bool _tls;
     private readonly Stopwatch _clock = new();
     private long _opened;
     private long _finished;
@@ -25,9 +28,11 @@ public sealed class LoadGenerator
     private long _writes;
     private int _started;
 
-    public LoadGenerator(Workload workload, IPEndPoint target, int connectParallelism = DefaultConnectParallelism)
+    /// <param name="tls">Each connection speaks TLS (its handshake is timed too, as a device's would be).</param>
+    public LoadGenerator(Workload workload, IPEndPoint target, int connectParallelism = DefaultConnectParallelism, bool tls = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connectParallelism, 1);
+        _tls = tls;
         _workload = workload;
         _target = target;
         _connectParallelism = connectParallelism;
@@ -74,13 +79,21 @@ public sealed class LoadGenerator
         try
         {
             using Socket socket = await PeerSocket.ConnectAsync(_target, gate, cancellationToken).ConfigureAwait(false);
+            await using SslStream? tls = _tls ? await HandshakeAsync(socket, cancellationToken).ConfigureAwait(false) : null;
             Interlocked.Increment(ref _opened);
             byte[] stream = _workload.Streams[connection];
             int start = 0;
             foreach (int end in _workload.WriteEnds[connection])
             {
                 ReadOnlyMemory<byte> chunk = stream.AsMemory(start, end - start);
-                while (!chunk.IsEmpty)
+                if (tls is not null)
+                {
+                    // One TLS record per planned write, as a device writing through TLS would send it.
+                    await tls.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Add(ref _bytesSent, chunk.Length);
+                }
+
+                while (tls is null && !chunk.IsEmpty)
                 {
                     int sent = await socket.SendAsync(chunk, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                     chunk = chunk[sent..];
@@ -91,15 +104,59 @@ public sealed class LoadGenerator
                 start = end;
             }
 
-            // A graceful FIN after the data: closing with data still queued is fine on TCP, the kernel sends it first.
+            // A graceful FIN after the data (after TLS's close_notify): closing with data still queued is fine on TCP,
+            // the kernel sends it first.
+            if (tls is not null) await tls.ShutdownAsync().ConfigureAwait(false);
             socket.Shutdown(SocketShutdown.Send);
+            if (tls is not null)
+            {
+                // TLS 1.3 servers send session tickets after the handshake, which this side never reads: closing a
+                // socket with unread bytes sends a reset, and a reset makes the server drop what it has not read yet.
+                // Wait for the server to close first, as a device reading its session would.
+                await DrainUntilClosedAsync(tls, cancellationToken).ConfigureAwait(false);
+            }
             Interlocked.Add(ref _framesSent, _workload.Spec.Frames);
             Interlocked.Increment(ref _finished);
         }
-        catch (Exception e) when (e is SocketException or IOException)
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
         {
             Interlocked.Increment(ref _failed);
             throw new IOException($"connection {connection} to {_target} failed: {e.Message}", e);
+        }
+    }
+
+    private static async Task DrainUntilClosedAsync(SslStream tls, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[1024];
+        try
+        {
+            while (await tls.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // The server closed without close_notify: closed all the same.
+        }
+    }
+
+    private static async Task<SslStream> HandshakeAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        try
+        {
+            await stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                // The benchmark's own self-signed certificate: the load generator measures, it does not authenticate.
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            }, cancellationToken).ConfigureAwait(false);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ActorNet.Monitoring;
 
 namespace ActorNet.Http.Admin;
@@ -5,6 +6,7 @@ namespace ActorNet.Http.Admin;
 /// <summary>One open connection in <c>GET /api/connections</c>; <paramref name="Id"/> is what <c>DELETE /api/connections/{id}</c> takes.</summary>
 /// <param name="Peer">The remote end as <c>ip:port</c>.</param>
 /// <param name="LastFrameAt">When the last read that produced frames completed (UTC); null before the first frame.</param>
+/// <param name="ClientSubject">The subject of the TLS client certificate the peer presented; null without one.</param>
 /// <param name="HeldBytes">Bytes the connection holds now (read buffers not yet acknowledged by every sink, partial frame, queued writes), bounded by max-inflight-bytes.</param>
 public sealed record ConnectionView(
     long Id,
@@ -15,11 +17,12 @@ public sealed record ConnectionView(
     long Frames,
     long Bytes,
     long Quarantined,
-    long HeldBytes)
+    long HeldBytes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientSubject = null)
 {
     public static ConnectionView From(ConnectionStatus connection) => new(
         connection.Id, connection.Source, connection.Peer, connection.ConnectedAt, connection.LastFrameAt,
-        connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined, connection.HeldBytes);
+        connection.FramesReceived, connection.BytesReceived, connection.FramesQuarantined, connection.HeldBytes, connection.ClientSubject);
 }
 
 /// <summary>The body of <c>GET /api/connections</c>, oldest first.</summary>

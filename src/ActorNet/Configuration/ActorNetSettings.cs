@@ -340,6 +340,7 @@ public sealed record ActorNetSettings(
             Reply = s.Choice("reply", new Dictionary<string, ReplyMode> { ["none"] = ReplyMode.None, ["echo"] = ReplyMode.Echo }),
             Udp = UdpSourceSettings.Read(s),
             File = FileSourceSettings.Read(name, type, s),
+            SlowPeers = SlowPeerSettings.Read(s),
         };
         // A connection must be able to hold one read, or it would never read at all.
         if (s.Valid("max-inflight-bytes", "read-buffer-size") && source.ReadBufferSize > source.MaxInflightBytes)
@@ -354,6 +355,7 @@ public sealed record ActorNetSettings(
             Ack = ack.Bool("enabled"),
             AckFinalWait = ack.RequiredDuration("final-wait", TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Record = RecordSettings.Read(s.Section("record", "{ enabled = on, dir = data/recordings }")),
+            Tls = TlsSettings.Read(s.Section("tls", "{ certificate = \"server.pem\", private-key = \"server.key\" }"), type, host),
         };
         if (source.Type == SourceType.Udp) UdpSourceSettings.Validate(source, ack);
         // ACK n must come back as one frame the peer can cut: a fixed size cannot hold it, raw has no boundaries.
@@ -408,6 +410,7 @@ public sealed record ActorNetSettings(
     {
         var type = f.Text("type", "one of " + string.Join(", ", FramingTypes));
         var max = f.Size("max-frame-length", 1, int.MaxValue);
+        if (type is not (null or "length-field")) SyncMarkerKeys.RejectFor(f, type);
         switch (type)
         {
             case "delimiter":
@@ -415,7 +418,7 @@ public sealed record ActorNetSettings(
                 if (delimiter is "") f.Error("delimiter", "", DelimiterExpected);
                 return new DelimiterFramingSettings(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(delimiter) ? "\n" : delimiter), max);
             case "length-field":
-                return ReadLengthField(f, max);
+                return SyncMarkerKeys.Read(f, ReadLengthField(f, max));
             case "fixed":
                 var frameLength = f.Int("frame-length", 1, int.MaxValue);
                 if (f.Valid("frame-length", "max-frame-length") && frameLength > max)

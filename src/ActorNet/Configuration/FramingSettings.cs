@@ -34,13 +34,37 @@ public sealed record LengthFieldFramingSettings(
     int MaxFrameLength) : FramingSettings(MaxFrameLength)
 {
     public override string Type => "length-field";
-    public override bool CanResynchronise => false;
 
-    public override IFrameDecoder CreateDecoder() => Create();
-    public override IFrameEncoder CreateEncoder() => Create();
+    /// <summary>
+    /// sync-marker: the bytes every frame starts with, as upper-case hex (a string so that two readings of one file
+    /// compare equal); null when off.
+    /// </summary>
+    public string? SyncMarker { get; init; }
 
-    private LengthFieldFrameDecoder Create() => new(LengthFieldOffset, LengthFieldLength, BigEndian, LengthAdjustment,
+    /// <summary>on-bad-length: what a bad frame start does to the peer (resync needs <see cref="SyncMarker"/>).</summary>
+    public BadLengthAction OnBadLength { get; init; } = BadLengthAction.Close;
+
+    /// <summary>With a marker, the rest of a lost frame can be skipped to the next one; without, nothing tells where it ends.</summary>
+    public override bool CanResynchronise => SyncMarker is not null;
+
+    public override IFrameDecoder CreateDecoder() => SyncMarker is null ? Frames() : Marked();
+    public override IFrameEncoder CreateEncoder() => SyncMarker is null ? Frames() : Marked();
+
+    private LengthFieldFrameDecoder Frames() => new(LengthFieldOffset, LengthFieldLength, BigEndian, LengthAdjustment,
         InitialBytesToStrip, MaxFrameLength);
+
+    private SyncMarkerFrameDecoder Marked() =>
+        new(Frames(), Convert.FromHexString(SyncMarker!), OnBadLength == BadLengthAction.Resync);
+}
+
+/// <summary>What a length-field source does after a bad frame start (a bad length, a missing sync marker).</summary>
+public enum BadLengthAction
+{
+    /// <summary>Quarantine the header and close the peer: nothing tells where the next frame starts.</summary>
+    Close,
+
+    /// <summary>Quarantine the bytes up to the next sync marker and go on.</summary>
+    Resync,
 }
 
 public sealed record FixedFramingSettings(int FrameLength) : FramingSettings(FrameLength)

@@ -83,8 +83,13 @@ public sealed record SourceSettings(
 
     /// <summary>udp: the source's socket options and its peer table (receive-buffer-size, max-peers).</summary>
     public UdpSourceSettings Udp { get; init; } = UdpSourceSettings.Default;
+    /// <summary>frame-timeout and min-data-rate: how long a tcp peer may take over a frame it has started.</summary>
+    public SlowPeerSettings SlowPeers { get; init; } = SlowPeerSettings.Off;
     /// <summary>The <c>record</c> block: what its connections read and write, kept for replay and export.</summary>
     public RecordSettings Record { get; init; } = RecordSettings.Off;
+
+    /// <summary>The <c>tls</c> block: TLS on the connections of a tcp-listen or tcp-connect source.</summary>
+    public TlsSettings Tls { get; init; } = TlsSettings.Off;
 
     /// <summary>The sinks of this source followed by its quarantine sink (once, even if it is also a data sink).</summary>
     public IReadOnlyList<string> AllSinks => Sinks.Contains(Quarantine) ? Sinks : [.. Sinks, Quarantine];

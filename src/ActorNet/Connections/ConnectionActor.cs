@@ -1,4 +1,5 @@
 using ActorNet.Configuration;
+using ActorNet.Framing;
 using ActorNet.Logging;
 using ActorNet.Metrics;
 using ActorNet.Protocol;
@@ -17,10 +18,12 @@ namespace ActorNet.Connections;
 /// instead of a queue growing here).
 ///
 /// <code>
+///   (tls on) Handshaking --handshake done--> Reading
+///   Handshaking --handshake failed or timed out | Close | Drain--> stopped (counted as rejected: tls-handshake)
 ///   Reading --frames or bytes exhausted--> (paused, still Reading) --acks below half--> Reading
 ///   Reading --no room in the process budget--> (paused, queued) --BudgetAvailable, first in the queue, fits--> Reading
 ///   Reading --Drain--> Draining --pending read handed in--> stopped
-///   Reading --EOF | error | idle | Close | fatal frame--> stopped
+///   Reading --EOF | error | idle | Close | fatal frame | frame-timeout | min-data-rate--> stopped
 ///   Draining | EOF, with ack.enabled --> AwaitingCommits --last ACK n written, or ack.final-wait--> stopped
 ///   any --unexpected exception--> restarted by the listener: same socket, partial frame quarantined,
 ///                                 decoder resynchronised (or the peer closed if the framing cannot)
@@ -36,6 +39,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly ConnectionCounters _counters;
     private readonly SourceRecorder? _recorder;
+    private readonly SourceTls? _tls;
+    private readonly PartialFrameClock _frameClock;
+    private bool _frameCheckArmed;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Connection;
     private bool _paused;
     private bool _waitingForRestartBackoff;
@@ -57,6 +63,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _sourceTag = ActorNetMetrics.Source(settings.Name);
         _counters = new ConnectionCounters(state, _sourceTag);
         _recorder = Recorders.For(Context.System, settings);
+        _frameClock = new PartialFrameClock(settings.SlowPeers);
+        _tls = TlsContexts.For(Context.System, settings);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -129,11 +137,65 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
         _recorder?.Opened(Info, _state.Transport.LocalEndPoint);
+        if (_tls is not null)
+        {
+            // The handshake is the connection's first step; handshake-timeout bounds it, so the idle timeout starts after it.
+            _state.Transport.BeginTlsHandshake(_tls, Self);
+            Become(Handshaking);
+            return;
+        }
+        StartStreaming();
+    }
+
+    /// <summary>The connection is ready for the peer's bytes (after the handshake, with TLS).</summary>
+    private void StartStreaming()
+    {
         SetIdleTimeout();
         StartHeartbeat();
         if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");
+        PumpWrites();
         ContinueReading();
     }
+
+    private void Handshaking(object message)
+    {
+        switch (message)
+        {
+            case TlsOutcome { Ok: true } done:
+                _state.Transport.HandshakeHandled();
+                // Before the first read: every batch and record of this connection carries the subject.
+                _state.Info = Info with { ClientSubject = done.ClientSubject };
+                _state.Status.ClientSubject = done.ClientSubject;
+                _log.Established(Info.Id, Info.Peer, Info.Source, done.Protocol.ToString(), done.ClientSubject ?? "none");
+                Become(Reading);
+                StartStreaming();
+                break;
+            case TlsOutcome failed:
+                _state.Transport.HandshakeHandled();
+                ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, TlsHandshakeReason);
+                _state.Source.Rejected();
+                if (_tls!.MayLogFailure(out var suppressed)) _log.HandshakeFailed(Info.Source, Info.Peer, failed.Failure, suppressed);
+                Stop($"TLS handshake failed: {failed.Failure}");
+                break;
+            case ConnectionProtocol.Close close:
+                // Disposing the socket (PostStop) ends the handshake under way; its outcome goes to dead letters.
+                Stop(close.Reason);
+                break;
+            case ConnectionProtocol.Drain:
+                Stop("ActorNet is stopping");
+                break;
+            case ConnectionProtocol.Write write:
+                // Queued; sent once the handshake is done.
+                if (_outgoing.TryEnqueue(write.Payload.Span, out var error)) Sender.Tell(new Status.Success(Info.Id));
+                else Sender.Tell(new Status.Failure(new InvalidOperationException($"connection {Info.Id}: {error}")));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private static readonly KeyValuePair<string, object?> TlsHandshakeReason = ActorNetMetrics.Reason("tls-handshake");
 
     protected override void PreRestart(Exception reason, object message)
     {
@@ -152,6 +214,12 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Restarted();
         ActorKinds.Restarted(ActorKinds.Connection);
         _log.Restarted(reason, Info.Id, Info.Peer, Info.Source, reason.Message, _state.LostPartialLength);
+        if (_state.Transport.Handshaking)
+        {
+            // Nothing was read yet: the handshake's outcome comes to this incarnation.
+            Become(Handshaking);
+            return;
+        }
         SetIdleTimeout();
         StartHeartbeat();
         // The failed incarnation's read buffer and queued writes went with it (to the GC, not the pool).
@@ -255,6 +323,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case ConnectionProtocol.HeartbeatTick:
                 if (_settings.Heartbeat is { } heartbeat) QueueWrite(heartbeat.Payload, "heartbeat");
+                break;
+            case ConnectionProtocol.FrameCheck:
+                CheckFrame();
                 break;
             case ConnectionProtocol.WriteCompleted written:
                 _state.Transport.WriteHandled();
@@ -430,7 +501,43 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
         _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
         ReportInflight();
-        if (fatal) Stop("the stream cannot be resynchronised after a bad length field (see quarantine)");
+        if (fatal) Stop("the stream cannot be resynchronised after a bad frame start: a bad length field or a missing sync-marker (see quarantine)");
+        else if (_frameClock.Enabled) WatchFrame(ended: batch is not null);
+    }
+
+    /// <summary>
+    /// frame-timeout, min-data-rate: after a read, starts the frame clock when a frame began in it, and arms the
+    /// check unless one is armed already (it re-arms itself for the frame held when it fires).
+    /// </summary>
+    private void WatchFrame(bool ended)
+    {
+        var now = Environment.TickCount64;
+        _frameClock.Read(now, _cutter.InFrame, ended);
+        if (!_frameClock.InFrame || _frameCheckArmed) return;
+        _frameCheckArmed = true;
+        Timers.StartSingleTimer(nameof(ConnectionProtocol.FrameCheck), ConnectionProtocol.FrameCheck.Instance, _frameClock.NextCheck(now));
+    }
+
+    private void CheckFrame()
+    {
+        _frameCheckArmed = false;
+        var slowPeers = _settings.SlowPeers;
+        switch (_frameClock.Check(Environment.TickCount64, _cutter.PendingBytes, _paused, out var next))
+        {
+            case FrameVerdict.Waiting:
+                _frameCheckArmed = true;
+                Timers.StartSingleTimer(nameof(ConnectionProtocol.FrameCheck), ConnectionProtocol.FrameCheck.Instance, next);
+                break;
+            case FrameVerdict.TimedOut:
+                var timeout = slowPeers.FrameTimeout!.Value;
+                DeliverTruncated(FrameErrorKind.FrameTimeout, (long)timeout.TotalMilliseconds);
+                Stop($"frame-timeout: a frame was not complete within {HoconUnits.Duration(timeout)} (see quarantine)");
+                break;
+            case FrameVerdict.TooSlow:
+                DeliverTruncated(FrameErrorKind.BelowMinDataRate, slowPeers.MinBytesPerSecond);
+                Stop($"min-data-rate: a frame arrived slower than {slowPeers.MinBytesPerSecond} bytes per second (see quarantine)");
+                break;
+        }
     }
 
     private void EchoBack(FrameBatch batch)
@@ -451,7 +558,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void PumpWrites()
     {
-        if (_stopping || _state.Transport.WritePending || _state.Transport.IsDisposed) return;
+        if (_stopping || _state.Transport.WritePending || _state.Transport.IsDisposed || _state.Transport.Handshaking) return;
         if (!_outgoing.TryTakeNext(out var buffer, out var count)) return;
         _recorder?.Wrote(Info, buffer.AsSpan(0, count));
         _state.Transport.BeginSend(buffer, count, Self);
@@ -531,11 +638,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Inflight(_state.Ledger.Inflight, held);
     }
 
-    private void DeliverTruncated()
+    private void DeliverTruncated(FrameErrorKind kind = FrameErrorKind.Truncated, long limit = 0)
     {
         var nextSeq = _state.Ledger.NextSeq;
         _truncatedAt = DateTime.UtcNow;
-        var batch = _cutter.Truncate(Info, ref nextSeq, _truncatedAt);
+        var batch = _cutter.Truncate(Info, ref nextSeq, _truncatedAt, kind, limit);
         if (batch is not null) Send(batch);
     }
 

@@ -83,6 +83,13 @@ public static class ConnectionProtocol
         private HeartbeatTick() { }
     }
 
+    /// <summary>Time to check the frame held against frame-timeout and min-data-rate; not a sign of life from the peer.</summary>
+    internal sealed class FrameCheck : INotInfluenceReceiveTimeout
+    {
+        public static readonly FrameCheck Instance = new();
+        private FrameCheck() { }
+    }
+
     /// <summary>The restart backoff is over: start reading again.</summary>
     internal sealed class ResumeAfterRestart
     {

@@ -24,7 +24,8 @@ internal sealed class ConnectionState
 
     private readonly SocketTransport? _transport;
 
-    public ConnectionInfo Info { get; }
+    /// <summary>Who the connection is; replaced once by a TLS handshake, before the first read, to add the client certificate's subject.</summary>
+    public ConnectionInfo Info { get; set; }
 
     /// <summary>The source's operational view, which this connection's counters add to.</summary>
     public SourceStatus Source { get; }

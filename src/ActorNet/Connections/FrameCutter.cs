@@ -179,7 +179,8 @@ internal sealed class FrameCutter : IDisposable
                 case DecodeStatus.Rejected:
                     _lostBeforeBoundary = 0;
                     KeepDiscarded(bytes.AsSpan(start, length));
-                    Add(default, TakeDiscarded(error, error.Length));
+                    // Everything skipped, whatever the error's numbers say (a skip to a sync marker reports the bad length it started from).
+                    Add(default, TakeDiscarded(error, _discardedLength));
                     continue;
                 case DecodeStatus.Fatal:
                     KeepDiscarded(bytes.AsSpan(start, length));
@@ -241,15 +242,22 @@ internal sealed class FrameCutter : IDisposable
         return small;
     }
 
-    /// <summary>The peer closed (or we stop) inside a frame: the bytes held become a truncated rejection.</summary>
-    public FrameBatch? Truncate(ConnectionInfo info, ref long nextSeq, DateTime at)
+    /// <summary>True while bytes of a frame that has not ended are held or being skipped.</summary>
+    public bool InFrame => _filled > 0 || IsDiscarding;
+
+    /// <summary>
+    /// The peer closed (or we stop) inside a frame: the bytes held become a rejection, by default a truncated one;
+    /// <paramref name="kind"/> and <paramref name="limit"/> say why else (frame-timeout, min-data-rate).
+    /// </summary>
+    public FrameBatch? Truncate(ConnectionInfo info, ref long nextSeq, DateTime at, FrameErrorKind kind = FrameErrorKind.Truncated,
+        long limit = 0)
     {
-        if (_filled == 0 && !IsDiscarding) return null;
+        if (!InFrame) return null;
         _count = 0;
         _rejections = null;
         if (_filled > 0) KeepDiscarded(_buffer.AsSpan(0, _filled));
         var length = _discardedLength;
-        Add(default, TakeDiscarded(new FrameError(FrameErrorKind.Truncated, length, 0), length));
+        Add(default, TakeDiscarded(new FrameError(kind, length, limit), length));
         _filled = 0;
         ReleaseBuffer();
         return BuildBatch(info, ref nextSeq, at, [], pooled: false);

@@ -1,4 +1,6 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Akka.Actor;
 
 namespace ActorNet.Connections;
@@ -8,11 +10,21 @@ namespace ActorNet.Connections;
 /// and its completion comes back to the actor as a message, so the actor never blocks and never shares state
 /// with a callback. At most one read is outstanding; the flag lives here so that it survives actor restarts.
 /// </summary>
+/// <remarks>
+/// With TLS the reads and writes go through an <see cref="SslStream"/> once <see cref="BeginTlsHandshake"/> has
+/// succeeded; without it they go to the socket itself, as before (no stream in between: plaintext pays one null check).
+/// SslStream supports the zero-byte read too (.NET 7 on), and gives its own buffer back while idle, so an idle TLS peer
+/// holds no buffer either.
+/// </remarks>
 internal sealed class SocketTransport : IDisposable
 {
     private readonly Socket _socket;
     private readonly DescriptorBudget? _budget;
     private int _disposed;
+    // Set once by a successful handshake, before the completion is told: the actor reads it only after that message.
+    private SslStream? _tls;
+    // Plaintext reads; made at the first one, so a transport that only handshakes or writes never has one.
+    private SocketReceiver? _receiver;
 
     /// <param name="socket">The connected socket; this transport owns it.</param>
     /// <param name="budget">The budget a slot was taken from for this socket, given back when it is closed; null for
@@ -32,6 +44,43 @@ internal sealed class SocketTransport : IDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>True from <see cref="BeginTlsHandshake"/> until the actor handles its outcome; no read or write meanwhile.</summary>
+    public bool Handshaking { get; private set; }
+
+    /// <summary>
+    /// Runs <paramref name="tls"/>'s handshake on this socket, off the actor's thread, bounded by its handshake-timeout;
+    /// tells <paramref name="target"/> the <see cref="TlsOutcome"/>. On success every later read and write is TLS.
+    /// </summary>
+    public void BeginTlsHandshake(SourceTls tls, IActorRef target)
+    {
+        Handshaking = true;
+        _ = HandshakeAsync(tls, target);
+    }
+
+    /// <summary>Called by the actor when it handles the handshake's outcome.</summary>
+    public void HandshakeHandled() => Handshaking = false;
+
+    private async Task HandshakeAsync(SourceTls tls, IActorRef target)
+    {
+        // The socket stays ours: disposing the stream must not close it behind the descriptor budget's back.
+        var stream = new SslStream(new NetworkStream(_socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        TlsOutcome outcome;
+        try
+        {
+            using var timeout = new CancellationTokenSource(tls.Settings.HandshakeTimeout);
+            outcome = await tls.AuthenticateAsync(stream, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // AuthenticateAsync turns the failures a peer can cause into an outcome; anything else must still end the
+            // handshake, or the connection would wait for an outcome that never comes.
+            outcome = TlsOutcome.Failed($"{e.GetType().Name}: {e.Message}");
+        }
+        if (outcome.Ok && !IsDisposed) _tls = stream;
+        else stream.Dispose();
+        target.Tell(outcome);
+    }
+
     /// <summary>
     /// Waits until data arrives without holding a buffer (a zero-byte receive), then tells
     /// <paramref name="target"/> <see cref="ConnectionProtocol.DataAvailable"/>. Idle peers so cost no buffer.
@@ -39,18 +88,22 @@ internal sealed class SocketTransport : IDisposable
     public void BeginWaitForData(IActorRef target)
     {
         ReadPending = true;
-        _ = WaitAsync(target);
+        if (_tls is null) Receiver.WaitForData(target);
+        else _ = WaitAsync(_tls, target);
     }
 
     /// <summary>Receives into <paramref name="buffer"/> from <paramref name="offset"/>; tells <see cref="ConnectionProtocol.ReadCompleted"/>.</summary>
     public void BeginReceive(byte[] buffer, int offset, int count, IActorRef target)
     {
         ReadPending = true;
-        _ = ReceiveAsync(buffer, offset, count, target);
+        if (_tls is null) Receiver.Receive(buffer, offset, count, target);
+        else _ = ReceiveAsync(_tls, buffer, offset, count, target);
     }
 
     /// <summary>Called by the actor when it handles a completion.</summary>
     public void ReadHandled() => ReadPending = false;
+
+    private SocketReceiver Receiver => _receiver ??= new SocketReceiver(_socket);
 
     /// <summary>True from <see cref="BeginSend"/> until the actor handles its completion; one send at a time.</summary>
     public bool WritePending { get; private set; }
@@ -69,44 +122,48 @@ internal sealed class SocketTransport : IDisposable
         try
         {
             // For a stream socket SendAsync completes once every byte is in the kernel's send buffer.
-            await _socket.SendAsync(buffer.AsMemory(0, count), SocketFlags.None).ConfigureAwait(false);
+            if (_tls is { } tls) await tls.WriteAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
+            else await _socket.SendAsync(buffer.AsMemory(0, count), SocketFlags.None).ConfigureAwait(false);
             target.Tell(new ConnectionProtocol.WriteCompleted(buffer, count));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
+            // IOException: SslStream wraps the socket's errors in one; AuthenticationException: a TLS alert mid-session.
             target.Tell(new ConnectionProtocol.WriteFailed(buffer, e));
         }
     }
 
-    private async Task WaitAsync(IActorRef target)
+    private static async Task WaitAsync(SslStream tls, IActorRef target)
     {
         try
         {
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            await tls.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
             target.Tell(ConnectionProtocol.DataAvailable.Instance);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
             target.Tell(new ConnectionProtocol.ReadFailed(e));
         }
     }
 
-    private async Task ReceiveAsync(byte[] buffer, int offset, int count, IActorRef target)
+    private static async Task ReceiveAsync(SslStream tls, byte[] buffer, int offset, int count, IActorRef target)
     {
         try
         {
-            var received = await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None).ConfigureAwait(false);
+            var received = await tls.ReadAsync(buffer.AsMemory(offset, count)).ConfigureAwait(false);
             target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
+            // IOException: SslStream wraps the socket's errors in one; AuthenticationException: a TLS alert mid-session.
             target.Tell(new ConnectionProtocol.ReadFailed(e));
         }
     }
 
     /// <summary>
     /// Ends reading: a pending receive completes with 0 bytes (Linux wakes it on SHUT_RD), so the data the
-    /// actor already asked for is handed over rather than lost.
+    /// actor already asked for is handed over rather than lost. Through TLS the read ends the same way, or, cut in
+    /// the middle of a TLS record, as a failed read: either ends the drain.
     /// </summary>
     public void ShutdownReceive()
     {
@@ -131,7 +188,10 @@ internal sealed class SocketTransport : IDisposable
         {
             // A reset peer makes shutdown fail; closing below still releases the socket.
         }
+        _tls?.Dispose();
         _socket.Dispose();
+        // After the socket: a read still pending completes with OperationAborted first and then lets go of the args.
+        _receiver?.Dispose();
         _budget?.Return();
     }
 }

@@ -7,11 +7,19 @@ namespace ActorNet.Framing;
 /// <param name="Kind">What went wrong.</param>
 /// <param name="Length">The offending length (bytes seen or declared by the length field).</param>
 /// <param name="Limit">The limit it was checked against (max-frame-length, header length, ...).</param>
-public readonly record struct FrameError(FrameErrorKind Kind, long Length, long Limit)
+/// <param name="SkippedToSyncMarker">
+/// The decoder did not close the stream over this error but skipped the bytes up to the next sync-marker (their count
+/// is the quarantined frame's length, not one of these numbers).
+/// </param>
+public readonly record struct FrameError(FrameErrorKind Kind, long Length, long Limit, bool SkippedToSyncMarker = false)
 {
     public static FrameError None => default;
 
-    public string Describe() => Kind switch
+    public string Describe() => SkippedToSyncMarker && Kind != FrameErrorKind.Resynchronised
+        ? DescribeKind() + "; the bytes up to the next sync-marker were skipped"
+        : DescribeKind();
+
+    private string DescribeKind() => Kind switch
     {
         FrameErrorKind.FrameTooLong => $"frame length {Length} exceeds max-frame-length {Limit}",
         FrameErrorKind.NegativeLength => $"length field gives a negative frame length {Length}",
@@ -20,6 +28,11 @@ public readonly record struct FrameError(FrameErrorKind Kind, long Length, long 
         FrameErrorKind.Resynchronised =>
             $"skipped {Length} bytes to the next frame boundary after the connection lost a partial frame of {Limit} bytes",
         FrameErrorKind.Truncated => $"connection closed after {Length} bytes of an incomplete frame",
+        FrameErrorKind.MissingSyncMarker => $"frame does not start with the {Limit}-byte sync-marker",
+        FrameErrorKind.FrameTimeout =>
+            $"frame not complete within frame-timeout ({Limit} ms) after {Length} bytes of it arrived; the connection was closed",
+        FrameErrorKind.BelowMinDataRate =>
+            $"frame arriving below min-data-rate ({Limit} bytes per second) after {Length} bytes of it arrived; the connection was closed",
         _ => "no error",
     };
 
@@ -37,6 +50,9 @@ public readonly record struct FrameError(FrameErrorKind Kind, long Length, long 
         FrameErrorKind.LengthShorterThanHeader => "length-shorter-than-header",
         FrameErrorKind.Resynchronised => "resynchronised",
         FrameErrorKind.Truncated => "truncated",
+        FrameErrorKind.MissingSyncMarker => "missing-sync-marker",
+        FrameErrorKind.FrameTimeout => "frame-timeout",
+        FrameErrorKind.BelowMinDataRate => "min-data-rate",
         _ => "none",
     };
 }

@@ -14,4 +14,10 @@ public enum FrameErrorKind : byte
     Resynchronised,
     /// <summary>The connection ended inside a frame.</summary>
     Truncated,
+    /// <summary>A frame does not start with the framing's sync-marker.</summary>
+    MissingSyncMarker,
+    /// <summary>A frame that had started did not complete within frame-timeout; the connection was closed.</summary>
+    FrameTimeout,
+    /// <summary>A frame that had started arrived slower than min-data-rate; the connection was closed.</summary>
+    BelowMinDataRate,
 }

@@ -41,7 +41,7 @@ public interface IFrameDecoder
     /// <summary>
     /// Called when <paramref name="lostBytes"/> (&gt; 0) bytes at the start of a frame were lost, e.g. because
     /// the connection actor restarted while holding them. Returns false when this framing has no way to find
-    /// the next boundary (length-field): the caller must then close the peer. Otherwise the decoder skips to
+    /// the next boundary (length-field without a sync marker): the caller must then close the peer. Otherwise the decoder skips to
     /// the next boundary and reports the skipped bytes as <see cref="FrameErrorKind.Resynchronised"/>.
     /// </summary>
     bool TryResynchronise(int lostBytes);

@@ -18,7 +18,9 @@ namespace ActorNet.Framing;
 /// <para>
 /// A bad length is <see cref="DecodeStatus.Fatal"/> rather than skipped (Netty can skip a too-long frame): once a
 /// length field is wrong there is no telling whether it is the frame or the stream that is corrupt, so the peer
-/// must be closed. The check runs as soon as the header is buffered, without waiting for the body.
+/// must be closed. The check runs as soon as the header is buffered, without waiting for the body. A protocol whose
+/// frames start with a sync marker can be read through <see cref="SyncMarkerFrameDecoder"/> instead, which checks the
+/// marker and can skip to the next one.
 /// </para>
 /// </remarks>
 public sealed class LengthFieldFrameDecoder : IFrameDecoder, IFrameEncoder
@@ -76,6 +78,12 @@ public sealed class LengthFieldFrameDecoder : IFrameDecoder, IFrameEncoder
 
     /// <summary>The limit on the whole frame, header included (Netty's meaning).</summary>
     public int MaxFrameLength => _maxFrameLength;
+
+    /// <summary>Bytes before the length field (where a sync marker lies).</summary>
+    public int LengthFieldOffset => _lengthFieldOffset;
+
+    /// <summary>Bytes up to the end of the length field: what must be buffered before a frame's length is known.</summary>
+    public int HeaderLength => _headerLength;
 
     /// <summary>
     /// Whether <see cref="Encode"/> can produce frames: only when the decoder strips the whole header (and possibly

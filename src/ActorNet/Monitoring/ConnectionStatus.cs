@@ -28,6 +28,15 @@ public sealed class ConnectionStatus
     public string Peer { get; }
     public DateTime ConnectedAt { get; } = DateTime.UtcNow;
 
+    /// <summary>The subject of the client certificate a TLS peer presented; null without one (or before its handshake).</summary>
+    public string? ClientSubject
+    {
+        get => Volatile.Read(ref _clientSubject);
+        internal set => Volatile.Write(ref _clientSubject, value);
+    }
+
+    private string? _clientSubject;
+
     /// <summary>When the last read that produced frames completed (UTC); null before the first frame.</summary>
     public DateTime? LastFrameAt => UtcTicks.Read(ref _lastFrameTicks);
 

@@ -15,6 +15,7 @@ public sealed class JsonRecordWriter
     private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
     private static readonly JsonEncodedText ConnectionName = JsonEncodedText.Encode("connection");
     private static readonly JsonEncodedText PeerName = JsonEncodedText.Encode("peer");
+    private static readonly JsonEncodedText ClientSubjectName = JsonEncodedText.Encode("clientSubject");
     private static readonly JsonEncodedText SeqName = JsonEncodedText.Encode("seq");
     private static readonly JsonEncodedText ReceivedAtName = JsonEncodedText.Encode("receivedAt");
     private static readonly JsonEncodedText PayloadName = JsonEncodedText.Encode("payload");
@@ -63,6 +64,8 @@ public sealed class JsonRecordWriter
         _writer.WriteString(SourceName, connection.Source);
         _writer.WriteNumber(ConnectionName, connection.Id);
         _writer.WriteString(PeerName, connection.Peer);
+        // Only from a TLS peer with a client certificate: plaintext records stay as they were.
+        if (connection.ClientSubject is { } subject) _writer.WriteString(ClientSubjectName, subject);
         _writer.WriteNumber(SeqName, batch.Seq(index));
         _writer.WriteString(ReceivedAtName, batch.Frames.ReceivedAt);
         if (rejection is null)

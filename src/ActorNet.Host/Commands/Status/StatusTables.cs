@@ -25,7 +25,9 @@ public static class StatusTables
             ("LAST FRAME (UTC)", false), ("FRAMES", true), ("BYTES", true), ("QUARANTINED", true));
         foreach (var c in connections.Connections)
         {
-            connectionTable.Add(c.Id.ToString(CultureInfo.InvariantCulture), c.Source, c.Peer, Time(c.ConnectedAt),
+            // A TLS client certificate's subject follows the peer it identifies (no column for what most sources lack).
+            var peer = c.ClientSubject is { } subject ? $"{c.Peer} ({subject})" : c.Peer;
+            connectionTable.Add(c.Id.ToString(CultureInfo.InvariantCulture), c.Source, peer, Time(c.ConnectedAt),
                 c.LastFrameAt is { } last ? Time(last) : "-", Count(c.Frames), Count(c.Bytes), Count(c.Quarantined));
         }
         connectionTable.WriteTo(output);
