@@ -60,21 +60,27 @@ public sealed class FrameMutator(FuzzShape shape, Random random)
     /// <summary>length-field: any length up to twice the largest; other framings have no length field to corrupt.</summary>
     private byte[] CorruptLength(byte[] wire)
     {
-        if (shape.Framing != FuzzFraming.LengthField || wire.Length < FuzzShape.HeaderLength) return BitFlip(wire);
+        if (!shape.IsLengthField || wire.Length < FuzzShape.HeaderLength) return BitFlip(wire);
+        return WithLength(wire, (uint)random.Next(2 * shape.MaxFrameLength));
+    }
+
+    private byte[] WithLength(byte[] wire, uint length)
+    {
         var copy = (byte[])wire.Clone();
-        BinaryPrimitives.WriteUInt32BigEndian(copy, (uint)random.Next(2 * shape.MaxFrameLength));
+        if (shape.Framing == FuzzFraming.LengthFieldResync)
+            BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(shape.LengthFieldOffset), (ushort)Math.Min(length, ushort.MaxValue));
+        else
+            BinaryPrimitives.WriteUInt32BigEndian(copy, length);
         return copy;
     }
 
     /// <summary>length-field: a length near the top of its range; delimiter and raw: a payload past max-frame-length.</summary>
     private byte[] Huge(byte[] wire)
     {
-        if (shape.Framing == FuzzFraming.LengthField && wire.Length >= FuzzShape.HeaderLength)
+        if (shape.IsLengthField && wire.Length >= FuzzShape.HeaderLength)
         {
-            var copy = (byte[])wire.Clone();
             uint[] huge = [uint.MaxValue, int.MaxValue, (uint)int.MaxValue + 1, (uint)shape.MaxFrameLength - FuzzShape.HeaderLength + 1];
-            BinaryPrimitives.WriteUInt32BigEndian(copy, huge[random.Next(huge.Length)]);
-            return copy;
+            return WithLength(wire, huge[random.Next(huge.Length)]);
         }
 
         // Up to three times the limit of printable bytes (no delimiter), before the frame's own bytes.

@@ -10,7 +10,7 @@ namespace ActorNet.Benchmarks.Fuzz;
 public static class FuzzCommand
 {
     public const string Usage = """
-          fuzz [--framing all|delimiter|length-field|fixed|raw[,...]] [--parser all|text|json|binary[,...]]
+          fuzz [--framing all|delimiter|length-field|length-field-resync|fixed|raw[,...]] [--parser all|text|json|binary[,...]]
                [--frames 1000000] [--seed 42] [--mutation-percent 10] [--concurrency 8] [--warm-up-percent 10] [--keep]
               Per framing x parser: ActorNet (tcp-listen on 127.0.0.1, jsonl sinks) fed FRAMES frames drawn from a
               seeded FsCheck corpus, MUTATION-PERCENT of them mutated (bit flips, byte insert/delete, truncation,

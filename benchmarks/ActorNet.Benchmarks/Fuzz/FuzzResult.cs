@@ -42,7 +42,7 @@ public sealed record FuzzResult(
     {
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"fuzz {Shape.Name,-19} {(Passed ? "PASS" : "FAIL")}: {Expected.Frames:N0} frames ({Expected.Mutated:N0} mutated) on {Expected.Sessions:N0} connections; ");
+            $"fuzz {Shape.Name,-26} {(Passed ? "PASS" : "FAIL")}: {Expected.Frames:N0} frames ({Expected.Mutated:N0} mutated) on {Expected.Sessions:N0} connections; ");
         if (Shape.Framing == FuzzFraming.Raw)
         {
             text.Append(CultureInfo.InvariantCulture,

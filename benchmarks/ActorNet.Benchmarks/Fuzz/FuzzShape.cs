@@ -7,6 +7,8 @@ public enum FuzzFraming
 {
     Delimiter,
     LengthField,
+    /// <summary>length-field with a sync-marker and on-bad-length = resync: a bad start skips to the next marker.</summary>
+    LengthFieldResync,
     Fixed,
     Raw,
 }
@@ -31,6 +33,7 @@ public sealed record FuzzShape(FuzzFraming Framing, FuzzParser Parser)
     {
         FuzzFraming.Delimiter => 1024,
         FuzzFraming.LengthField => 1024 + HeaderLength,
+        FuzzFraming.LengthFieldResync => 1024 + HeaderLength,
         FuzzFraming.Fixed => FixedFrameLength,
         _ => 4096,
     };
@@ -38,15 +41,26 @@ public sealed record FuzzShape(FuzzFraming Framing, FuzzParser Parser)
     /// <summary>fixed framing: every frame is this many bytes (payloads are padded to it).</summary>
     public const int FixedFrameLength = 96;
 
-    /// <summary>length-field framing: a 4-byte big-endian length of the payload after it.</summary>
+    /// <summary>
+    /// length-field framing: a 4-byte big-endian length of the payload after it; with resync, the 2-byte sync marker
+    /// and a 2-byte length (the header is 4 bytes either way).
+    /// </summary>
     public const int HeaderLength = 4;
+
+    /// <summary>length-field-resync: the bytes every frame starts with (a common device-protocol marker).</summary>
+    public static ReadOnlySpan<byte> SyncMarker => [0xAA, 0x55];
+
+    /// <summary>Where the length field starts in the header.</summary>
+    public int LengthFieldOffset => Framing == FuzzFraming.LengthFieldResync ? SyncMarker.Length : 0;
+
+    public bool IsLengthField => Framing is FuzzFraming.LengthField or FuzzFraming.LengthFieldResync;
 
     public const byte Delimiter = (byte)'\n';
 
     /// <summary>The longest payload a valid frame of this framing carries.</summary>
     public int MaxPayloadLength => Framing switch
     {
-        FuzzFraming.LengthField => MaxFrameLength - HeaderLength,
+        FuzzFraming.LengthField or FuzzFraming.LengthFieldResync => MaxFrameLength - HeaderLength,
         _ => MaxFrameLength,
     };
 
@@ -60,6 +74,8 @@ public sealed record FuzzShape(FuzzFraming Framing, FuzzParser Parser)
             FuzzFraming.Delimiter => $$"""framing { type = delimiter, delimiter = "\n", max-frame-length = {{MaxFrameLength}} }""",
             FuzzFraming.LengthField =>
                 $$"""framing { type = length-field, length-field-length = {{HeaderLength}}, max-frame-length = {{MaxFrameLength}} }""",
+            FuzzFraming.LengthFieldResync =>
+                $$"""framing { type = length-field, sync-marker = "AA55", on-bad-length = resync, length-field-offset = 2, length-field-length = 2, max-frame-length = {{MaxFrameLength}} }""",
             FuzzFraming.Fixed => $$"""framing { type = fixed, frame-length = {{FixedFrameLength}} }""",
             _ => $$"""framing { type = raw, max-frame-length = {{MaxFrameLength}} }""",
         };
@@ -87,6 +103,14 @@ public sealed record FuzzShape(FuzzFraming Framing, FuzzParser Parser)
                 payload.CopyTo(wire.AsSpan(HeaderLength));
                 return wire;
             }
+            case FuzzFraming.LengthFieldResync:
+            {
+                var wire = new byte[HeaderLength + payload.Length];
+                SyncMarker.CopyTo(wire);
+                BinaryPrimitives.WriteUInt16BigEndian(wire.AsSpan(SyncMarker.Length), (ushort)payload.Length);
+                payload.CopyTo(wire.AsSpan(HeaderLength));
+                return wire;
+            }
             default:
                 return payload.ToArray();
         }
@@ -100,6 +124,7 @@ public static class FuzzShapes
     {
         ["delimiter"] = FuzzFraming.Delimiter,
         ["length-field"] = FuzzFraming.LengthField,
+        ["length-field-resync"] = FuzzFraming.LengthFieldResync,
         ["fixed"] = FuzzFraming.Fixed,
         ["raw"] = FuzzFraming.Raw,
     };

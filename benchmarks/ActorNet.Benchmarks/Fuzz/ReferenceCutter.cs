@@ -25,6 +25,7 @@ public static class ReferenceCutter
         {
             FuzzFraming.Delimiter => Delimited(shape, stream),
             FuzzFraming.LengthField => LengthField(shape, stream, out sent),
+            FuzzFraming.LengthFieldResync => Resynchronising(shape, stream),
             FuzzFraming.Fixed => Fixed(stream),
             _ => [],
         };
@@ -93,6 +94,54 @@ public static class ReferenceCutter
 
         return frames;
     }
+
+    /// <summary>
+    /// Every frame starts with the sync marker and a 2-byte length. A start without the marker, or with a length over
+    /// max-frame-length, is skipped with everything up to the next marker that is followed by a whole valid header,
+    /// as one rejected stretch; a stretch or frame the peer closes inside is rejected once.
+    /// </summary>
+    private static List<CutFrame> Resynchronising(FuzzShape shape, byte[] stream)
+    {
+        var frames = new List<CutFrame>();
+        int position = 0;
+        while (position < stream.Length)
+        {
+            int left = stream.Length - position;
+            if (left < FuzzShape.HeaderLength)
+            {
+                frames.Add(new CutFrame(position, left, "truncated"));
+                break;
+            }
+
+            if (ValidStart(shape, stream, position))
+            {
+                int frameLength = FuzzShape.HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(stream.AsSpan(position + shape.LengthFieldOffset));
+                if (left < frameLength)
+                {
+                    frames.Add(new CutFrame(position, left, "truncated"));
+                    break;
+                }
+
+                frames.Add(new CutFrame(position + FuzzShape.HeaderLength, frameLength - FuzzShape.HeaderLength, null));
+                position += frameLength;
+                continue;
+            }
+
+            int next = position + 1;
+            while (next <= stream.Length - FuzzShape.HeaderLength && !ValidStart(shape, stream, next)) next++;
+            if (next > stream.Length - FuzzShape.HeaderLength) next = stream.Length;
+            frames.Add(new CutFrame(position, next - position, "bad-start"));
+            position = next;
+        }
+
+        return frames;
+    }
+
+    /// <summary>The sync marker and a length within max-frame-length, both whole, at <paramref name="at"/>.</summary>
+    private static bool ValidStart(FuzzShape shape, byte[] stream, int at) =>
+        stream.Length - at >= FuzzShape.HeaderLength
+        && stream.AsSpan(at).StartsWith(FuzzShape.SyncMarker)
+        && FuzzShape.HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(stream.AsSpan(at + shape.LengthFieldOffset)) <= shape.MaxFrameLength;
 
     /// <summary>Every frame-length bytes a frame; a shorter rest when the peer closes is rejected as truncated.</summary>
     private static List<CutFrame> Fixed(byte[] stream)

@@ -20,6 +20,7 @@ public sealed class FuzzSliceSpec
     [InlineData("delimiter", "json")]
     [InlineData("length-field", "json")]
     [InlineData("length-field", "binary")]
+    [InlineData("length-field-resync", "text")]
     [InlineData("fixed", "text")]
     [InlineData("raw", "text")]
     [InlineData("raw", "binary")]
