@@ -648,7 +648,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private FrameBatch LostPartialBatch(Exception reason)
     {
-        var rejected = new RejectedFrame("restart",
+        var rejected = new RejectedFrame(RejectedFrame.LostOnRestart,
             $"partial frame of {_state.LostPartialLength} bytes discarded because the connection actor restarted after {reason.GetType().Name}: {reason.Message}",
             _state.LostPartial ?? [], _state.LostPartialLength);
         _state.LostPartial = null;

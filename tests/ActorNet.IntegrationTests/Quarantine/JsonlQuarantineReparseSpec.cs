@@ -112,6 +112,24 @@ public sealed class JsonlQuarantineReparseSpec
     }
 
     [Fact]
+    public async Task A_partial_frame_lost_on_a_restart_is_never_stored_as_if_it_were_whole()
+    {
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("reparse");
+        // What a connection actor's restart quarantines: the bytes of an unfinished frame, whole (under the raw limit)
+        // and parseable by the fixed parser, which must still not make them a record.
+        var raw = Convert.ToBase64String(Encoding.UTF8.GetBytes("v2:b"));
+        await File.WriteAllTextAsync(directory.File("quarantine.jsonl"),
+            $$"""{"source":"{{source}}","connection":1,"peer":"127.0.0.1:5000","seq":1,"receivedAt":"2026-12-06T08:00:00Z","error":"partial frame of 4 bytes discarded because the connection actor restarted","reason":"restart","raw":"{{raw}}","rawLength":4}""" + "\n");
+
+        var summary = Reparse(Config(source, Loopback.FreePort(), directory, "vendor-v2"));
+
+        Assert.Equal(0, summary.Reparsed);
+        Assert.Equal(1, summary.RejectedByFraming);
+        Assert.False(File.Exists(directory.File("frames.jsonl")) && JsonlRecords.Count(directory.File("frames.jsonl")) > 0);
+    }
+
+    [Fact]
     public async Task A_run_killed_in_the_middle_of_marking_loses_no_entry_and_the_next_run_finishes_it()
     {
         using var directory = new TempDirectory();

@@ -70,7 +70,7 @@ public sealed class QuarantineReparser
                 {
                     var route = RouteOf(frame.Source, routes);
                     if (route is null) unknown++;
-                    else if (FrameError.Reasons.Contains(frame.Reason)) framing++;
+                    else if (FrameError.Reasons.Contains(frame.Reason) || frame.Reason == RejectedFrame.LostOnRestart) framing++;
                     else if (!frame.IsWhole) rawCut++;
                     else
                     {
