@@ -1,6 +1,7 @@
 using ActorNet.Benchmarks.CommandLine;
 using ActorNet.Benchmarks.Common;
 using ActorNet.Benchmarks.EndToEnd;
+using ActorNet.Benchmarks.Fuzz;
 using ActorNet.Benchmarks.Idle;
 using ActorNet.Benchmarks.Latency;
 using ActorNet.Benchmarks.LoadGen;
@@ -28,6 +29,7 @@ public static class Program
         {JsonlVsRsyslogCommand.Usage}
         {UdpCommand.Usage}
         {RecordReplayCommand.Usage}
+        {FuzzCommand.Usage}
         """;
 
     public static async Task<int> Main(string[] args)
@@ -62,6 +64,8 @@ public static class Program
                 "udp" => await UdpCommand.RunAsync(new OptionReader(rest, "alloc-types"), cancel.Token),
                 "udp-send" => UdpCommand.RunSender(new OptionReader(rest)),
                 "record-replay" => await RecordReplayCommand.RunAsync(new OptionReader(rest), cancel.Token),
+                "fuzz" => await FuzzCommand.RunAsync(new OptionReader(rest, "keep"), cancel.Token),
+                "fuzz-send" => await FuzzSendCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

@@ -27,30 +27,32 @@ public static class CheckConfigCommand
             "Exit codes: 0 valid (and with --probe every probe passed), 1 invalid configuration, 2 valid but a probe failed");
         command.Arguments.Add(file);
         command.Options.Add(probe);
-        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(probe)));
+        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(probe), Console.Out, Console.Error));
         return command;
     }
 
-    private static int Run(FileInfo file, bool probe)
+    /// <summary>What <c>check-config</c> does, writing to the given writers: callable in-process (the configuration fuzz).</summary>
+    /// <returns>The exit code.</returns>
+    public static int Run(FileInfo file, bool probe, TextWriter output, TextWriter error)
     {
         ActorNetSettings settings;
         try
         {
             var (effective, own) = ConfigLoader.LoadFile(file);
             settings = ActorNetSettings.Create(effective);
-            Console.Out.Write(Describe(effective, own, settings));
+            output.Write(Describe(effective, own, settings));
         }
         catch (InvalidConfigurationException e)
         {
-            Console.Error.WriteLine(e.Message);
+            error.WriteLine(e.Message);
             return Invalid;
         }
         if (!probe) return Valid;
 
         var results = ConfigurationProbe.Run(settings, new ActorNetOptions());
-        foreach (var result in results.Where(r => r.Passed)) Console.Out.WriteLine($"# probe passed: {result}");
+        foreach (var result in results.Where(r => r.Passed)) output.WriteLine($"# probe passed: {result}");
         var failed = results.Where(r => !r.Passed).ToArray();
-        foreach (var result in failed) Console.Error.WriteLine($"probe failed: {result}");
+        foreach (var result in failed) error.WriteLine($"probe failed: {result}");
         return failed.Length == 0 ? Valid : ProbeFailed;
     }
 

@@ -97,8 +97,8 @@ public sealed record ActorNetSettings(
     /// </summary>
     private static Config ParseUser(string hocon, HoconSourceMap map)
     {
-        static Config Parse(string text) =>
-            ParseWithin(text, t => ConfigurationFactory.ParseString(t, UnexpectedInclude), ParseTimeLimit);
+        Config Parse(string text) => ParseWithin(text, t => ConfigurationFactory.ParseString(t, UnexpectedInclude), ParseTimeLimit,
+            line => map.Place(HoconParserErrors.LineStart(hocon, line)));
 
         var separated = HoconObjectCommas.Separate(hocon);
         var resolved = HoconSubstitutions.Resolve(separated, map, Parse, Reference, Environment.GetEnvironmentVariable);
@@ -131,7 +131,8 @@ public sealed record ActorNetSettings(
     /// (and, in the loops seen so far, allocating) until the process exits, which a configuration error at start-up
     /// leads to anyway; being a background thread it does not hold the process up.
     /// </remarks>
-    internal static Config ParseWithin(string hocon, Func<string, Config> parse, TimeSpan limit)
+    /// <param name="placeOfLine">Where a line (0-based) of <paramref name="hocon"/> was written, for Akka's errors that name a position.</param>
+    internal static Config ParseWithin(string hocon, Func<string, Config> parse, TimeSpan limit, Func<int, string>? placeOfLine = null)
     {
         Config? parsed = null;
         Exception? failure = null;
@@ -154,7 +155,11 @@ public sealed record ActorNetSettings(
                 $"HOCON syntax error: the parser did not finish within {HoconUnits.Duration(limit)}; " +
                 "expected balanced brackets and strings (look for a list or block left open)"]);
         }
-        if (failure is not null) throw new InvalidConfigurationException([$"HOCON syntax error: {failure.Message}"]);
+        if (failure is not null)
+        {
+            var message = placeOfLine is null ? failure.Message : HoconParserErrors.Describe(failure.Message, hocon, placeOfLine);
+            throw new InvalidConfigurationException([$"HOCON syntax error: {message}"]);
+        }
         return parsed!;
     }
 
@@ -191,7 +196,7 @@ public sealed record ActorNetSettings(
         foreach (var (name, block) in section.Entries("sinks", "{ file { type = jsonl, path = \"data/frames.jsonl\" } }",
                      "{ type = jsonl, path = \"data/frames.jsonl\" }"))
         {
-            var path = $"actornet.sinks.{name}";
+            var path = $"actornet.sinks.{ConfigKeyText.Segment(name)}";
             ConfigSection.RejectUnknownKeys(path, block, referenceSinkDefaults, errors);
             sinks[name] = ReadSink(name, ConfigSection.Overlay(path, block, sinkDefaults, errors), sinkTypes);
         }
@@ -201,7 +206,7 @@ public sealed record ActorNetSettings(
         var sources = new List<SourceSettings>();
         foreach (var (name, block) in section.Entries("sources", "{ sensors { port = 7000 } }", "{ type = tcp-listen, port = 7000 }"))
         {
-            var path = $"actornet.sources.{name}";
+            var path = $"actornet.sources.{ConfigKeyText.Segment(name)}";
             ConfigSection.RejectUnknownKeys(path, block, referenceSourceDefaults, errors);
             sources.Add(ReadSource(name, ConfigSection.Overlay(path, block, sourceDefaults, errors), parsers, sinks));
         }

@@ -19,7 +19,7 @@ internal static class ConfigRoots
     {
         foreach (var key in top.Items.Keys.Where(k => !Valid.Contains(k)))
         {
-            errors.Add($"{key}: unknown key at the top level; expected one of {string.Join(", ", Valid)}{ClosestKeys.Hint(key, Valid)}; " +
+            errors.Add($"{ConfigKeyText.Segment(key)}: unknown key at the top level; expected one of {string.Join(", ", Valid)}{ClosestKeys.Hint(key, Valid)}; " +
                 "another top-level block is allowed only when ${...} substitutions refer to it");
         }
     }

@@ -35,7 +35,7 @@ internal sealed class ConfigSection
     /// <summary>The full key of this block, e.g. <c>actornet.sources.sensors</c>.</summary>
     public string Path { get; }
 
-    public string Key(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+    public string Key(string name) => Path.Length == 0 ? ConfigKeyText.Segment(name) : $"{Path}.{ConfigKeyText.Segment(name)}";
 
     /// <summary>A section over <paramref name="block"/> with <paramref name="defaults"/> for the keys it leaves out.</summary>
     public static ConfigSection Overlay(string path, HoconObject block, HoconObject defaults, List<string> errors)
@@ -86,7 +86,7 @@ internal sealed class ConfigSection
             else
             {
                 _reported.Add(name);
-                _errors.Add($"{Key(name)}.{key}: \"{HoconValues.Describe(entry)}\" is not valid; expected a block such as {entryExample}");
+                _errors.Add($"{Key(name)}.{ConfigKeyText.Segment(key)}: \"{HoconValues.Describe(entry)}\" is not valid; expected a block such as {entryExample}");
             }
         }
         return entries;
@@ -245,13 +245,13 @@ internal sealed class ConfigSection
         {
             if (!defaults.Items.TryGetValue(key, out var known))
             {
-                errors.Add($"{path}.{key}: unknown key; expected one of {string.Join(", ", defaults.Items.Keys.Order(StringComparer.Ordinal))}" +
+                errors.Add($"{path}.{ConfigKeyText.Segment(key)}: unknown key; expected one of {string.Join(", ", defaults.Items.Keys.Order(StringComparer.Ordinal))}" +
                     ClosestKeys.Hint(key, defaults.Items.Keys));
                 continue;
             }
             if (entries?.Contains(key) == true) continue;
             if (known.IsObject() && value.IsObject() && known.GetObject().Items.Count > 0)
-                RejectUnknownKeys($"{path}.{key}", value.GetObject(), known.GetObject(), errors);
+                RejectUnknownKeys($"{path}.{ConfigKeyText.Segment(key)}", value.GetObject(), known.GetObject(), errors);
         }
     }
 

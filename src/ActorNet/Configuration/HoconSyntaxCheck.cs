@@ -4,8 +4,10 @@ namespace ActorNet.Configuration;
 /// Finds the mistakes Akka's HOCON parser does not report: <c>{</c> and <c>[</c> that are never closed, <c>}</c> and
 /// <c>]</c> that close nothing or the wrong bracket, unterminated strings, and substitutions it misreads. Akka
 /// accepts a file cut short as if it ended there, drops extra closing brackets, loops forever (allocating until
-/// the process runs out of memory) on <c>[ a }</c>, and reads <c>${ a }</c> as a configuration that contains
-/// itself, on which the first lookup overflows the stack.
+/// the process runs out of memory) on <c>[ a }</c> and on a reserved character left unquoted in a list
+/// (<c>[ store?, live ]</c>, <c>[ x = 1 ]</c>: found by the configuration fuzz), reads <c>${ a }</c> as a configuration
+/// that contains itself, on which the first lookup overflows the stack, and names no line for an unknown escape in a
+/// string (<c>"\q"</c>).
 /// </summary>
 /// <remarks>
 /// Strings and comments are read the way Akka's tokenizer reads them (<see cref="HoconTextScanner"/>), so that brackets inside them
@@ -36,6 +38,12 @@ internal static class HoconSyntaxCheck
                     return $"{Place(text, i)}: unterminated string; expected {Triple} to close the {Triple} opened here";
                 case HoconTokenKind.QuotedString when !token.Terminated:
                     return $"{Place(text, i)}: unterminated string; expected a closing '\"' on the same line ({Triple} for text over several lines)";
+                case HoconTokenKind.QuotedString when UnknownEscape(text, token) is { } escape:
+                    return $"{Place(text, escape)}: unknown escape '{text.AsSpan(escape, Math.Min(2, text.Length - escape))}' in a string; " +
+                        "expected \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\u and four hex digits (a backslash itself is written \\\\)";
+                case HoconTokenKind.Character when open.Count > 0 && text[open.Peek()] == '[' && ReservedInList.Contains(text[i]):
+                    return $"{Place(text, i)}: '{text[i]}' cannot stand unquoted in a list; expected each element quoted (\"...\"), " +
+                        "a number, true, false, null, a substitution, a list or a block";
                 case HoconTokenKind.Substitution when !IsReadableSubstitution(text, i):
                     return $"{Place(text, i)}: '${{' is not followed by a path and '}}'; expected a substitution such as ${{a.b}}, ${{VAR}} or ${{?VAR}} (no spaces or quotes in it)";
                 case HoconTokenKind.Character when text[i] is '{' or '[':
@@ -55,6 +63,32 @@ internal static class HoconSyntaxCheck
         var others = open.Count - 1;
         return $"{Place(text, innermost)}: '{text[innermost]}' opened here is never closed; expected '{Closing(text[innermost])}' before the end"
             + (others == 0 ? "" : $" (and {others} more bracket{(others == 1 ? "" : "s")} opened before it)");
+    }
+
+    // Characters Akka's tokenizer reserves that have no meaning directly in a list: it finds no token for them there
+    // and loops for ever instead of failing. (':' and '=' belong in a block inside the list; '$' only as "${".)
+    private const string ReservedInList = "$:=`^?!@*&\\";
+
+    /// <summary>The index of the first backslash in a terminated "..." string that starts no escape JSON knows; null if none.</summary>
+    private static int? UnknownEscape(string text, HoconToken token)
+    {
+        for (var i = token.Start + 1; i < token.End - 1; i++)
+        {
+            if (text[i] != '\\') continue;
+            var next = text[i + 1];
+            if (next is '"' or '\\' or '/' or 'b' or 'f' or 'n' or 'r' or 't')
+            {
+                i++;
+                continue;
+            }
+            if (next == 'u' && i + 5 < token.End - 1 && !text.AsSpan(i + 2, 4).ContainsAnyExcept("0123456789abcdefABCDEF"))
+            {
+                i += 5;
+                continue;
+            }
+            return i;
+        }
+        return null;
     }
 
     /// <summary>Whether the <c>${</c> at <paramref name="start"/> is followed by a path and <c>}</c>.</summary>

@@ -55,6 +55,28 @@ public sealed class HoconSyntaxCheckSpec
         Assert.Equal(expected, HoconSyntaxCheck.FindError(text));
     }
 
+    // Found by the configuration fuzz: Akka's parser loops for ever on these, or names no line.
+    [Theory]
+    [InlineData("a = [ store?, live ]", "line 1, column 12: '?' cannot stand unquoted in a list; expected each element quoted (\"...\"), a number, true, false, null, a substitution, a list or a block")]
+    [InlineData("a {\n  b = [ x = 1 ]\n}", "line 2, column 11: '=' cannot stand unquoted in a list; expected each element quoted (\"...\"), a number, true, false, null, a substitution, a list or a block")]
+    [InlineData("a = [ $ ]", "line 1, column 7: '$' cannot stand unquoted in a list; expected each element quoted (\"...\"), a number, true, false, null, a substitution, a list or a block")]
+    [InlineData("a = \"x\\qy\"", "line 1, column 7: unknown escape '\\q' in a string; expected \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\u and four hex digits (a backslash itself is written \\\\)")]
+    [InlineData("a = \"\\u12\"", "line 1, column 6: unknown escape '\\u' in a string; expected \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\u and four hex digits (a backslash itself is written \\\\)")]
+    public void What_Akkas_parser_loops_on_or_reports_without_a_line_is_reported_with_its_line_and_column(string text, string expected)
+    {
+        Assert.Equal(expected, HoconSyntaxCheck.FindError(text));
+    }
+
+    [Theory]
+    [InlineData("a = [ \"store?\", { b = \"x=1\" }, ${?X}, 1, true ] # ? = !")]
+    [InlineData("a = \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9\"")]
+    [InlineData("a = [ { b = 1, c: 2 } ]")]
+    public void Reserved_characters_in_strings_comments_and_blocks_of_a_list_and_known_escapes_pass(string text)
+    {
+        Assert.Null(HoconSyntaxCheck.FindError(text));
+        ConfigurationFactory.ParseString(text.Replace("${?X}", "0"));
+    }
+
     [Property]
     public Property Balanced_documents_pass_and_parse() =>
         Prop.ForAll(Documents().ToArbitrary(), tokens =>
