@@ -13,7 +13,8 @@ namespace ActorNet.IntegrationTests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterAdminSpec(ITestOutputHelper output)
 {
-    [LinuxFact]
+    [ClusterProcessesFact]
+    [Trait("Category", "ClusterSoak")]
     public async Task Any_node_lists_and_closes_a_connection_of_another_and_a_frozen_owner_is_downed_and_exits_on_resume()
     {
         await using var feed = new NumberedFeedServer(resendWindow: 300, TimeSpan.FromMilliseconds(10));

@@ -94,8 +94,11 @@ public sealed class ThreeNodeCluster : IDisposable
     /// <summary>SIGKILL: no drain, the kernel closes its sockets.</summary>
     public async Task KillAsync(int node)
     {
+        var pid = Process(node).Id;
         await Process(node).KillAsync(Bound);
         Retire(node, Process(node));
+        // The kernel has closed its sockets once the process is gone: a failover test must not start earlier.
+        if (Directory.Exists($"/proc/{pid}")) throw new Xunit.Sdk.XunitException($"n{node} (pid {pid}) still exists after SIGKILL: {File.ReadAllText($"/proc/{pid}/status")}");
     }
 
     public Task SignalAsync(int node, string signal) => Signal(Process(node).Id, signal);
@@ -132,7 +135,11 @@ public sealed class ThreeNodeCluster : IDisposable
     public IReadOnlyList<string> StoredFeedFrames() =>
         Enumerable.Range(0, 3).SelectMany(i => StoredRows.Read(Database(i), Feed)).Select(r => r.Payload ?? "").ToArray();
 
-    public string Output => string.Join(Environment.NewLine, _finishedOutput.Concat(
+    /// <summary>How every running node sees the cluster now (for failure messages).</summary>
+    public string Views => string.Join(Environment.NewLine,
+        Enumerable.Range(0, 3).Where(i => _nodes[i] is not null).Select(i => $"n{i} sees: {Describe(ClusterOf(i))}"));
+
+    public string Output => Views + Environment.NewLine + string.Join(Environment.NewLine, _finishedOutput.Concat(
         _nodes.Select((n, i) => n is null ? "" : $"=== n{i} (running) ==={Environment.NewLine}{n.Output}")));
 
     public static string Describe(ClusterBody? cluster) => cluster is null
