@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using ActorNet.Configuration;
 using ActorNet.IntegrationTests.Release;
 using ActorNet.IntegrationTests.Support;
@@ -9,7 +7,7 @@ using Xunit;
 namespace ActorNet.IntegrationTests.Deploy;
 
 /// <summary>deploy/cluster (the loopback example and the template for real hosts) and deploy/systemd/actornet@.service.</summary>
-public sealed partial class ClusterDeploySpec
+public sealed class ClusterDeploySpec
 {
     private static readonly string Template = RepositoryRoot.File("deploy", "systemd", "actornet@.service");
 
@@ -46,10 +44,7 @@ public sealed partial class ClusterDeploySpec
     [Fact]
     public void The_template_unit_runs_the_instance_configuration_and_restarts_a_downed_node()
     {
-        var settings = File.ReadAllLines(Template).Select(line => line.Trim())
-            .Where(line => line.Length > 0 && line[0] is not ('#' or ';' or '[') && line.Contains('='))
-            .Select(line => (Key: line[..line.IndexOf('=')], Value: line[(line.IndexOf('=') + 1)..]))
-            .ToLookup(setting => setting.Key, setting => setting.Value);
+        var settings = SystemdUnit.Settings(Template);
 
         Assert.Equal(["/opt/actornet/actornet run --config /etc/actornet/%i.conf"], settings["ExecStart"]);
         Assert.Equal(["-/etc/actornet/%i.env"], settings["EnvironmentFile"]);
@@ -67,24 +62,8 @@ public sealed partial class ClusterDeploySpec
         using var directory = new TempDirectory();
         var instance = Path.Combine(directory.Path, "actornet@n1.service");
         File.Copy(Template, instance);
-        var info = new ProcessStartInfo(SystemdAnalyzeFactAttribute.Path!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["SYSTEMD_COLORS"] = "0", ["SYSTEMD_PAGER"] = "", ["TERM"] = "dumb" },
-        };
-        foreach (var argument in new[] { "security", "--offline=yes", "--no-pager", instance }) info.ArgumentList.Add(argument);
-        using var analyze = Process.Start(info)!;
-        var stdout = analyze.StandardOutput.ReadToEndAsync();
-        var stderr = analyze.StandardError.ReadToEndAsync();
-        await analyze.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        var output = $"{await stdout}{Environment.NewLine}{await stderr}";
-
-        var overall = OverallExposure().Match(output);
-        Assert.True(overall.Success, $"no \"Overall exposure level\" line (exit {analyze.ExitCode}):{Environment.NewLine}{output}");
-        Assert.True(double.Parse(overall.Groups[1].Value, CultureInfo.InvariantCulture) <= 3.0, output);
+        var (exposure, exitCode, output) = await SystemdUnit.AnalyzeSecurityAsync(SystemdAnalyzeFactAttribute.Path!, instance);
+        Assert.True(exposure is not null, $"no \"Overall exposure level\" line (exit {exitCode}):{Environment.NewLine}{output}");
+        Assert.True(exposure <= 3.0, output);
     }
-
-    [GeneratedRegex(@"Overall exposure level for \S+: (\d+(?:\.\d+)?)")]
-    private static partial Regex OverallExposure();
 }
