@@ -19,22 +19,24 @@ public sealed partial class TopSpec
         await Eventually.TrueAsync(() => peer.Sent > 0, Bound, () => "the peer to send");
 
         using var top = ActorNetProcess.Start(actornet.DirectoryPath, "top", "--url", actornet.Url.ToString(), "--interval", "500ms",
-            "--iterations", "3");
+            "--iterations", "4");
 
         Assert.True(await top.WaitForExitAsync(Bound) == 0, top.Output);
         Assert.Equal("", top.Stderr);
         Assert.DoesNotContain('\u001b', top.Stdout);
         var snapshots = top.Stdout.Split("actornet top ", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, snapshots.Length);
+        Assert.Equal(4, snapshots.Length);
         foreach (var snapshot in snapshots)
         {
             Assert.Contains("SOURCES (1)", snapshot);
             Assert.Contains("SINKS (3)", snapshot);
             Assert.Contains("CONNECTIONS (1, busiest first)", snapshot);
         }
-        // The first snapshot has no earlier poll to take a rate from; the last has, and the peer streams all along.
+        // The first snapshot has no earlier poll to take a rate from; later ones have, and the peer streams all along.
+        // One 500 ms gap may see nothing arrive on a loaded CI machine (seen once), so any later snapshot may show it.
         Assert.Equal("-", Cell(snapshots[0], source, "FRAMES/S"));
-        Assert.True(Rate(Cell(snapshots[^1], source, "FRAMES/S")) > 0, snapshots[^1]);
+        Assert.All(snapshots[1..], s => Assert.NotEqual("-", Cell(s, source, "FRAMES/S")));
+        Assert.Contains(snapshots[1..], s => Rate(Cell(s, source, "FRAMES/S")) > 0);
         var live = Assert.Single(Rows(snapshots[^1], "SINKS"), r => r[0] == "live");
         Assert.Equal("websocket", live[1]);
     }
