@@ -9,7 +9,7 @@ namespace ActorNet.Cluster;
 /// <summary>
 /// Starts cluster mode's actors once the guardian runs: one shard region per role that tcp-connect sources name (a
 /// node hosts only the regions of its roles; <c>role = ""</c> is hosted by all), the start message of each feed it may
-/// own, and the node's <see cref="ClusterNodeActor"/>.
+/// own (sent again by <see cref="FeedStartResender"/>), and the node's <see cref="ClusterNodeActor"/>.
 /// </summary>
 internal static class ClusterFeeds
 {
@@ -24,6 +24,7 @@ internal static class ClusterFeeds
         }
 
         var sharding = ClusterSharding.Get(system);
+        var starts = new List<(IActorRef Region, FeedEntityProtocol.Start Start)>();
         var feedRoles = settings.Sources.Where(s => s.Type == SourceType.TcpConnect)
             .GroupBy(s => s.Role)
             .Where(g => g.Key.Length == 0 || cluster.Roles.Contains(g.Key))
@@ -35,9 +36,15 @@ internal static class ClusterFeeds
                 entityId => FeedEntityActor.Props(entityId, directory, status.Source(entityId)),
                 shardingSettings, FeedMessageExtractor.Instance, sharding.DefaultShardAllocationStrategy(shardingSettings),
                 FeedEntityProtocol.HandOff.Instance);
-            foreach (var source in group) region.Tell(new FeedEntityProtocol.Start(source.Name));
+            foreach (var source in group)
+            {
+                var start = new FeedEntityProtocol.Start(source.Name);
+                region.Tell(start);
+                starts.Add((region, start));
+            }
         }
         system.ActorOf(ClusterNodeActor.Props(directory, status), ClusterNodeActor.Name);
+        if (starts.Count > 0) system.ActorOf(FeedStartResender.Props(starts), "actornet-feed-starts");
 
         var view = new ClusterView(system);
         ActorNetLogging.Get(system).Hosting.ClusterNodeStarted(view.SelfAddress, string.Join(", ", cluster.Roles), string.Join(", ", cluster.SeedNodes),

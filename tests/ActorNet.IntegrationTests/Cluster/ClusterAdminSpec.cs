@@ -56,7 +56,7 @@ public sealed class ClusterAdminSpec(ITestOutputHelper output)
         var frozenSessions = feed.Sessions.Count;
         await cluster.SignalAsync(owner, "STOP");
         var takeover = await Eventually.ValueAsync(() => feed.Sessions.Skip(frozenSessions).FirstOrDefault(s => s.Node != "?"), s => s is not null,
-            ThreeNodeCluster.Bound, $"another node's session while n{owner} is frozen; sessions: {string.Join("; ", feed.Sessions)}");
+            ThreeNodeCluster.Bound, () => $"another node's session while n{owner} is frozen; sessions: {string.Join("; ", feed.Sessions)}{Environment.NewLine}{cluster.Output}");
         Assert.NotEqual($"n{owner}", takeover!.Node);
         var survivor = takeover.Node[1] - '0';
         await Eventually.TrueAsync(() => cluster.ClusterOf(survivor) is { } c && c.Members.Count == 2 && c.Feeds.SingleOrDefault()?.Node == cluster.Address(survivor),

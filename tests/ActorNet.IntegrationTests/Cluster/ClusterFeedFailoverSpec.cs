@@ -55,7 +55,7 @@ public sealed class ClusterFeedFailoverSpec(ITestOutputHelper output)
             await cluster.KillAsync(owner);
 
             var next = await Eventually.ValueAsync(() => feed.Sessions.Skip(sessionsBefore).FirstOrDefault(s => s.Node != "?"), s => s is not null,
-                WorstAllowed, $"trial {trial}: a new session after n{owner} was killed; sessions: {string.Join("; ", feed.Sessions)}{Environment.NewLine}{cluster.Output}");
+                WorstAllowed, () => $"trial {trial}: a new session after n{owner} was killed; sessions: {string.Join("; ", feed.Sessions)}{Environment.NewLine}{cluster.Output}");
             var failover = next!.OpenedAt - killedAt;
             failovers.Add(failover);
             output.WriteLine($"trial {trial}: n{owner} killed, n{NodeOf(next)} connected {failover.TotalSeconds:0.0} s later");
@@ -73,7 +73,7 @@ public sealed class ClusterFeedFailoverSpec(ITestOutputHelper output)
         var terminatedAt = feed.Now;
         await cluster.SignalAsync(leaving, "TERM");
         var successor = await Eventually.ValueAsync(() => feed.Sessions.Skip(before).FirstOrDefault(s => s.Node != "?"), s => s is not null,
-            ThreeNodeCluster.Bound, $"a session after n{leaving} left; sessions: {string.Join("; ", feed.Sessions)}");
+            ThreeNodeCluster.Bound, () => $"a session after n{leaving} left; sessions: {string.Join("; ", feed.Sessions)}{Environment.NewLine}{cluster.Output}");
         output.WriteLine($"graceful leave: n{leaving} stopped, n{NodeOf(successor!)} connected {(successor!.OpenedAt - terminatedAt).TotalSeconds:0.0} s later");
         Assert.Equal(0, await cluster.Process(leaving).WaitForExitAsync(ThreeNodeCluster.Bound));
         Assert.True(feed.MaxConcurrent == 1, $"two sessions at once: {string.Join("; ", feed.Sessions)}");

@@ -67,7 +67,9 @@ public sealed class ThreeNodeCluster : IDisposable
     public void Start(int node)
     {
         if (_nodes[node] is { } old) Retire(node, old);
-        _nodes[node] = ActorNetProcess.Start(_directory.Path, "run", "--config", ConfigOf(node));
+        _nodes[node] = Environment.GetEnvironmentVariable("ACTORNET_CLUSTER_DEBUG") == "1"
+            ? ActorNetProcess.Start(_directory.Path, "run", "--config", ConfigOf(node), "--log-level", "debug")
+            : ActorNetProcess.Start(_directory.Path, "run", "--config", ConfigOf(node));
     }
 
     public async Task StartAllAsync()

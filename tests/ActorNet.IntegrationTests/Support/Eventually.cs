@@ -33,6 +33,18 @@ public static class Eventually
         return value;
     }
 
+    /// <summary>
+    /// As <see cref="ValueAsync{T}(Func{T}, Func{T, bool}, TimeSpan, string)"/>, with the description built when the
+    /// deadline passes: a description naming live state (processes' output, a cluster's view) must show it then, not
+    /// as it was when the wait began.
+    /// </summary>
+    public static async Task<T> ValueAsync<T>(Func<T> read, Func<T, bool> accept, TimeSpan within, Func<string> awaited)
+    {
+        var value = read();
+        await TrueAsync(() => accept(value = read()), within, () => $"{awaited()}; last seen: {Describe(value)}");
+        return value;
+    }
+
     private static string Describe(object? value) => value switch
     {
         System.Collections.ICollection c => $"{c.Count} item(s)",
