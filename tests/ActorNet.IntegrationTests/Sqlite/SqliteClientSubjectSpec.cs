@@ -78,6 +78,47 @@ public sealed class SqliteClientSubjectSpec : IDisposable
     }
 
     [Fact]
+    public async Task Batches_spooled_to_disk_while_the_database_is_locked_are_stored_with_their_client_subject()
+    {
+        var spool = _directory.File("spool");
+        var config = $$"""
+            actornet {
+              sources.{{_source}} {
+                port = {{_port}}
+                framing { type = delimiter, delimiter = "\n" }
+                parser = text
+                {{_tls.TlsBlock("required")}}
+                sinks = [ store ]
+                quarantine = store
+              }
+              sinks.store { type = sqlite, path = "{{Database}}", spool-dir = "{{spool}}", probe-interval = 100ms }
+            }
+            """;
+        using var device = _tls.Client("device-5");
+        await using var net = await InProcessActorNet.StartAsync(config);
+        await using var peer = await TlsPeer.ConnectAsync(_port, _tls.Server, device);
+        await peer.SendLinesAsync("before the outage");
+        await Eventually.TrueAsync(() => Rows().Count == 1, Bound, () => $"the first row; {Rows().Count}\n{net.Log.Dump()}");
+
+        using (var other = Open())
+        {
+            Execute(other, "BEGIN IMMEDIATE");
+            await peer.SendLinesAsync("during 1", "during 2");
+            await Eventually.TrueAsync(() => SpooledBytes(spool) > 0, Bound, () => $"the batch in the spool\n{net.Log.Dump()}");
+            Execute(other, "COMMIT");
+        }
+
+        await Eventually.TrueAsync(() => Rows().Count == 3 && SpooledBytes(spool) == 0, Bound,
+            () => $"3 rows and an empty spool; {Rows().Count} rows, {SpooledBytes(spool)} bytes spooled");
+        Assert.Equal<(string?, string?, string?)>(
+            [("before the outage", null, "CN=device-5"), ("during 1", null, "CN=device-5"), ("during 2", null, "CN=device-5")],
+            Rows().Select(r => (r.Payload, r.Reason, r.ClientSubject)));
+    }
+
+    private static long SpooledBytes(string spool) =>
+        Directory.Exists(spool) ? Directory.GetFiles(spool, "*.seg", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+
+    [Fact]
     public void A_table_made_by_the_previous_version_gains_client_subject_in_place_and_keeps_its_rows()
     {
         // The schema the sqlite sink made before client_subject existed: its CREATE TABLE, then resolved_at added.
