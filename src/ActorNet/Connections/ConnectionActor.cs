@@ -145,7 +145,6 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Opened();
         ActorKinds.Started(ActorKinds.Connection, Self);
         _log.Opened(Info.Id, Info.Peer, Info.Source);
-        _recorder?.Opened(Info, _state.Transport.LocalEndPoint);
         if (_tls is not null)
         {
             // The handshake is the connection's first step; handshake-timeout bounds it, so the idle timeout starts after it.
@@ -153,7 +152,19 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             Become(Handshaking);
             return;
         }
+        RecordOpen();
         StartStreaming();
+    }
+
+    /// <summary>
+    /// The recording's open record, once per connection: for TLS after the handshake, so that it carries the client
+    /// certificate's subject and a replay gives the records the same clientSubject.
+    /// </summary>
+    private void RecordOpen()
+    {
+        if (_recorder is null || _state.OpenRecorded) return;
+        _state.OpenRecorded = true;
+        _recorder.Opened(Info, _state.Transport.LocalEndPoint);
     }
 
     /// <summary>The connection is ready for the peer's bytes (after the handshake, with TLS).</summary>
@@ -176,6 +187,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 _state.Info = Info with { ClientSubject = done.ClientSubject };
                 _state.Status.ClientSubject = done.ClientSubject;
                 _log.Established(Info.Id, Info.Peer, Info.Source, done.Protocol.ToString(), done.ClientSubject ?? "none");
+                RecordOpen();
                 Become(Reading);
                 StartStreaming();
                 break;
@@ -702,6 +714,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_stopping) return;
         _stopping = true;
         _log.Closed(Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
+        // A connection that ended in its TLS handshake has no open record yet: one without a subject keeps opens and closes paired.
+        RecordOpen();
         _recorder?.Closed(Info, reason, _truncatedAt == default ? DateTime.UtcNow : _truncatedAt);
         Context.Parent.Tell(new ConnectionProtocol.ConnectionClosed(Info.Id, reason));
         Context.Stop(Self);

@@ -27,6 +27,12 @@ internal sealed class ConnectionState
     /// <summary>Who the connection is; replaced once by a TLS handshake, before the first read, to add the client certificate's subject.</summary>
     public ConnectionInfo Info { get; set; }
 
+    /// <summary>
+    /// Whether the recording (record block) has this connection's open record. Kept here because a TLS connection records
+    /// its open after the handshake, whose outcome may reach a restarted incarnation.
+    /// </summary>
+    public bool OpenRecorded { get; set; }
+
     /// <summary>The source's operational view, which this connection's counters add to.</summary>
     public SourceStatus Source { get; }
 

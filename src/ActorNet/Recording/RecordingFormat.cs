@@ -5,16 +5,20 @@ using System.Text;
 namespace ActorNet.Recording;
 
 /// <summary>
-/// The on-disk format of a recording, version 1. A source records into <c>&lt;dir&gt;/&lt;source&gt;/</c>, one file
+/// The on-disk format of a recording, version 2. A source records into <c>&lt;dir&gt;/&lt;source&gt;/</c>, one file
 /// after another, named <c>&lt;UTC start yyyyMMddTHHmmssfffffff&gt;-&lt;n&gt;.anrec</c> so that names sort in time order.
 /// All integers little-endian.
 /// <code>
-/// file header:  "ANREC" (5 bytes) | version (1 byte, = 1) | source name length (u16) | source name (UTF-8)
+/// file header:  "ANREC" (5 bytes) | version (1 byte, = 2) | source name length (u16) | source name (UTF-8)
 /// record:       body length (u32) | CRC-32 of the body (u32, IEEE, as zlib) | body
 /// body:         kind (1 byte: 1 open, 2 in, 3 out, 4 close) | time (i64, UTC ticks) | connection id (i64)
 ///               | peer length (u16) | peer (UTF-8, "address:port") | data (the rest: bytes read or written,
-///               the close reason, or for an open ActorNet's own "address:port")
+///               the close reason, or for an open: see below)
+/// open data:    local length (u16) | ActorNet's own "address:port" (UTF-8) | has client subject (1 byte, 0 or 1)
+///               | the subject of the TLS client certificate the peer presented (UTF-8, the rest)
 /// </code>
+/// Version 1 (before the client certificate's subject was recorded) is still read: the same, except that an open's
+/// data is only the "address:port". A TLS connection's open is recorded once its handshake is done, with the subject.
 /// Crash behaviour: records are queued in blocks that the writer thread writes whole (one write(2) each), taking the
 /// block being filled as soon as it is free, so a kill -9 loses what was queued, and may leave the last record torn. A reader checks each record's
 /// length against what is left of the file and its CRC; the first one that fails ends that file (a torn tail,
@@ -23,7 +27,10 @@ namespace ActorNet.Recording;
 public static class RecordingFormat
 {
     public const string Extension = ".anrec";
-    public const byte Version = 1;
+    public const byte Version = 2;
+
+    /// <summary>The version before open records carried the client certificate's subject; still read.</summary>
+    public const byte VersionWithoutClientSubject = 1;
     public static ReadOnlySpan<byte> Magic => "ANREC"u8;
 
     /// <summary>Bytes of a record before its data: length, CRC, kind, time, connection id, peer length.</summary>
@@ -70,6 +77,45 @@ public static class RecordingFormat
         var body = record[8..];
         BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.Compute(body));
+    }
+
+    /// <summary>The data of an open record (see the class comment).</summary>
+    internal static byte[] OpenData(string local, string? clientSubject)
+    {
+        var localLength = Encoding.UTF8.GetByteCount(local);
+        var data = new byte[2 + localLength + 1 + (clientSubject is null ? 0 : Encoding.UTF8.GetByteCount(clientSubject))];
+        BinaryPrimitives.WriteUInt16LittleEndian(data, (ushort)localLength);
+        Encoding.UTF8.GetBytes(local, data.AsSpan(2));
+        if (clientSubject is null) return data;
+        data[2 + localLength] = 1;
+        Encoding.UTF8.GetBytes(clientSubject, data.AsSpan(3 + localLength));
+        return data;
+    }
+
+    /// <summary>ActorNet's end and the client certificate's subject from an open record's data; false when it does not parse.</summary>
+    internal static bool TryReadOpenData(byte version, byte[] data, out byte[] local, out string? clientSubject)
+    {
+        clientSubject = null;
+        if (version == VersionWithoutClientSubject)
+        {
+            local = data;
+            return true;
+        }
+        local = [];
+        if (data.Length < 3) return false;
+        var localLength = BinaryPrimitives.ReadUInt16LittleEndian(data);
+        if (data.Length < 2 + localLength + 1) return false;
+        local = data.AsSpan(2, localLength).ToArray();
+        switch (data[2 + localLength])
+        {
+            case 0:
+                return data.Length == 3 + localLength;
+            case 1:
+                clientSubject = Encoding.UTF8.GetString(data.AsSpan(3 + localLength));
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>The most a record of <paramref name="peer"/> and <paramref name="dataBytes"/> can take.</summary>

@@ -52,7 +52,7 @@ public sealed class RecordingReader
         }
         using (stream)
         {
-            var source = ReadHeader(stream, file);
+            var source = ReadHeader(stream, file, out var version);
             if (source is null) yield break;
             var head = new byte[8];
             // Kind, time, connection id and peer length; then the peer, read into a buffer that only grows.
@@ -108,13 +108,20 @@ public sealed class RecordingReader
                     Torn(file, offset, $"peer length {peerLength} past the record's {length} bytes");
                     yield break;
                 }
+                var kind = (RecordKind)fixedPart[0];
+                string? clientSubject = null;
+                if (kind == RecordKind.Open && !RecordingFormat.TryReadOpenData(version, data, out data, out clientSubject))
+                {
+                    Torn(file, offset, "open record whose data is not ActorNet's address and a client subject");
+                    yield break;
+                }
                 yield return new RecordedEvent(
                     source,
-                    (RecordKind)fixedPart[0],
+                    kind,
                     new DateTime(BinaryPrimitives.ReadInt64LittleEndian(fixedPart.AsSpan(1)), DateTimeKind.Utc),
                     BinaryPrimitives.ReadInt64LittleEndian(fixedPart.AsSpan(9)),
                     Encoding.UTF8.GetString(peer, 0, peerLength),
-                    data);
+                    data) { ClientSubject = clientSubject };
             }
         }
     }
@@ -125,7 +132,7 @@ public sealed class RecordingReader
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return ReadHeader(stream, out _);
+            return ReadHeader(stream, out _, out _);
         }
         catch (IOException)
         {
@@ -133,25 +140,27 @@ public sealed class RecordingReader
         }
     }
 
-    private string? ReadHeader(Stream stream, string file)
+    private string? ReadHeader(Stream stream, string file, out byte version)
     {
-        var source = ReadHeader(stream, out var error);
+        var source = ReadHeader(stream, out var error, out version);
         if (source is null) Torn(file, 0, error!);
         return source;
     }
 
-    private static string? ReadHeader(Stream stream, out string? error)
+    private static string? ReadHeader(Stream stream, out string? error, out byte version)
     {
         error = null;
+        version = 0;
         var fixedPart = new byte[RecordingFormat.Magic.Length + 3];
         if (ReadFully(stream, fixedPart) < fixedPart.Length || !fixedPart.AsSpan(0, RecordingFormat.Magic.Length).SequenceEqual(RecordingFormat.Magic))
         {
             error = "not a recording file (no ANREC header)";
             return null;
         }
-        if (fixedPart[RecordingFormat.Magic.Length] != RecordingFormat.Version)
+        version = fixedPart[RecordingFormat.Magic.Length];
+        if (version is not (RecordingFormat.Version or RecordingFormat.VersionWithoutClientSubject))
         {
-            error = $"format version {fixedPart[RecordingFormat.Magic.Length]}, expected {RecordingFormat.Version}";
+            error = $"format version {version}, expected {RecordingFormat.VersionWithoutClientSubject} or {RecordingFormat.Version}";
             return null;
         }
         var name = new byte[BinaryPrimitives.ReadUInt16LittleEndian(fixedPart.AsSpan(RecordingFormat.Magic.Length + 1))];

@@ -61,9 +61,12 @@ public sealed class SourceRecorder : IDisposable
 
     internal void StartWriter() => _writer.Start();
 
-    /// <summary>A connection opened; <paramref name="local"/> is ActorNet's end of it ("address:port"), for the export.</summary>
+    /// <summary>
+    /// A connection opened (a TLS one: its handshake is done); <paramref name="local"/> is ActorNet's end of it
+    /// ("address:port"), for the export; the client certificate's subject is <paramref name="info"/>'s.
+    /// </summary>
     public void Opened(ConnectionInfo info, string local) =>
-        Enqueue(RecordKind.Open, DateTime.UtcNow, info, System.Text.Encoding.UTF8.GetBytes(local));
+        Enqueue(RecordKind.Open, DateTime.UtcNow, info, RecordingFormat.OpenData(local, info.ClientSubject));
 
     /// <summary>A read from the peer (for a udp source, one datagram); <paramref name="at"/> is the receivedAt its frames get.</summary>
     public void Read(ConnectionInfo info, ReadOnlySpan<byte> data, DateTime at) => Enqueue(RecordKind.In, at, info, data);

@@ -14,9 +14,10 @@ namespace ActorNet.Sinks;
 ///
 /// <para>The table is created on first use, if absent, with the columns <c>id</c>,
 /// <c>source</c>, <c>connection</c>, <c>peer</c>, <c>seq</c>, <c>received_at</c>, <c>payload</c>, <c>error</c>,
-/// <c>reason</c>, <c>raw</c> (bytea) and <c>raw_length</c>, and an index on (source, connection, seq). Data and
+/// <c>reason</c>, <c>raw</c> (bytea), <c>raw_length</c> and <c>client_subject</c>, and an index on (source, connection, seq). Data and
 /// quarantine records share the layout: <c>error</c>, <c>reason</c>, <c>raw</c> and <c>raw_length</c> are null
-/// for data, <c>payload</c> for quarantine. A table holds one payload format, chosen by the first batch written:
+/// for data, <c>payload</c> for quarantine. <c>client_subject</c> is the subject of the TLS client certificate the
+/// peer presented, null without one; a table made before it existed gains it on the sink's next connect. A table holds one payload format, chosen by the first batch written:
 /// json payloads as <c>payload jsonb</c> (query with <c>payload-&gt;&gt;'field'</c>), text as <c>payload text</c>,
 /// binary as base64 in <c>payload text</c> (see <see cref="PayloadColumn"/>). A batch of another format fails
 /// with a message that says so, and keeps failing (and being retried) until the configuration gives it a table
@@ -160,21 +161,44 @@ public sealed class PostgresSink : IFrameSink
         return _connection = connection;
     }
 
-    /// <summary>Creates the table if it is absent; returns its payload column. Checked on every new connection.</summary>
+    /// <summary>
+    /// Creates the table if it is absent, or adds <c>client_subject</c> to one made before that column existed; returns
+    /// its payload column. Checked on every new connection.
+    /// </summary>
     private PayloadColumn EnsureTable(NpgsqlConnection connection, PayloadFormat format)
     {
         using var transaction = connection.BeginTransaction();
         Execute(connection, _table.Lock);
         // An existing table is only read: disposing the transaction rolls it back, which releases the lock.
-        if (ReadPayloadColumn(connection) is { } existing) return existing;
+        if (ReadTable(connection) is { } existing)
+        {
+            if (existing.HasClientSubject) return existing.Payload;
+            AddClientSubject(connection);
+            transaction.Commit();
+            return existing.Payload;
+        }
         var created = PayloadColumn.For(format);
         Execute(connection, _table.Create(created));
         transaction.Commit();
         return created;
     }
 
-    /// <summary>The payload column of the table, or null when there is no such table.</summary>
-    private PayloadColumn? ReadPayloadColumn(NpgsqlConnection connection)
+    private void AddClientSubject(NpgsqlConnection connection)
+    {
+        try
+        {
+            Execute(connection, _table.AddClientSubject);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL table \"{_table.Name}\" has no client_subject column and this user may not add it ({e.MessageText}); " +
+                $"have the table's owner run: {_table.AddClientSubject}", e);
+        }
+    }
+
+    /// <summary>The payload column of the table and whether it has <c>client_subject</c>, or null when there is no such table.</summary>
+    private (PayloadColumn Payload, bool HasClientSubject)? ReadTable(NpgsqlConnection connection)
     {
         using var probe = new NpgsqlCommand(_table.Probe, connection);
         using var reader = probe.ExecuteReader();
@@ -182,7 +206,7 @@ public sealed class PostgresSink : IFrameSink
         if (!reader.GetBoolean(0)) return null;
         if (reader.IsDBNull(1))
             throw new InvalidOperationException($"PostgreSQL table \"{_table.Name}\" exists but has no payload column; expected a table made by ActorNet, or one with its columns");
-        return PayloadColumn.Read(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return (PayloadColumn.Read(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)), reader.GetBoolean(3));
     }
 
     private void WriteInTransaction(NpgsqlConnection connection, ParsedBatch batch, bool accepted, bool rejected, int first)
@@ -311,6 +335,7 @@ public sealed class PostgresSink : IFrameSink
             copy.Write(rejection.Raw, NpgsqlDbType.Bytea);
             copy.Write(rejection.RawLength, NpgsqlDbType.Bigint);
         }
+        WriteClientSubject(copy, batch);
     }
 
     /// <summary>
@@ -326,6 +351,14 @@ public sealed class PostgresSink : IFrameSink
         copy.Write(UnstorableReason, NpgsqlDbType.Text);
         copy.Write(raw, NpgsqlDbType.Bytea);
         copy.Write(rejection?.RawLength ?? raw.Length, NpgsqlDbType.Bigint);
+        WriteClientSubject(copy, batch);
+    }
+
+    /// <summary>The last column of a row (see <see cref="PostgresTable"/>'s COPY order).</summary>
+    private static void WriteClientSubject(NpgsqlBinaryImporter copy, ParsedBatch batch)
+    {
+        if (batch.Connection.ClientSubject is { } subject) copy.Write(subject, NpgsqlDbType.Text);
+        else copy.WriteNull();
     }
 
     private static void WriteIdentity(NpgsqlBinaryImporter copy, ParsedBatch batch, int index)

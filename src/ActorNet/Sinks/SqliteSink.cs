@@ -17,7 +17,8 @@ namespace ActorNet.Sinks;
 /// commit into a file removed meanwhile is reported as a failure, so the batch is written again into the new file
 /// and never acknowledged from one nobody can read. The table holds data and quarantine records alike: <c>error</c>, <c>reason</c>, <c>raw</c> and
 /// <c>raw_length</c> are null for data; <c>resolved_at</c> is set by <c>actornet reparse</c> on a quarantined row
-/// whose frame it stored after all (see <see cref="ResolvedAtColumn"/>). <c>payload</c> is TEXT: the JSON text for the json parser, the text for
+/// whose frame it stored after all; <c>client_subject</c> holds the subject of the TLS client certificate the peer
+/// presented, null without one (both columns added to older tables, see <see cref="AddedColumn"/>). <c>payload</c> is TEXT: the JSON text for the json parser, the text for
 /// text, base64 for binary.
 /// </summary>
 public sealed class SqliteSink : IFrameSink
@@ -32,7 +33,7 @@ public sealed class SqliteSink : IFrameSink
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
     private SqliteParameter _source = null!, _connectionId = null!, _peer = null!, _seq = null!, _receivedAt = null!, _payload = null!,
-        _error = null!, _reason = null!, _raw = null!, _rawLength = null!;
+        _error = null!, _reason = null!, _raw = null!, _rawLength = null!, _clientSubject = null!;
     private FileIdentity? _opened;
 
     public SqliteSink(SinkSettings settings)
@@ -116,7 +117,7 @@ public sealed class SqliteSink : IFrameSink
                   raw_length INTEGER);
                 CREATE INDEX IF NOT EXISTS {Quote(_settings.Table + "_by_connection")} ON {table} (source, connection, seq);
                 """);
-            ResolvedAtColumn.Ensure(connection, _settings.Table);
+            AddedColumn.EnsureAll(connection, _settings.Table);
             _insert = PrepareInsert(connection, table);
         }
         catch
@@ -132,8 +133,8 @@ public sealed class SqliteSink : IFrameSink
     private SqliteCommand PrepareInsert(SqliteConnection connection, string table)
     {
         var insert = connection.CreateCommand();
-        insert.CommandText = $"INSERT INTO {table} (source, connection, peer, seq, received_at, payload, error, reason, raw, raw_length) " +
-                             "VALUES ($source, $connection, $peer, $seq, $received_at, $payload, $error, $reason, $raw, $raw_length)";
+        insert.CommandText = $"INSERT INTO {table} (source, connection, peer, seq, received_at, payload, error, reason, raw, raw_length, client_subject) " +
+                             "VALUES ($source, $connection, $peer, $seq, $received_at, $payload, $error, $reason, $raw, $raw_length, $client_subject)";
         _source = insert.Parameters.Add("$source", SqliteType.Text);
         _connectionId = insert.Parameters.Add("$connection", SqliteType.Integer);
         _peer = insert.Parameters.Add("$peer", SqliteType.Text);
@@ -144,6 +145,7 @@ public sealed class SqliteSink : IFrameSink
         _reason = insert.Parameters.Add("$reason", SqliteType.Text);
         _raw = insert.Parameters.Add("$raw", SqliteType.Blob);
         _rawLength = insert.Parameters.Add("$raw_length", SqliteType.Integer);
+        _clientSubject = insert.Parameters.Add("$client_subject", SqliteType.Text);
         insert.Prepare();
         return insert;
     }
@@ -156,6 +158,7 @@ public sealed class SqliteSink : IFrameSink
         _source.Value = connection.Source;
         _connectionId.Value = connection.Id;
         _peer.Value = connection.Peer;
+        _clientSubject.Value = connection.ClientSubject is { } subject ? subject : DBNull.Value;
         _receivedAt.Value = batch.Frames.ReceivedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var written = 0;
         for (var i = 0; i < batch.Count; i++)

@@ -55,6 +55,42 @@ public sealed class PcapngExportSpec(ITestOutputHelper output)
         ], fields);
     }
 
+    [TsharkFact]
+    public async Task The_first_packet_of_an_mTLS_connection_carries_the_client_certificates_subject_as_its_comment()
+    {
+        using var directory = new TempDirectory();
+        using var tls = new Connections.MutualTlsFiles(directory);
+        using var device = tls.Client("device-17");
+        var source = TestConfig.UniqueSourceName("record-pcap-tls");
+        var port = Loopback.FreePort();
+        var recordings = directory.File("recordings");
+        await using (var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
+            $$"""{{tls.TlsBlock("optional")}} record { enabled = on, dir = "{{recordings}}" }""")))
+        {
+            await using (var signed = await Connections.TlsPeer.ConnectAsync(port, tls.Server, device))
+            {
+                await signed.SendLinesAsync("signed");
+                await Eventually.TrueAsync(() => JsonlRecords.Count(directory.File("frames.jsonl")) == 1, Bound);
+                await signed.SendLinesAsync("signed again");
+                await Eventually.TrueAsync(() => JsonlRecords.Count(directory.File("frames.jsonl")) == 2, Bound);
+            }
+            await using (var anonymous = await Connections.TlsPeer.ConnectAsync(port, tls.Server))
+            {
+                await anonymous.SendLinesAsync("anonymous");
+                await Eventually.TrueAsync(() => JsonlRecords.Count(directory.File("frames.jsonl")) == 3, Bound);
+            }
+            await actorNet.StopAsync();
+        }
+
+        var pcapng = directory.File("out.pcapng");
+        Assert.Equal(3, ActorNet.Recording.Export.RecordingExport.ToPcapng(recordings, pcapng).Packets);
+
+        var fields = await TsharkAsync(pcapng, "data.data", "frame.comment");
+        output.WriteLine(string.Join(Environment.NewLine, fields));
+        Assert.Equal([$"{Hex("signed\n")}\tclient certificate: CN=device-17", Hex("signed again\n"), Hex("anonymous\n")],
+            fields.Select(f => f.TrimEnd('\t')));
+    }
+
     private static string Hex(string text) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
 
     private static async Task<string[]> TsharkAsync(string file, params string[] fields)

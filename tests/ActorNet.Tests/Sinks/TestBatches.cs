@@ -15,7 +15,10 @@ internal static class TestBatches
     /// A batch whose entries are accepted payloads (<c>byte[]</c> or UTF-8 <c>string</c>) or <see cref="RejectedFrame"/>s,
     /// numbered from <paramref name="firstSeq"/>. Frames share one buffer, separated by a byte that belongs to none of them.
     /// </summary>
-    public static ParsedBatch Of(PayloadFormat format, long firstSeq, params object[] entries)
+    public static ParsedBatch Of(PayloadFormat format, long firstSeq, params object[] entries) => From(Connection, format, firstSeq, entries);
+
+    /// <inheritdoc cref="Of"/>
+    public static ParsedBatch From(ConnectionInfo connection, PayloadFormat format, long firstSeq, params object[] entries)
     {
         var buffer = new MemoryStream();
         var slices = new FrameSpan[entries.Length];
@@ -38,7 +41,7 @@ internal static class TestBatches
                     throw new ArgumentException($"entry {i} is neither a payload nor a RejectedFrame", nameof(entries));
             }
         }
-        var frames = new FrameBatch(Connection, firstSeq, ReceivedAt, buffer.ToArray(), slices, entries.Length, rejections);
+        var frames = new FrameBatch(connection, firstSeq, ReceivedAt, buffer.ToArray(), slices, entries.Length, rejections);
         return new ParsedBatch(frames, format, rejections, payloads: null);
     }
 

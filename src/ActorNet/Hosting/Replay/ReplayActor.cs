@@ -114,7 +114,8 @@ internal sealed class ReplayActor : ReceiveActor, IWithTimers
         {
             // A close or write of a connection whose reads were pruned from the recording has nothing to replay.
             if (e.Kind is RecordKind.Close or RecordKind.Out) return;
-            var info = new ConnectionInfo(e.Source, e.ConnectionId, e.Peer);
+            // The open record carries the client certificate's subject; a connection whose open was pruned replays without it.
+            var info = new ConnectionInfo(e.Source, e.ConnectionId, e.Peer) { ClientSubject = e.ClientSubject };
             connection = Context.ActorOf(ReplayConnectionActor.Props(info, source.Settings, source.Parsers[(int)(e.ConnectionId % source.Parsers.Length)]),
                 $"connection-{_connectionCount}");
             Context.Watch(connection);

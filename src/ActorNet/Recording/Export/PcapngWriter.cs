@@ -27,6 +27,9 @@ public sealed class PcapngWriter : IDisposable
     private const ushort TagDestinationPort = 26;
     // Wireshark's port_type enum: PT_NONE, PT_SCTP, PT_TCP, ...
     private const uint PortTypeTcp = 2;
+    // Options of an enhanced packet block: opt_comment, then opt_endofopt ends the list.
+    private const ushort OptionComment = 1;
+    private const ushort OptionEnd = 0;
 
     private readonly Stream _out;
     private readonly MemoryStream _packet = new();
@@ -40,7 +43,9 @@ public sealed class PcapngWriter : IDisposable
 
     /// <summary>One packet: <paramref name="payload"/> sent from <paramref name="source"/> to <paramref name="destination"/> at <paramref name="at"/>.</summary>
     /// <param name="protocol">The Wireshark dissector to show the payload with (<c>data</c>: raw bytes).</param>
-    public void WritePacket(DateTime at, IPEndPoint source, IPEndPoint destination, ReadOnlySpan<byte> payload, string protocol = "data")
+    /// <param name="comment">The packet's comment (Wireshark's <c>frame.comment</c>); none when null.</param>
+    public void WritePacket(DateTime at, IPEndPoint source, IPEndPoint destination, ReadOnlySpan<byte> payload, string protocol = "data",
+        string? comment = null)
     {
         _packet.SetLength(0);
         Tag(TagDissectorName, Encoding.ASCII.GetBytes(protocol));
@@ -54,7 +59,9 @@ public sealed class PcapngWriter : IDisposable
 
         var data = _packet.GetBuffer().AsSpan(0, (int)_packet.Length);
         var padded = Pad4(data.Length);
-        var total = 28 + padded + 4;
+        var commentBytes = comment is null ? null : Encoding.UTF8.GetBytes(comment);
+        var options = commentBytes is null ? 0 : 4 + Pad4(commentBytes.Length) + 4;
+        var total = 28 + padded + options + 4;
         Span<byte> head = stackalloc byte[28];
         BinaryPrimitives.WriteUInt32LittleEndian(head, 6); // enhanced packet block
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
@@ -68,7 +75,23 @@ public sealed class PcapngWriter : IDisposable
         _out.Write(head);
         _out.Write(data);
         _out.Write(new byte[padded - data.Length]);
+        if (commentBytes is not null)
+        {
+            Option(OptionComment, commentBytes);
+            Option(OptionEnd, []);
+        }
         WriteUInt32(total);
+    }
+
+    /// <summary>A block option: code and length (little-endian, as the block), value padded to 4 bytes.</summary>
+    private void Option(ushort code, ReadOnlySpan<byte> value)
+    {
+        Span<byte> head = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt16LittleEndian(head, code);
+        BinaryPrimitives.WriteUInt16LittleEndian(head[2..], (ushort)value.Length);
+        _out.Write(head);
+        _out.Write(value);
+        _out.Write(new byte[Pad4(value.Length) - value.Length]);
     }
 
     private void Address(IPAddress address, ushort v4Tag, ushort v6Tag)

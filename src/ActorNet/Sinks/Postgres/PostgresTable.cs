@@ -15,7 +15,7 @@ public sealed class PostgresTable
     public static readonly int MaxNameLength = MaxIdentifierLength - IndexSuffix.Length;
 
     /// <summary>The columns in COPY order: the sink writes each row's values in this order.</summary>
-    private const string Columns = "source, connection, peer, seq, received_at, payload, error, reason, raw, raw_length";
+    private const string Columns = "source, connection, peer, seq, received_at, payload, error, reason, raw, raw_length, client_subject";
 
     public PostgresTable(string name)
     {
@@ -24,10 +24,12 @@ public sealed class PostgresTable
         Quoted = Quote(name);
         Copy = $"COPY {Quoted} ({Columns}) FROM STDIN (FORMAT BINARY)";
         Probe = $"""
-            SELECT t.oid IS NOT NULL, format_type(a.atttypid, a.atttypmod), col_description(a.attrelid, a.attnum)
+            SELECT t.oid IS NOT NULL, format_type(a.atttypid, a.atttypmod), col_description(a.attrelid, a.attnum),
+                   EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = t.oid AND s.attname = 'client_subject' AND NOT s.attisdropped)
             FROM (SELECT to_regclass({Literal(Quoted)}) AS oid) t
             LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = 'payload' AND NOT a.attisdropped
             """;
+        AddClientSubject = $"ALTER TABLE {Quoted} ADD COLUMN IF NOT EXISTS client_subject text";
         Stored = $"SELECT EXISTS (SELECT 1 FROM {Quoted} WHERE source = $1 AND connection = $2 AND seq = $3 AND received_at = $4)";
         // Two sinks (or two ActorNet processes) may create the same table at once: CREATE TABLE IF NOT EXISTS
         // is not safe against that (a unique violation in pg_type), so creation is serialized by a lock.
@@ -40,8 +42,18 @@ public sealed class PostgresTable
     /// <summary>Binary COPY of every column but <c>id</c>.</summary>
     public string Copy { get; }
 
-    /// <summary>One row: whether the table exists, the type of its payload column and that column's comment.</summary>
+    /// <summary>
+    /// One row: whether the table exists, the type of its payload column, that column's comment, and whether it has
+    /// the <c>client_subject</c> column.
+    /// </summary>
     public string Probe { get; }
+
+    /// <summary>
+    /// Adds <c>client_subject</c> to a table made before it existed. A nullable column without a default changes only
+    /// the catalogue (instant, rows untouched), but ALTER TABLE waits for the queries running on the table: it is run
+    /// only when <see cref="Probe"/> found the column missing, never on every connect.
+    /// </summary>
+    public string AddClientSubject { get; }
 
     /// <summary>Whether a row with this identity ($1 source, $2 connection, $3 seq, $4 received_at) is stored.</summary>
     public string Stored { get; }
@@ -76,7 +88,8 @@ public sealed class PostgresTable
           error text,
           reason text,
           raw bytea,
-          raw_length bigint);
+          raw_length bigint,
+          client_subject text);
         COMMENT ON COLUMN {Quoted}.payload IS {Literal(payload.Comment!)};
         CREATE INDEX IF NOT EXISTS {Quote(Name + IndexSuffix)} ON {Quoted} (source, connection, seq);
         """;

@@ -162,7 +162,10 @@ public sealed class JsonlQuarantine : IQuarantineStore
             var rawLength = root.TryGetProperty("rawLength", out var length) ? length.GetInt64() : raw.LongLength;
             return new QuarantinedFrame(source, connection, root.GetProperty("peer").GetString() ?? "", seq, receivedAt,
                 error.GetString() ?? "", root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "",
-                raw, rawLength, Key(source, connection, seq, receivedAtText));
+                raw, rawLength, Key(source, connection, seq, receivedAtText))
+            {
+                ClientSubject = root.TryGetProperty("clientSubject", out var subject) ? subject.GetString() : null,
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -6,7 +6,8 @@ namespace ActorNet.Sinks.Quarantine;
 
 /// <summary>
 /// The quarantine of a postgres sink: the rows of its table with an <c>error</c> and no <c>resolved_at</c>, as in
-/// <see cref="SqliteQuarantine"/>. The <c>resolved_at timestamptz</c> column is added by the first reparse of a table
+/// <see cref="SqliteQuarantine"/>. The <c>resolved_at timestamptz</c> column (and <c>client_subject</c>, should a sink
+/// not have added it yet) is added by the first reparse of a table
 /// (<c>ADD COLUMN IF NOT EXISTS</c> of a nullable column without a default changes only the catalogue: instant, and
 /// safe while a sink writes, which waits for the brief lock). Rows are read a page at a time by id; each batch of
 /// marks is one transaction.
@@ -29,7 +30,7 @@ public sealed class PostgresQuarantine : IQuarantineStore
             _connection.Open();
             using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", _connection) { Parameters = { new() { Value = _table.Quoted } } };
             if (exists.ExecuteScalar() is not true) throw new InvalidOperationException($"the quarantine table {table} does not exist");
-            using var alter = new NpgsqlCommand($"ALTER TABLE {_table.Quoted} ADD COLUMN IF NOT EXISTS resolved_at timestamptz", _connection);
+            using var alter = new NpgsqlCommand($"ALTER TABLE {_table.Quoted} ADD COLUMN IF NOT EXISTS resolved_at timestamptz, ADD COLUMN IF NOT EXISTS client_subject text", _connection);
             alter.ExecuteNonQuery();
         }
         catch
@@ -44,7 +45,7 @@ public sealed class PostgresQuarantine : IQuarantineStore
     private List<QuarantinedFrame> ReadPage(long after, DateTime? since)
     {
         using var select = new NpgsqlCommand(
-            $"SELECT id, source, connection, peer, seq, received_at, error, reason, raw, raw_length FROM {_table.Quoted} " +
+            $"SELECT id, source, connection, peer, seq, received_at, error, reason, raw, raw_length, client_subject FROM {_table.Quoted} " +
             "WHERE id > $1 AND error IS NOT NULL AND resolved_at IS NULL AND ($2::timestamptz IS NULL OR received_at >= $2) " +
             $"ORDER BY id LIMIT {PageSize}", _connection);
         select.Parameters.Add(new NpgsqlParameter { Value = after });
@@ -64,7 +65,7 @@ public sealed class PostgresQuarantine : IQuarantineStore
                 Reason: rows.IsDBNull(7) ? "" : rows.GetString(7),
                 Raw: raw,
                 RawLength: rows.IsDBNull(9) ? raw.LongLength : rows.GetInt64(9),
-                Key: rows.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Key: rows.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture)) { ClientSubject = rows.IsDBNull(10) ? null : rows.GetString(10) });
         }
         return page;
     }

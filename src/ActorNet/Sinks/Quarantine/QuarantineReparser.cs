@@ -8,7 +8,7 @@ namespace ActorNet.Sinks.Quarantine;
 /// <summary>
 /// Runs the unresolved entries of a quarantine through the current parser of their source (as configured now, built
 /// from the registered parsers, plug-ins included) and stores what parses in that source's data sinks with its original
-/// connection, peer, seq and receivedAt; then marks those entries resolved and gives the ones rejected again their new
+/// connection, peer, client certificate subject, seq and receivedAt; then marks those entries resolved and gives the ones rejected again their new
 /// reason. Entries are taken a chunk at a time, and a chunk is marked only after every sink it went to flushed it
 /// durably: an interrupted run loses nothing, and the next run stores again at most the chunk it was working on.
 /// Resolved entries are never read again, so a second run stores nothing twice.
@@ -141,6 +141,7 @@ public sealed class QuarantineReparser
 
     private static bool Continues(QuarantinedFrame previous, QuarantinedFrame next) =>
         next.Source == previous.Source && next.Connection == previous.Connection && next.Peer == previous.Peer
+        && next.ClientSubject == previous.ClientSubject
         && next.ReceivedAt == previous.ReceivedAt && next.Seq == previous.Seq + 1;
 
     private static ParsedBatch Batch(List<(QuarantinedFrame Frame, Route Route, ParseResult Result)> accepted, int start, int end)
@@ -159,7 +160,7 @@ public sealed class QuarantineReparser
             payloads[i] = result.Payload;
             offset += frame.Raw.Length;
         }
-        var frames = new FrameBatch(new ConnectionInfo(first.Source, first.Connection, first.Peer), first.Seq, first.ReceivedAt, buffer, slices, count,
+        var frames = new FrameBatch(new ConnectionInfo(first.Source, first.Connection, first.Peer) { ClientSubject = first.ClientSubject }, first.Seq, first.ReceivedAt, buffer, slices, count,
             rejections: null);
         return new ParsedBatch(frames, accepted[start].Route.Parser.Format, null, payloads);
     }

@@ -23,6 +23,9 @@ public sealed record QuarantinedFrame(
     long RawLength,
     string Key)
 {
+    /// <summary>The subject of the TLS client certificate the peer presented, as the quarantine stored it; null without one.</summary>
+    public string? ClientSubject { get; init; }
+
     /// <summary>Whether the whole frame was kept: only then can it be parsed again.</summary>
     public bool IsWhole => Raw.LongLength == RawLength;
 }

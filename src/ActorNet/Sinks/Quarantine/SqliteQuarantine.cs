@@ -37,7 +37,7 @@ public sealed class SqliteQuarantine : IQuarantineStore
                 pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000};";
                 pragma.ExecuteNonQuery();
             }
-            ResolvedAtColumn.Ensure(_connection, table);
+            AddedColumn.EnsureAll(_connection, table);
         }
         catch
         {
@@ -52,7 +52,7 @@ public sealed class SqliteQuarantine : IQuarantineStore
     {
         using var select = _connection.CreateCommand();
         // received_at is stored in the round-trip format ("O", UTC), whose text order is time order.
-        select.CommandText = $"SELECT id, source, connection, peer, seq, received_at, error, reason, raw, raw_length FROM {ResolvedAtColumn.Quote(_table)} " +
+        select.CommandText = $"SELECT id, source, connection, peer, seq, received_at, error, reason, raw, raw_length, client_subject FROM {AddedColumn.Quote(_table)} " +
                              "WHERE id > $after AND error IS NOT NULL AND resolved_at IS NULL" +
                              (since is null ? "" : " AND received_at >= $since") +
                              $" ORDER BY id LIMIT {PageSize}";
@@ -73,7 +73,7 @@ public sealed class SqliteQuarantine : IQuarantineStore
                 Reason: rows.IsDBNull(7) ? "" : rows.GetString(7),
                 Raw: raw,
                 RawLength: rows.IsDBNull(9) ? raw.LongLength : rows.GetInt64(9),
-                Key: rows.GetInt64(0).ToString(CultureInfo.InvariantCulture)));
+                Key: rows.GetInt64(0).ToString(CultureInfo.InvariantCulture)) { ClientSubject = rows.IsDBNull(10) ? null : rows.GetString(10) });
         }
         return page;
     }
@@ -81,7 +81,7 @@ public sealed class SqliteQuarantine : IQuarantineStore
     public void Mark(IReadOnlyList<QuarantinedFrame> resolved, DateTime resolvedAt, IReadOnlyList<StillFailing> stillFailing)
     {
         if (resolved.Count == 0 && stillFailing.Count == 0) return;
-        var table = ResolvedAtColumn.Quote(_table);
+        var table = AddedColumn.Quote(_table);
         using var transaction = _connection.BeginTransaction();
         using (var resolve = _connection.CreateCommand())
         {

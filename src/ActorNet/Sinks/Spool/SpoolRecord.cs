@@ -9,20 +9,23 @@ namespace ActorNet.Sinks.Spool;
 
 /// <summary>
 /// One spooled batch: the part of a <see cref="ParsedBatch"/> one sink writes, with the identity of every entry
-/// (source, connection, peer, seq, receivedAt), so that replaying it writes exactly what the sink would have
-/// written then. Entries the sink does not write keep their place (and seq) but not their bytes.
+/// (source, connection, peer, client certificate subject, seq, receivedAt), so that replaying it writes exactly what
+/// the sink would have written then. Entries the sink does not write keep their place (and seq) but not their bytes.
 /// <code>
-///   body := version u8 | writesAccepted u8 | writesRejected u8 | format u8 | source str | connection i64 | peer str
-///           | firstSeq i64 | receivedAt ticks i64 | count i32 | entry*count
+///   body := version u8 (2) | writesAccepted u8 | writesRejected u8 | format u8 | source str | connection i64 | peer str
+///           | clientSubject (0 | 1 str) | firstSeq i64 | receivedAt ticks i64 | count i32 | entry*count
 ///   entry := 0 payload-bytes                                  (accepted)
 ///          | 1 reason str | error str | raw-bytes | rawLength i64   (rejected)
 ///   str, bytes := length i32 | bytes (UTF-8 for str)
 /// </code>
 /// Little-endian throughout. The segment adds length and CRC around each body (<see cref="SinkSpool"/>).
+/// Version 1, written before the client certificate's subject was kept, lacks the clientSubject field; it is still
+/// read (a spool left by an older ActorNet replays after an upgrade), its batches without a subject.
 /// </summary>
 internal static class SpoolRecord
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte WithoutClientSubject = 1;
 
     public static void Write(IBufferWriter<byte> output, ParsedBatch batch, bool accepted, bool rejected)
     {
@@ -34,6 +37,15 @@ internal static class SpoolRecord
         writer.String(batch.Connection.Source);
         writer.Long(batch.Connection.Id);
         writer.String(batch.Connection.Peer);
+        if (batch.Connection.ClientSubject is { } subject)
+        {
+            writer.Byte(1);
+            writer.String(subject);
+        }
+        else
+        {
+            writer.Byte(0);
+        }
         writer.Long(batch.Frames.FirstSeq);
         writer.Long(batch.Frames.ReceivedAt.Ticks);
         writer.Int(batch.Count);
@@ -56,15 +68,25 @@ internal static class SpoolRecord
     }
 
     /// <summary>Rebuilds the batch (owning its bytes) and which part of it the sink writes.</summary>
-    /// <exception cref="InvalidDataException">The body is not a record this version wrote.</exception>
+    /// <exception cref="InvalidDataException">The body is not a record this version or the previous one wrote.</exception>
     public static (ParsedBatch Batch, bool Accepted, bool Rejected) Read(ReadOnlySpan<byte> body)
     {
         var reader = new Reader(body);
-        if (reader.Byte() != Version) throw new InvalidDataException("unknown spool record version");
+        var version = reader.Byte();
+        if (version is not (Version or WithoutClientSubject)) throw new InvalidDataException($"unknown spool record version {version}");
         var accepted = reader.Byte() == 1;
         var rejected = reader.Byte() == 1;
         var format = (PayloadFormat)reader.Byte();
         var connection = new ConnectionInfo(reader.String(), reader.Long(), reader.String());
+        if (version == Version)
+        {
+            connection = reader.Byte() switch
+            {
+                0 => connection,
+                1 => connection with { ClientSubject = reader.String() },
+                var flag => throw new InvalidDataException($"spool record has client subject flag {flag}, expected 0 or 1"),
+            };
+        }
         var firstSeq = reader.Long();
         var receivedAt = new DateTime(reader.Long(), DateTimeKind.Utc);
         var count = reader.Int();

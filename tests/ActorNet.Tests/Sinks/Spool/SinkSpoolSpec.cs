@@ -148,6 +148,35 @@ public sealed class SinkSpoolSpec : IDisposable
     }
 
     [Fact]
+    public void A_segment_left_by_the_previous_record_version_is_replayed_after_an_upgrade()
+    {
+        // As an older ActorNet left it at a crash: one segment, no position file yet.
+        Directory.CreateDirectory(_directory);
+        var body = SpoolRecordV1.Body();
+        var record = new byte[HeaderLength + body.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), ActorNet.IO.Crc32.Compute(body));
+        body.CopyTo(record, HeaderLength);
+        File.WriteAllBytes(Path.Combine(_directory, "000000000001.seg"), record);
+
+        using var spool = new SinkSpool(_directory, RollingLimit);
+
+        Assert.Equal(0, spool.DroppedAtOpen);
+        Assert.Equal(2, spool.Frames);
+        Assert.True(spool.TryPeek(out var batch, out var accepted, out var rejected));
+        Assert.Equal(
+            $"{new ConnectionInfo(SpoolRecordV1.Source, SpoolRecordV1.Connection, SpoolRecordV1.Peer)} Text {SpoolRecordV1.ReceivedAt:O} accepted=True rejected=True " +
+            $"[12:A:{Convert.ToHexString("alpha"u8)} 13:R:invalid-utf8:byte 0xFF at offset 1:61FF:9]",
+            Describe(batch, accepted, rejected));
+        spool.Advance();
+        // Appends after it are in today's version, and come back with their subject.
+        var withSubject = TestBatches.From(TestBatches.Connection with { ClientSubject = "CN=device-1" }, PayloadFormat.Text, 40, "after the upgrade");
+        Assert.True(spool.TryAppend(withSubject, accepted: true, rejected: false, frames: 1));
+        Assert.True(spool.TryPeek(out var next, out _, out _));
+        Assert.Equal("CN=device-1", next.Connection.ClientSubject);
+    }
+
+    [Fact]
     public void A_reopened_spool_resumes_at_the_saved_position()
     {
         var appended = Enumerable.Range(0, 10).Select(Spooled).ToList();

@@ -111,6 +111,51 @@ public sealed class SpoolRecordSpec
         }
     }
 
+    [Theory]
+    [InlineData("CN=device-17, O=Meters Ltd")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void The_client_certificates_subject_round_trips(string? subject)
+    {
+        var original = TestBatches.From(new ConnectionInfo("tls-meters", 9, "127.0.0.2:41000") { ClientSubject = subject }, PayloadFormat.Text, 5,
+            "reading", InvalidUtf8);
+
+        var (copy, _, _) = SpoolRecord.Read(Written(original, accepted: true, rejected: true));
+
+        Assert.Equal(subject, copy.Connection.ClientSubject);
+        AssertSameIdentity(original, copy);
+    }
+
+    [Fact]
+    public void A_body_written_by_version_1_reads_back_without_a_client_subject()
+    {
+        var (batch, accepted, rejected) = SpoolRecord.Read(SpoolRecordV1.Body());
+
+        Assert.True(accepted);
+        Assert.True(rejected);
+        Assert.Equal(new ConnectionInfo(SpoolRecordV1.Source, SpoolRecordV1.Connection, SpoolRecordV1.Peer), batch.Connection);
+        Assert.Null(batch.Connection.ClientSubject);
+        Assert.Equal(PayloadFormat.Text, batch.Format);
+        Assert.Equal(SpoolRecordV1.FirstSeq, batch.Frames.FirstSeq);
+        Assert.Equal(SpoolRecordV1.ReceivedAt, batch.Frames.ReceivedAt);
+        Assert.Equal(2, batch.Count);
+        Assert.Equal("alpha", Encoding.UTF8.GetString(batch.Payload(0).Span));
+        Assert.Equal(new RejectedFrame("invalid-utf8", "byte 0xFF at offset 1", default, 9), batch.Rejections![1]! with { Raw = default });
+        Assert.Equal([0x61, 0xFF], batch.Rejections![1]!.Raw.ToArray());
+        Assert.Equal(2, SpoolRecord.CountWritten(SpoolRecordV1.Body()));
+    }
+
+    [Fact]
+    public void A_client_subject_flag_other_than_0_or_1_throws_InvalidDataException()
+    {
+        var connection = new ConnectionInfo("s", 1, "p");
+        var body = Written(TestBatches.From(connection, PayloadFormat.Text, 1, "x"), accepted: true, rejected: false);
+        // After version, the two flags, format, source (4 + 1), connection (8) and peer (4 + 1).
+        body[4 + 5 + 8 + 5] = 2;
+
+        Assert.Throws<InvalidDataException>(() => SpoolRecord.Read(body));
+    }
+
     [Fact]
     public void A_body_of_another_version_throws_InvalidDataException()
     {
@@ -206,13 +251,14 @@ public sealed class SpoolRecordSpec
         from source in Texts()
         from id in Gen.Choose(0, int.MaxValue).Select(i => (long)i * 3)
         from peer in Texts()
+        from subject in Gen.OneOf(Gen.Constant<string?>(null), Texts().Select(t => (string?)t))
         from firstSeq in Gen.Choose(1, int.MaxValue).Select(s => s + (long)int.MaxValue)
         from ticks in Gen.Choose(0, int.MaxValue).Select(t => DateTime.UnixEpoch.Ticks + t * 10_000_000L)
         from format in Gen.Elements(Enum.GetValues<PayloadFormat>())
         from entries in Gen.ArrayOf(Entries())
         from accepted in Gen.Elements(true, false)
         from rejected in Gen.Elements(true, false)
-        select new SpooledBatch(Batch(new ConnectionInfo(source, id, peer), firstSeq, new DateTime(ticks, DateTimeKind.Utc), format, entries),
+        select new SpooledBatch(Batch(new ConnectionInfo(source, id, peer) { ClientSubject = subject }, firstSeq, new DateTime(ticks, DateTimeKind.Utc), format, entries),
             accepted, rejected);
 
     private static ParsedBatch Batch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, PayloadFormat format, object[] entries)
