@@ -10,7 +10,7 @@ namespace ActorNet.Benchmarks.EndToEnd;
 /// </summary>
 public static class ResultTable
 {
-    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "CPU µs/frame", "alloc B/frame", "GCs 0/1/2", "GC pause ms", "result"];
+    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "CPU µs/frame", "gen CPU µs/frame", "alloc B/frame", "GCs 0/1/2", "GC pause ms", "result"];
 
     public static string Format(IReadOnlyList<PhaseResult> results)
     {
@@ -26,6 +26,7 @@ public static class ResultTable
             ProcessMemory.Mib(r.PeakWorkingSet),
             ProcessMemory.Mib(r.PeakWorkingSet - r.StartWorkingSet),
             r.CpuMicrosecondsPerFrame.ToString("0.000", CultureInfo.InvariantCulture),
+            r.GeneratorCpu is null ? "n/a" : r.GeneratorCpuMicrosecondsPerFrame.ToString("0.000", CultureInfo.InvariantCulture),
             r.AllocatedBytesPerFrame.ToString("0.0", CultureInfo.InvariantCulture),
             $"{r.Cost.Gen0}/{r.Cost.Gen1}/{r.Cost.Gen2}",
             r.Cost.GcPause.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture),
