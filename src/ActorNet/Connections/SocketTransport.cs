@@ -186,22 +186,24 @@ internal sealed class SocketTransport : IDisposable
         }
         while (received > 0 && received < count)
         {
-            var ready = tls.ReadAsync(Memory<byte>.Empty);
-            if (!ready.IsCompletedSuccessfully)
-            {
-                // Not ready (or failed): the next wait or receive takes it over, and reports a failure.
-                _tlsWait = ready;
-                _tlsWaiting = true;
-                break;
-            }
-            // Consumed, so that SslStream's pooled operation is handed back.
-            _ = ready.Result;
-            int more;
             try
             {
+                var ready = tls.ReadAsync(Memory<byte>.Empty);
+                if (!ready.IsCompletedSuccessfully)
+                {
+                    // Not ready (or failed): the next wait or receive takes it over, and reports a failure.
+                    _tlsWait = ready;
+                    _tlsWaiting = true;
+                    break;
+                }
+                // Consumed, so that SslStream's pooled operation is handed back.
+                _ = ready.Result;
                 // After a ready record SslStream returns the bytes it decrypted without waiting (awaited all the same:
                 // the buffer is handed over only once no read can still write into it).
-                more = await tls.ReadAsync(buffer.AsMemory(offset + received, count - received)).ConfigureAwait(false);
+                var more = await tls.ReadAsync(buffer.AsMemory(offset + received, count - received)).ConfigureAwait(false);
+                // The end of the stream: the next read returns 0 again, and the actor sees it then.
+                if (more == 0) break;
+                received += more;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
             {
@@ -209,9 +211,6 @@ internal sealed class SocketTransport : IDisposable
                 _tlsWaiting = true;
                 break;
             }
-            // The end of the stream: the next read returns 0 again, and the actor sees it then.
-            if (more == 0) break;
-            received += more;
         }
         target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
     }
