@@ -51,10 +51,32 @@ public static class ResultTable
         }
 
         text.Append(Medians(results));
-        text.Append(results.Any(r => r.Server == "actornet-tls")
+        bool tls = results.Any(r => r.Server == "actornet-tls");
+        text.Append(tls
             ? Ratios(results, "actornet", "actornet-tls", "ActorNet TLS / ActorNet plaintext")
             : Ratios(results, "raw", "actornet", "ActorNet / raw"));
+        if (tls) text.Append(CpuRatio(results));
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The server's own CPU per frame, plaintext / TLS (medians): on a machine whose cores the load generator shares, the
+    /// frames/s ratio also pays for the generator's encryption; this one is the server's alone.
+    /// </summary>
+    private static string CpuRatio(IReadOnlyList<PhaseResult> results)
+    {
+        double[] Cpu(string server) => results.Where(r => r.Server == server && r.Succeeded).Select(r => r.CpuMicrosecondsPerFrame).ToArray();
+        double[] plain = Cpu("actornet");
+        double[] tls = Cpu("actornet-tls");
+        if (plain.Length == 0 || tls.Length == 0)
+        {
+            return "";
+        }
+
+        double plainMedian = Median(plain);
+        double tlsMedian = Median(tls);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"server CPU µs/frame (medians): plaintext {plainMedian:0.000}, TLS {tlsMedian:0.000}; plaintext / TLS = {plainMedian / tlsMedian:P1} (the server's own cost, without the load generator's share of the cores)\n");
     }
 
     /// <summary>With several runs on a shared or noisy machine the median says more than any single run.</summary>
