@@ -15,7 +15,7 @@ public static class EndToEndCommand
 {
     public const string Usage = """
           e2e [--connections 100] [--frames 50000] [--size 100] [--framing lines|length-field] [--runs 1]
-              [--warmup 1] [--servers both|raw|actornet|tls] [--seed 1] [--timeout 120] [--connect-parallelism 256]
+              [--warmup 1] [--servers both|raw|actornet|tls] [--seed 1] [--min-write-size 1] [--timeout 120] [--connect-parallelism 256]
               [--loadgen process|in-process] [--max-buffered-bytes "256 MiB"] [--stall-sink-seconds 0] [--record DIR]
               Feeds the raw ceiling, then ActorNet, the same C x N frames of S payload bytes over loopback and
               times each from the first connect until the server has counted every frame. The load generator is
@@ -26,7 +26,9 @@ public static class EndToEndCommand
               the source's recording on into DIR (compare with a run without it; replay DIR afterwards with
               actornet replay DIR --config FILE --speed max). --servers tls runs plaintext ActorNet and ActorNet
               with TLS (a self-signed certificate made for the run; the load generator speaks TLS, handshakes
-              timed) on the same workload in each run, and prints TLS / plaintext.
+              timed) on the same workload in each run, and prints TLS / plaintext. The load generator's writes are
+              log-uniform over --min-write-size..65536 bytes (one TLS record per write of up to 16 KiB); with
+              --min-write-size 65536 every write is 64 KiB, for every server of the run alike.
         """;
 
     private const int WarmupFrames = 2000;
@@ -44,7 +46,8 @@ public static class EndToEndCommand
             options.Int("frames", 50_000, 1, 100_000_000),
             options.Int("size", 100, 1, 16 * 1024 * 1024),
             options.Choice("framing", WireFraming.Lines, WireFramingNames.ByName),
-            options.Int("seed", 1, int.MinValue, int.MaxValue));
+            options.Int("seed", 1, int.MinValue, int.MaxValue),
+            MinWriteSize: options.Int("min-write-size", 1, 1, WorkloadSpec.DefaultMaxWriteSize));
         int runs = options.Int("runs", 1, 1, 20);
         int warmups = options.Int("warmup", 1, 0, 10);
         ServerKind[] servers = options.Choice("servers", ServerKinds.ByName["both"], ServerKinds.ByName);
@@ -69,7 +72,7 @@ public static class EndToEndCommand
         Console.WriteLine(RunEnvironment.Describe());
         Console.WriteLine(
             Invariant($"workload: {spec.Connections} connections x {spec.Frames:N0} frames x {spec.Size} bytes, {spec.Framing.Name()}, seed {spec.Seed}: ") +
-            Invariant($"{spec.TotalFrames:N0} frames, {ProcessMemory.Mib(spec.TotalBytes)} MiB in writes of 1..{spec.MaxWriteSize} bytes"));
+            Invariant($"{spec.TotalFrames:N0} frames, {ProcessMemory.Mib(spec.TotalBytes)} MiB in writes of {spec.MinWriteSize}..{spec.MaxWriteSize} bytes"));
         Func<int, ServerKind, WorkloadSpec, ActorNetTuning, Task<PhaseResult>> phase;
         if (child)
         {

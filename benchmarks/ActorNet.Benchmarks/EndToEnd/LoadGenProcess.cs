@@ -20,6 +20,9 @@ public sealed class LoadGenProcess : IAsyncDisposable
     /// <summary>The child's Stopwatch timestamp just before its first connect.</summary>
     public Task<long> Started => _started.Task;
 
+    /// <summary>The CPU the child spent from its first connect until it had sent everything; null until it says.</summary>
+    public TimeSpan? SendCpu { get; private set; }
+
     /// <summary>Completes when the child has exited; faulted (with its error output) if it failed.</summary>
     public Task Finished { get; private set; } = Task.CompletedTask;
 
@@ -36,6 +39,7 @@ public sealed class LoadGenProcess : IAsyncDisposable
                 "--size", LoadGenChild.Text(spec.Size),
                 "--framing", spec.Framing.Name(),
                 "--seed", LoadGenChild.Text(spec.Seed),
+                "--min-write-size", LoadGenChild.Text(spec.MinWriteSize),
                 "--connect-parallelism", LoadGenChild.Text(connectParallelism),
                 .. tls ? ["--tls"] : Array.Empty<string>(),
             ],
@@ -68,6 +72,11 @@ public sealed class LoadGenProcess : IAsyncDisposable
             && long.TryParse(line.AsSpan(LoadGenCommand.StartPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long clock))
         {
             _started.TrySetResult(clock);
+        }
+        else if (line.StartsWith(LoadGenCommand.CpuPrefix, StringComparison.Ordinal)
+            && long.TryParse(line.AsSpan(LoadGenCommand.CpuPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long micros))
+        {
+            SendCpu = TimeSpan.FromMicroseconds(micros);
         }
     }
 }

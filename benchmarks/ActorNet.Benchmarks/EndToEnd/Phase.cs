@@ -48,8 +48,29 @@ public static class Phase
         TimeSpan elapsed = Stopwatch.GetElapsedTime(startedAt, endedAt);
         ProcessCost cost = ProcessCost.Since(costAtStart);
         string? details = stalled is null || rss is null ? null : StallReport((ActorNetServer)server, stalled, rss, endedAt, memory.Start);
-        return Result(run, server, spec, elapsed, memory, failure, details) with { Cost = cost };
+        TimeSpan? generatorCpu = failure is null ? await GeneratorCpuAsync(child).ConfigureAwait(false) : null;
+        return Result(run, server, spec, elapsed, memory, failure, details) with { Cost = cost, GeneratorCpu = generatorCpu };
     }
+
+    /// <summary>
+    /// The child's CPU for the phase, which it prints once it has sent everything (after the server counted the last frame,
+    /// so waiting for it does not touch the timing); null if it does not say so in time.
+    /// </summary>
+    private static async Task<TimeSpan?> GeneratorCpuAsync(LoadGenProcess child)
+    {
+        try
+        {
+            await child.Finished.WaitAsync(GeneratorExitTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or BenchmarkFailedException)
+        {
+            // The figure is missing from the table, nothing more: the phase itself succeeded.
+        }
+
+        return child.SendCpu;
+    }
+
+    private static readonly TimeSpan GeneratorExitTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The load generator in this process, sharing its memory and cores with the server.</summary>
     public static async Task<PhaseResult> RunInProcessAsync(

@@ -28,6 +28,12 @@ public sealed record PhaseResult(
     /// <summary>This process's CPU, allocation and collections during the phase (with an in-process load generator, its share too).</summary>
     public ProcessCost Cost { get; init; }
 
+    /// <summary>The child load generator's CPU from its first connect until it had sent everything; null in process or unknown.</summary>
+    public TimeSpan? GeneratorCpu { get; init; }
+
+    /// <summary>CPU microseconds the child load generator spent per frame (0 when unknown).</summary>
+    public double GeneratorCpuMicrosecondsPerFrame => Frames == 0 || GeneratorCpu is not { } cpu ? 0 : cpu.TotalMicroseconds / Frames;
+
     /// <summary>CPU microseconds this process spent per frame.</summary>
     public double CpuMicrosecondsPerFrame => Frames == 0 ? 0 : Cost.Cpu.TotalMicroseconds / Frames;
 

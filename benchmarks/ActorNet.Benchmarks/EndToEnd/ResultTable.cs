@@ -10,7 +10,7 @@ namespace ActorNet.Benchmarks.EndToEnd;
 /// </summary>
 public static class ResultTable
 {
-    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "CPU µs/frame", "alloc B/frame", "GCs 0/1/2", "GC pause ms", "result"];
+    private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "CPU µs/frame", "gen CPU µs/frame", "alloc B/frame", "GCs 0/1/2", "GC pause ms", "result"];
 
     public static string Format(IReadOnlyList<PhaseResult> results)
     {
@@ -26,6 +26,7 @@ public static class ResultTable
             ProcessMemory.Mib(r.PeakWorkingSet),
             ProcessMemory.Mib(r.PeakWorkingSet - r.StartWorkingSet),
             r.CpuMicrosecondsPerFrame.ToString("0.000", CultureInfo.InvariantCulture),
+            r.GeneratorCpu is null ? "n/a" : r.GeneratorCpuMicrosecondsPerFrame.ToString("0.000", CultureInfo.InvariantCulture),
             r.AllocatedBytesPerFrame.ToString("0.0", CultureInfo.InvariantCulture),
             $"{r.Cost.Gen0}/{r.Cost.Gen1}/{r.Cost.Gen2}",
             r.Cost.GcPause.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture),
@@ -50,10 +51,32 @@ public static class ResultTable
         }
 
         text.Append(Medians(results));
-        text.Append(results.Any(r => r.Server == "actornet-tls")
+        bool tls = results.Any(r => r.Server == "actornet-tls");
+        text.Append(tls
             ? Ratios(results, "actornet", "actornet-tls", "ActorNet TLS / ActorNet plaintext")
             : Ratios(results, "raw", "actornet", "ActorNet / raw"));
+        if (tls) text.Append(CpuRatio(results));
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The server's own CPU per frame, plaintext / TLS (medians): on a machine whose cores the load generator shares, the
+    /// frames/s ratio also pays for the generator's encryption; this one is the server's alone.
+    /// </summary>
+    private static string CpuRatio(IReadOnlyList<PhaseResult> results)
+    {
+        double[] Cpu(string server) => results.Where(r => r.Server == server && r.Succeeded).Select(r => r.CpuMicrosecondsPerFrame).ToArray();
+        double[] plain = Cpu("actornet");
+        double[] tls = Cpu("actornet-tls");
+        if (plain.Length == 0 || tls.Length == 0)
+        {
+            return "";
+        }
+
+        double plainMedian = Median(plain);
+        double tlsMedian = Median(tls);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"server CPU µs/frame (medians): plaintext {plainMedian:0.000}, TLS {tlsMedian:0.000}; plaintext / TLS = {plainMedian / tlsMedian:P1} (the server's own cost, without the load generator's share of the cores)\n");
     }
 
     /// <summary>With several runs on a shared or noisy machine the median says more than any single run.</summary>

@@ -10,7 +10,7 @@ public static class LoadGenCommand
 {
     public const string Usage = """
           loadgen --port P [--host 127.0.0.1] [--connections 100] [--frames 10000] [--size 100]
-                  [--framing lines|length-field] [--seed 1] [--connect-parallelism 256] [--tls]
+                  [--framing lines|length-field] [--seed 1] [--min-write-size 1] [--connect-parallelism 256] [--tls]
               Sends C connections x N frames x S payload bytes to a running server and prints send-side figures
               (and "start clock T", its monotonic clock just before the first connect; e2e reads it). --tls: each
               connection speaks TLS (any server certificate is accepted: this measures, it does not authenticate).
@@ -31,6 +31,12 @@ public static class LoadGenCommand
 
     /// <summary>The line a paced load generator prints at the end: what it sent.</summary>
     public const string SentPrefix = "sent ";
+
+    /// <summary>
+    /// The line a plain load generator prints once it has sent everything: the CPU microseconds it spent from its first
+    /// connect (encrypting too, with --tls). On a shared machine it tells whether the generator or the server set the pace.
+    /// </summary>
+    public const string CpuPrefix = "send cpu-us ";
 
     /// <summary>The line an idle load generator prints when every connection is open.</summary>
     public const string ReadyPrefix = "ready ";
@@ -93,7 +99,8 @@ public static class LoadGenCommand
             options.Int("frames", 10_000, 1, 100_000_000),
             options.Int("size", 100, 1, 16 * 1024 * 1024),
             options.Choice("framing", WireFraming.Lines, WireFramingNames.ByName),
-            options.Int("seed", 1, int.MinValue, int.MaxValue));
+            options.Int("seed", 1, int.MinValue, int.MaxValue),
+            MinWriteSize: options.Int("min-write-size", 1, 1, WorkloadSpec.DefaultMaxWriteSize));
         bool tls = options.Flag("tls");
         options.ThrowIfUnread();
         FileDescriptorLimit.EnsureRoomFor(spec.Connections, $"loadgen with {spec.Connections} connections");
@@ -106,6 +113,7 @@ public static class LoadGenCommand
         var generator = new LoadGenerator(workload, target, parallelism, tls);
 
         // The start of the measurement for e2e in a child process (as --paced prints it): the streams are built.
+        TimeSpan cpuAtStart = CpuTime();
         Console.WriteLine(StartPrefix + System.Diagnostics.Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture));
         Console.Out.Flush();
         await generator.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -115,6 +123,8 @@ public static class LoadGenCommand
             Invariant($"sent {stats.FramesSent:N0} frames, {ProcessMemory.Mib(stats.BytesSent)} MiB in {stats.Writes:N0} writes over {stats.ConnectionsFinished} connections in {seconds:0.000} s: ") +
             Invariant($"{stats.FramesSent / seconds:N0} frames/s, {stats.BytesSent / seconds / (1024 * 1024):0.0} MiB/s"));
         Console.WriteLine("(send side: the kernel has the bytes, the server may still be working through them)");
+        Console.WriteLine(CpuPrefix + ((long)(CpuTime() - cpuAtStart).TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
+        Console.Out.Flush();
         return 0;
     }
 
@@ -152,6 +162,12 @@ public static class LoadGenCommand
         }
 
         return 0;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -47,7 +47,7 @@ public sealed class Workload
             }
 
             streams[connection] = stream;
-            writeEnds[connection] = WritePlan.Split(stream.Length, spec.MaxWriteSize, new Random(ConnectionSeed(spec.Seed, connection)));
+            writeEnds[connection] = WritePlan.Split(stream.Length, spec.MaxWriteSize, new Random(ConnectionSeed(spec.Seed, connection)), spec.MinWriteSize);
         });
         return new Workload(spec, streams, writeEnds, clock.Elapsed);
     }

@@ -9,8 +9,10 @@ namespace ActorNet.Benchmarks.LoadGen;
 /// <param name="Size">Payload bytes per frame, without the delimiter or length header.</param>
 /// <param name="Framing">How frames are cut.</param>
 /// <param name="Seed">Seeds the random write sizes, so that two runs split the streams the same way.</param>
-/// <param name="MaxWriteSize">Largest single socket write; write sizes are drawn from 1 .. this.</param>
-public sealed record WorkloadSpec(int Connections, int Frames, int Size, WireFraming Framing, int Seed, int MaxWriteSize = WorkloadSpec.DefaultMaxWriteSize)
+/// <param name="MaxWriteSize">Largest single socket write; write sizes are drawn from <paramref name="MinWriteSize"/> .. this.</param>
+/// <param name="MinWriteSize">Smallest single socket write (but the last of a stream); 1 unless --min-write-size says otherwise.</param>
+public sealed record WorkloadSpec(int Connections, int Frames, int Size, WireFraming Framing, int Seed, int MaxWriteSize = WorkloadSpec.DefaultMaxWriteSize,
+    int MinWriteSize = 1)
 {
     public const int DefaultMaxWriteSize = 64 * 1024;
 

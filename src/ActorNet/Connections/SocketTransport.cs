@@ -15,6 +15,12 @@ namespace ActorNet.Connections;
 /// succeeded; without it they go to the socket itself, as before (no stream in between: plaintext pays one null check).
 /// SslStream supports the zero-byte read too (.NET 7 on), and gives its own buffer back while idle, so an idle TLS peer
 /// holds no buffer either.
+///
+/// A TLS read returns at most the records SslStream holds whole (a record carries at most 16 KiB), where a plaintext
+/// read takes everything the kernel holds, up to the buffer. So a TLS receive goes on reading into the rest of its buffer
+/// while another record is ready at once (<see cref="ReceiveTlsAsync"/>): one batch, one message to the actor, for as many
+/// records as fit, and a buffer that fills teaches <see cref="ReadSizePolicy"/> to grow, as plaintext reads do. Without
+/// that, a stream of 16 KiB records cost a wait and a read, two messages and two batches, per record.
 /// </remarks>
 internal sealed class SocketTransport : IDisposable
 {
@@ -25,6 +31,11 @@ internal sealed class SocketTransport : IDisposable
     private SslStream? _tls;
     // Plaintext reads; made at the first one, so a transport that only handshakes or writes never has one.
     private SocketReceiver? _receiver;
+    // The zero-byte TLS read a receive left under way when no further record was ready (see ReceiveTlsAsync): the
+    // next wait or receive goes on from it, since SslStream takes one read at a time. Set before the receive's
+    // completion is told, read by the actor's next Begin* call after it handled that message.
+    private ValueTask<int> _tlsWait;
+    private bool _tlsWaiting;
 
     /// <param name="socket">The connected socket; this transport owns it.</param>
     /// <param name="budget">The budget a slot was taken from for this socket, given back when it is closed; null for
@@ -89,7 +100,7 @@ internal sealed class SocketTransport : IDisposable
     {
         ReadPending = true;
         if (_tls is null) Receiver.WaitForData(target);
-        else _ = WaitAsync(_tls, target);
+        else _ = WaitTlsAsync(_tls, target);
     }
 
     /// <summary>Receives into <paramref name="buffer"/> from <paramref name="offset"/>; tells <see cref="ConnectionProtocol.ReadCompleted"/>.</summary>
@@ -97,7 +108,7 @@ internal sealed class SocketTransport : IDisposable
     {
         ReadPending = true;
         if (_tls is null) Receiver.Receive(buffer, offset, count, target);
-        else _ = ReceiveAsync(_tls, buffer, offset, count, target);
+        else _ = ReceiveTlsAsync(_tls, buffer, offset, count, target);
     }
 
     /// <summary>Called by the actor when it handles a completion.</summary>
@@ -133,11 +144,11 @@ internal sealed class SocketTransport : IDisposable
         }
     }
 
-    private static async Task WaitAsync(SslStream tls, IActorRef target)
+    private async Task WaitTlsAsync(SslStream tls, IActorRef target)
     {
         try
         {
-            await tls.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+            await NextTlsWait(tls).ConfigureAwait(false);
             target.Tell(ConnectionProtocol.DataAvailable.Instance);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
@@ -146,18 +157,72 @@ internal sealed class SocketTransport : IDisposable
         }
     }
 
-    private static async Task ReceiveAsync(SslStream tls, byte[] buffer, int offset, int count, IActorRef target)
+    /// <summary>
+    /// Receives into the buffer's range, then, while room is left and SslStream has another record ready at once, into
+    /// the rest of it; tells one <see cref="ConnectionProtocol.ReadCompleted"/> for all of it.
+    /// </summary>
+    /// <remarks>
+    /// Each further turn asks with a zero-byte read whether a whole record is ready (SslStream then decrypts it into its
+    /// own buffer, as it would for the read that follows, so asking costs no copy). One that is not ready stays under
+    /// way as the next wait (<see cref="_tlsWait"/>), so the bytes read so far are handed over now, never held back for
+    /// data still to come. An end of stream, or a failure, is left for the next read to report: the bytes before it are
+    /// the peer's and go first.
+    /// </remarks>
+    private async Task ReceiveTlsAsync(SslStream tls, byte[] buffer, int offset, int count, IActorRef target)
     {
+        int received;
         try
         {
-            var received = await tls.ReadAsync(buffer.AsMemory(offset, count)).ConfigureAwait(false);
-            target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
+            // A wait left under way by the last receive ends first (it holds no buffer; the actor reads with a partial
+            // frame's buffer in hand without asking for a wait).
+            if (_tlsWaiting) await NextTlsWait(tls).ConfigureAwait(false);
+            received = await tls.ReadAsync(buffer.AsMemory(offset, count)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
         {
             // IOException: SslStream wraps the socket's errors in one; AuthenticationException: a TLS alert mid-session.
             target.Tell(new ConnectionProtocol.ReadFailed(e));
+            return;
         }
+        while (received > 0 && received < count)
+        {
+            try
+            {
+                var ready = tls.ReadAsync(Memory<byte>.Empty);
+                if (!ready.IsCompletedSuccessfully)
+                {
+                    // Not ready (or failed): the next wait or receive takes it over, and reports a failure.
+                    _tlsWait = ready;
+                    _tlsWaiting = true;
+                    break;
+                }
+                // Consumed, so that SslStream's pooled operation is handed back.
+                _ = ready.Result;
+                // After a ready record SslStream returns the bytes it decrypted without waiting (awaited all the same:
+                // the buffer is handed over only once no read can still write into it).
+                var more = await tls.ReadAsync(buffer.AsMemory(offset + received, count - received)).ConfigureAwait(false);
+                // The end of the stream: the next read returns 0 again, and the actor sees it then.
+                if (more == 0) break;
+                received += more;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AuthenticationException)
+            {
+                _tlsWait = ValueTask.FromException<int>(e);
+                _tlsWaiting = true;
+                break;
+            }
+        }
+        target.Tell(new ConnectionProtocol.ReadCompleted(buffer, offset, received));
+    }
+
+    /// <summary>The wait left under way by the last receive, or a new zero-byte read.</summary>
+    private ValueTask<int> NextTlsWait(SslStream tls)
+    {
+        if (!_tlsWaiting) return tls.ReadAsync(Memory<byte>.Empty);
+        var wait = _tlsWait;
+        _tlsWait = default;
+        _tlsWaiting = false;
+        return wait;
     }
 
     /// <summary>
