@@ -14,7 +14,6 @@ namespace ActorNet.IntegrationTests.Cluster;
 public sealed class ClusterAdminSpec(ITestOutputHelper output)
 {
     [ClusterProcessesFact]
-    [Trait("Category", "ClusterSoak")]
     public async Task Any_node_lists_and_closes_a_connection_of_another_and_a_frozen_owner_is_downed_and_exits_on_resume()
     {
         await using var feed = new NumberedFeedServer(resendWindow: 300, TimeSpan.FromMilliseconds(10));
