@@ -12,7 +12,7 @@ namespace ActorNet.IntegrationTests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterViewSpec
 {
-    [ClusterNodesFact]
+    [ClusterProcessesFact]
     public async Task Every_member_lists_its_sources_a_frozen_member_keeps_its_entry_and_each_node_exports_its_address_over_otlp()
     {
         using var receiver = new OtlpHttpReceiver();

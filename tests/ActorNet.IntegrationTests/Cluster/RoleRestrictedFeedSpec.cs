@@ -13,7 +13,7 @@ public sealed class RoleRestrictedFeedSpec(ITestOutputHelper output)
 {
     private const string Role = "ingest";
 
-    [ClusterNodesFact]
+    [ClusterProcessesFact]
     public async Task A_feed_with_a_role_is_owned_only_by_nodes_with_that_role_also_after_its_owner_leaves()
     {
         await using var feed = new NumberedFeedServer(resendWindow: 300, TimeSpan.FromMilliseconds(10));
