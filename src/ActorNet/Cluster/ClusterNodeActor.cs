@@ -5,8 +5,9 @@ using Akka.Actor;
 namespace ActorNet.Cluster;
 
 /// <summary>
-/// Every node's answer to the others about itself: which feeds it owns, its sources and which connections it holds, and the close
-/// of one of them. It reads the node's status snapshots, never asks another actor, so a busy node still answers.
+/// Every node's answer to the others about itself: which feeds it owns, its sources and which connections it holds,
+/// and the close of one of them. It reads the node's status snapshots, never asks another actor, so a busy node still
+/// answers.
 /// </summary>
 internal sealed class ClusterNodeActor : ReceiveActor
 {
