@@ -51,7 +51,7 @@ public static class RunCommand
             builder.Services.AddSystemdNotification();
             // The host must wait for the drain it triggers: give it the configured bound plus a margin to exit.
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
-            builder.Services.AddActorNetOtlp(settings.Otlp); // before AddAkka: listening before ActorNet starts
+            builder.Services.AddActorNetOtlp(settings.Otlp, settings.Cluster.Node); // before AddAkka: listening before ActorNet starts
             var http = settings.Http.Enabled ? builder.Services.AddActorNetHttp(settings.Http) : null;
             builder.Services.AddAkka("actornet", akka =>
             {

@@ -39,12 +39,20 @@ internal static class ClusterAdmin
 public sealed record ClusterResponse(IReadOnlyList<ClusterMemberView> Members, IReadOnlyList<FeedOwnerView> Feeds)
 {
     internal static ClusterResponse From(ClusterSnapshot snapshot) => new(
-        snapshot.Members.Select(m => new ClusterMemberView(m.Address, m.Status, m.Roles)).ToArray(),
+        snapshot.Members.Select(m => new ClusterMemberView(m.Address, m.Status, m.Roles,
+            m.Sources?.Select(s => new MemberSourceView(s.Name, s.Type, s.State, s.ConnectionsActive, s.Frames, s.Bytes)).ToArray())).ToArray(),
         snapshot.Feeds.Select(f => new FeedOwnerView(f.Source, f.Node)).ToArray());
 }
 
 /// <summary>One member of the cluster: its address, status (joining, up, leaving, exiting, down, removed, unreachable) and roles.</summary>
-public sealed record ClusterMemberView(string Address, string Status, IReadOnlyList<string> Roles);
+/// <param name="Sources">The sources the member runs, as it reported them; null when it did not answer in time (its entry stays, with what its membership says).</param>
+public sealed record ClusterMemberView(string Address, string Status, IReadOnlyList<string> Roles, IReadOnlyList<MemberSourceView>? Sources);
+
+/// <summary>
+/// One source of a member, from that member's own status: its type (tcp-listen, tcp-connect, udp, file), its state
+/// there (a feed that another node owns is <c>owned-elsewhere</c>) and that member's counters for it since it started.
+/// </summary>
+public sealed record MemberSourceView(string Name, string Type, string State, int ConnectionsActive, long Frames, long Bytes);
 
 /// <summary>The node (its address) that owns the feed of tcp-connect source <paramref name="Source"/> now.</summary>
 public sealed record FeedOwnerView(string Source, string Node);

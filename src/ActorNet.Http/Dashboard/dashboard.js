@@ -178,19 +178,25 @@
     }
   }
 
-  // Per member: its feeds, and counters summed over the connections it holds (/api/connections spans the cluster).
+  // Per member: its feeds, its sources with their state there, the connections it holds (/api/connections spans the
+  // cluster) and the frames and bytes its sources received since it started. A member that did not answer has no
+  // sources (null): its counters stay empty rather than showing 0.
   function renderCluster(cluster, connections) {
     $('cluster-section').hidden = !cluster;
     if (!cluster) return;
     syncRows($('members').tBodies[0], cluster.members, m => m.address, 'data-member', (row, m) => {
       const held = connections.filter(c => c.node === m.address);
+      const sources = m.sources;
       cell(row, 'address', m.address);
       cell(row, 'status', m.status).dataset.state = m.status === 'up' ? 'connected' : m.status;
       cell(row, 'roles', (m.roles || []).join(', '));
       cell(row, 'feeds', cluster.feeds.filter(f => f.node === m.address).map(f => f.source).join(', '));
+      cell(row, 'sources', sources ? sources.map(s => s.name + ': ' + s.state).join(', ') : 'no answer');
       cell(row, 'connections', number(held.length), held.length);
-      cell(row, 'frames', number(held.reduce((sum, c) => sum + c.frames, 0)));
-      cell(row, 'bytes', number(held.reduce((sum, c) => sum + c.bytes, 0)));
+      const frames = sources ? sources.reduce((sum, s) => sum + s.frames, 0) : undefined;
+      const bytes = sources ? sources.reduce((sum, s) => sum + s.bytes, 0) : undefined;
+      cell(row, 'frames', number(frames), frames === undefined ? '' : frames);
+      cell(row, 'bytes', number(bytes), bytes === undefined ? '' : bytes);
     });
   }
 

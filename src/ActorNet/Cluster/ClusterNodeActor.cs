@@ -5,8 +5,9 @@ using Akka.Actor;
 namespace ActorNet.Cluster;
 
 /// <summary>
-/// Every node's answer to the others about itself: which feeds it owns and which connections it holds, and the close
-/// of one of them. It reads the node's status snapshots, never asks another actor, so a busy node still answers.
+/// Every node's answer to the others about itself: which feeds it owns, its sources and which connections it holds,
+/// and the close of one of them. It reads the node's status snapshots, never asks another actor, so a busy node still
+/// answers.
 /// </summary>
 internal sealed class ClusterNodeActor : ReceiveActor
 {
@@ -17,6 +18,7 @@ internal sealed class ClusterNodeActor : ReceiveActor
     {
         var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         Receive<ClusterNodeProtocol.Describe>(describe => Sender.Tell(new ClusterNodeProtocol.NodeDescription(node, directory.Owned,
+            status.Sources.Select(s => new ClusterNodeProtocol.NodeSource(s.Name, s.Type, s.State, s.ConnectionsActive, s.FramesReceived, s.BytesReceived)).ToArray(),
             describe.WithConnections ? status.Connections.Select(c => new ClusterNodeProtocol.NodeConnection(node, c.Id, c.Source, c.Peer,
                 c.ConnectedAt, c.LastFrameAt, c.FramesReceived, c.BytesReceived, c.FramesQuarantined, c.HeldBytes, c.ClientSubject)).ToArray() : [])));
         Receive<ClusterNodeProtocol.CloseConnection>(close =>

@@ -5,8 +5,8 @@ namespace ActorNet.Cluster;
 
 /// <summary>
 /// The cluster as any node sees it, for the admin API: members from this node's membership state, feed owners and
-/// connections from asking every reachable member's <see cref="ClusterNodeActor"/>. A member that does not answer in
-/// time is left out of the feeds and connections (it is still listed, with its status).
+/// sources and connections from asking every reachable member's <see cref="ClusterNodeActor"/>. A member that does not
+/// answer in time is left out of the feeds and connections (it is still listed, with its status, and null sources).
 /// </summary>
 public sealed class ClusterView
 {
@@ -29,11 +29,13 @@ public sealed class ClusterView
     {
         var state = _cluster.State;
         var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
+        var nodes = await AskAllAsync<ClusterNodeProtocol.NodeDescription>(new ClusterNodeProtocol.Describe(false), timeout).ConfigureAwait(false);
+        // By address: a node restarted on its address answers once, as its membership lists it once.
+        var sources = nodes.GroupBy(n => n.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Sources, StringComparer.Ordinal);
         var members = state.Members
             .Select(m => new ClusterMember(m.Address.ToString(), unreachable.Contains(m.Address) ? "unreachable" : StatusName(m.Status),
-                m.Roles.Order(StringComparer.Ordinal).ToArray()))
+                m.Roles.Order(StringComparer.Ordinal).ToArray(), sources.GetValueOrDefault(m.Address.ToString())))
             .ToArray();
-        var nodes = await AskAllAsync<ClusterNodeProtocol.NodeDescription>(new ClusterNodeProtocol.Describe(false), timeout).ConfigureAwait(false);
         var feeds = nodes.SelectMany(n => n.Feeds.Select(f => new FeedOwner(f, n.Node))).OrderBy(f => f.Source, StringComparer.Ordinal).ToArray();
         return new ClusterSnapshot(members, feeds);
     }
@@ -86,8 +88,12 @@ public sealed class ClusterView
 /// <summary>The body of <c>GET /api/cluster</c>.</summary>
 public sealed record ClusterSnapshot(IReadOnlyList<ClusterMember> Members, IReadOnlyList<FeedOwner> Feeds);
 
-/// <summary>One member: its address, its status (joining, up, leaving, exiting, down, removed, or unreachable) and its roles.</summary>
-public sealed record ClusterMember(string Address, string Status, IReadOnlyList<string> Roles);
+/// <summary>
+/// One member: its address, its status (joining, up, leaving, exiting, down, removed, or unreachable), its roles and
+/// its sources as it reported them; <paramref name="Sources"/> is null when the member did not answer (unreachable,
+/// leaving, or slower than the admin API's wait), which is not the same as a node without sources.
+/// </summary>
+public sealed record ClusterMember(string Address, string Status, IReadOnlyList<string> Roles, IReadOnlyList<ClusterNodeProtocol.NodeSource>? Sources);
 
 /// <summary>Which node (its address) owns the feed of tcp-connect source <paramref name="Source"/>.</summary>
 public sealed record FeedOwner(string Source, string Node);

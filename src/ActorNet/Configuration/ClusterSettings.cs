@@ -32,6 +32,13 @@ public sealed record ClusterSettings(
         TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
 
     /// <summary>
+    /// This node's <c>host:port</c> as the others reach it (the <c>node</c> label of its /metrics, and its OTLP
+    /// resource's <c>service.instance.id</c>); null when cluster mode is off, or when port is 0 (then known only once
+    /// Akka.Remote has bound, after the OTLP exporter has started).
+    /// </summary>
+    public string? Node => Enabled && Port > 0 ? $"{Hostname}:{Port}" : null;
+
+    /// <summary>
     /// The longest a feed may stay unowned after its owner dies (SIGKILL, power loss) with these settings, before
     /// the reconnect itself: the failure detector's pause plus a heartbeat to notice it, then stable-after, then the
     /// removal margin. The hand-off, a singleton move and the first connect (which has no backoff) add about

@@ -14,17 +14,18 @@ public static class ActorNetOtlpHostingExtensions
     /// of them (ActorNet included) starts, and it stops after ActorNet has drained, so that its last export holds
     /// the final counts.
     /// </summary>
-    public static IServiceCollection AddActorNetOtlp(this IServiceCollection services, OtlpSettings settings)
+    /// <param name="node">In a cluster, this node's <c>host:port</c> for the exported resource (see <see cref="OtlpMetricsExporter.Start"/>).</param>
+    public static IServiceCollection AddActorNetOtlp(this IServiceCollection services, OtlpSettings settings, string? node = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Enabled) services.AddHostedService(_ => new OtlpExportService(settings));
+        if (settings.Enabled) services.AddHostedService(_ => new OtlpExportService(settings, node));
         return services;
     }
 
     // Hosted services stop in reverse order of registration: registered before Akka's, this one stops after it.
-    private sealed class OtlpExportService(OtlpSettings settings) : IHostedService, IDisposable
+    private sealed class OtlpExportService(OtlpSettings settings, string? node) : IHostedService, IDisposable
     {
-        private readonly OtlpMetricsExporter _exporter = OtlpMetricsExporter.Start(settings)!;
+        private readonly OtlpMetricsExporter _exporter = OtlpMetricsExporter.Start(settings, node)!;
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -27,7 +27,8 @@ public sealed class ThreeNodeCluster : IDisposable
     private readonly List<string> _finishedOutput = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public ThreeNodeCluster(int feedPort)
+    /// <param name="nodeConfig">HOCON appended to node i's configuration (after the block above, so it overrides or adds keys), or null.</param>
+    public ThreeNodeCluster(int feedPort, Func<int, string>? nodeConfig = null)
     {
         var seeds = string.Join(", ", _remotePorts.Select(p => $"\"akka.tcp://actornet@127.0.0.1:{p}\""));
         for (var i = 0; i < 3; i++)
@@ -48,6 +49,7 @@ public sealed class ThreeNodeCluster : IDisposable
                   http { enabled = on, port = {{_httpPorts[i]}} }
                   cluster { enabled = on, port = {{_remotePorts[i]}}, seed-nodes = [ {{seeds}} ] }
                 }
+                {{nodeConfig?.Invoke(i)}}
                 """);
         }
     }
@@ -57,6 +59,11 @@ public sealed class ThreeNodeCluster : IDisposable
     public string Address(int node) => $"akka.tcp://actornet@127.0.0.1:{_remotePorts[node]}";
 
     public int DevicePort(int node) => _devicePorts[node];
+
+    public int HttpPort(int node) => _httpPorts[node];
+
+    /// <summary>Node <paramref name="node"/>'s <c>host:port</c> (Akka.Remote's), the value of its <c>node</c> label.</summary>
+    public string NodeName(int node) => $"127.0.0.1:{_remotePorts[node]}";
 
     public ActorNetProcess Process(int node) => _nodes[node] ?? throw new InvalidOperationException($"node n{node} is not running");
 

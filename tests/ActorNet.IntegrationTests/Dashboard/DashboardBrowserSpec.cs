@@ -125,7 +125,7 @@ public sealed class DashboardBrowserSpec
         }
     }
 
-    private static ChromeDriver StartChromium()
+    internal static ChromeDriver StartChromium()
     {
         var service = ChromeDriverService.CreateDefaultService(ChromiumFactAttribute.DriverDirectory, ChromiumFactAttribute.DriverName);
         service.SuppressInitialDiagnosticInformation = true;

@@ -47,6 +47,14 @@ public sealed class ClusterSettingsSpec
     }
 
     [Fact]
+    public void Names_the_node_by_its_remoting_host_and_port_only_in_cluster_mode_with_a_fixed_port()
+    {
+        Assert.Equal("10.0.0.1:4060", Parse($"enabled = on, hostname = \"10.0.0.1\", port = 4060, {Seeds}").Cluster.Node);
+        Assert.Null(Parse($"enabled = on, port = 0, {Seeds}").Cluster.Node);
+        Assert.Null(Parse("hostname = \"10.0.0.1\", port = 4060").Cluster.Node);
+    }
+
+    [Fact]
     public void Refuses_cluster_mode_without_seed_nodes()
     {
         var error = SingleError("enabled = on");
