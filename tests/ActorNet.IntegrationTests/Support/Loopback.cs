@@ -14,6 +14,49 @@ public static class Loopback
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> HandedOut = new();
+
+    /// <summary>
+    /// A free port below the kernel's ephemeral range, for a process that is stopped and started again on the same port:
+    /// a port from <see cref="FreePort"/> is an ephemeral one, which any outgoing connection on the machine may take as
+    /// its source port while the process is down (seen: a restarted cluster node's HTTP port taken, "address already in
+    /// use"). Below the range only an explicit bind takes a port; each is handed out once per test run.
+    /// </summary>
+    public static int ReusablePort()
+    {
+        var ephemeralStart = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(ephemeralStart - 12000, ephemeralStart);
+            if (!HandedOut.TryAdd(port, true)) continue;
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by something else: try another.
+            }
+        }
+        throw new InvalidOperationException($"no free port below {ephemeralStart} after 1000 attempts");
+    }
+
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            if (int.TryParse(range[0], out var start) && start > 13000) return start;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux: the common default below.
+        }
+        return 32768;
+    }
+
     public static async Task<Socket> ConnectAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
