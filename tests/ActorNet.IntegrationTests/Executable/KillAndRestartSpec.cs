@@ -18,7 +18,8 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var source = TestConfig.UniqueSourceName("kill");
-        var port = Loopback.FreePort();
+        // The restarted process listens on the same port: one no outgoing connection can take while it is down.
+        var port = Loopback.ReusablePort();
         var database = directory.File("actornet.db");
         var config = directory.File("actornet.conf");
         await File.WriteAllTextAsync(config, $$"""

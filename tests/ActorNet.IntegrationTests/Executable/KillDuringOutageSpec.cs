@@ -25,7 +25,8 @@ public sealed class KillDuringOutageSpec(PostgresServer server, ITestOutputHelpe
         using var directory = new TempDirectory();
         var source = TestConfig.UniqueSourceName("outagekill");
         var table = PostgresServer.UniqueTable("outagekill");
-        var port = Loopback.FreePort();
+        // The restarted process listens on the same port: one no outgoing connection can take while it is down.
+        var port = Loopback.ReusablePort();
         var spool = directory.File("spool");
         var config = directory.File("actornet.conf");
         await File.WriteAllTextAsync(config, $$"""

@@ -21,7 +21,8 @@ public sealed class SighupReloadSpec
         var kept = TestConfig.UniqueSourceName("hup-kept");
         var added = TestConfig.UniqueSourceName("hup-added");
         var keptPort = Loopback.FreePort();
-        var addedPort = Loopback.FreePort();
+        // Bound only after the reload: a port no outgoing connection can take meanwhile.
+        var addedPort = Loopback.ReusablePort();
         var config = directory.File("actornet.conf");
         string Config(string more) => $$"""
             actornet {
