@@ -34,18 +34,20 @@ public sealed class RecordingFailureSpec
     public async Task A_full_disk_drops_records_and_ingestion_goes_on()
     {
         using var directory = new TempDirectory();
-        using var disk = ScratchFilesystem.Mount(64 * 1024);
+        using var disk = ScratchFilesystem.Mount(256 * 1024);
         var source = TestConfig.UniqueSourceName("record-full");
         var port = Loopback.FreePort();
         using var dropped = new MetricTotal("actornet.record.dropped", source);
         using var written = new MetricTotal("actornet.record.written.bytes", source);
 
         await using var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
-            $$"""record { enabled = on, dir = "{{disk.File("recordings")}}", max-size = 16 MiB }"""));
-        // About 400 KiB of lines: far more than the 64 KiB filesystem holds.
-        await ChunkedPeers.SendAsync(port, peers: 10, lines: 500, seed: 4);
+            $$"""record { enabled = on, dir = "{{disk.File("recordings")}}", max-size = 16 MiB, buffer = 1 MiB }"""));
+        // About 1.6 MiB of lines: far more than the 256 KiB filesystem holds. The writer writes a block whole, and a
+        // buffer of 1 MiB makes blocks of at most 64 KiB, so the first ones fit before the disk fills (with the default
+        // 1 MiB blocks a writer that fell behind could fail its very first write).
+        await ChunkedPeers.SendAsync(port, peers: 10, lines: 2000, seed: 4);
 
-        var expected = ChunkedPeers.ExpectedRecords(10, 500);
+        var expected = ChunkedPeers.ExpectedRecords(10, 2000);
         await Eventually.TrueAsync(() => RecordedRecords.Read(directory).Count == expected, Bound,
             () => $"{expected} records stored; {RecordedRecords.Read(directory).Count} so far");
         await Eventually.TrueAsync(() => dropped.Total > 0, Bound, () => "records counted in actornet.record.dropped");
