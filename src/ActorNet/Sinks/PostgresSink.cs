@@ -12,16 +12,16 @@ namespace ActorNet.Sinks;
 /// <see cref="Write"/> returns only after the commit, so a batch is stored whole or not at all and the sink
 /// actor's retry after a failure does not duplicate it.
 ///
-/// <para>The table is created on first use, if absent, with the columns <c>id</c>,
-/// <c>source</c>, <c>connection</c>, <c>peer</c>, <c>seq</c>, <c>received_at</c>, <c>payload</c>, <c>error</c>,
-/// <c>reason</c>, <c>raw</c> (bytea), <c>raw_length</c> and <c>client_subject</c>, and an index on (source, connection, seq). Data and
-/// quarantine records share the layout: <c>error</c>, <c>reason</c>, <c>raw</c> and <c>raw_length</c> are null
-/// for data, <c>payload</c> for quarantine. <c>client_subject</c> is the subject of the TLS client certificate the
-/// peer presented, null without one; a table made before it existed gains it on the sink's next connect. A table holds one payload format, chosen by the first batch written:
-/// json payloads as <c>payload jsonb</c> (query with <c>payload-&gt;&gt;'field'</c>), text as <c>payload text</c>,
-/// binary as base64 in <c>payload text</c> (see <see cref="PayloadColumn"/>). A batch of another format fails
-/// with a message that says so, and keeps failing (and being retried) until the configuration gives it a table
-/// of its own.</para>
+/// <para>The table is created on first use, if absent, with the columns <c>id</c>, <c>source</c>, <c>connection</c>,
+/// <c>peer</c>, <c>seq</c>, <c>received_at</c>, <c>payload</c>, <c>error</c>, <c>reason</c>, <c>raw</c> (bytea),
+/// <c>raw_length</c> and <c>client_subject</c>, and an index on (source, connection, seq). Data and quarantine records
+/// share the layout: <c>error</c>, <c>reason</c>, <c>raw</c> and <c>raw_length</c> are null for data, <c>payload</c>
+/// for quarantine. <c>client_subject</c> is the subject of the TLS client certificate the peer presented, null
+/// without one; a table made before it existed gains it on the sink's next connect. A table holds one payload format,
+/// chosen by the first batch written: json payloads as <c>payload jsonb</c> (query with
+/// <c>payload-&gt;&gt;'field'</c>), text as <c>payload text</c>, binary as base64 in <c>payload text</c> (see
+/// <see cref="PayloadColumn"/>). A batch of another format fails with a message that says so, and keeps failing (and
+/// being retried) until the configuration gives it a table of its own.</para>
 ///
 /// <para>A record the database cannot hold though the parser accepted it (a NUL character in text, a
 /// <c>\u0000</c> escape or a number out of jsonb's range in JSON) must not block the batches behind it forever:

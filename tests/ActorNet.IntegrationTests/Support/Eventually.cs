@@ -26,12 +26,8 @@ public static class Eventually
     }
 
     /// <summary>Polls <paramref name="read"/> until its value satisfies <paramref name="accept"/>, and returns that value.</summary>
-    public static async Task<T> ValueAsync<T>(Func<T> read, Func<T, bool> accept, TimeSpan within, string awaited)
-    {
-        var value = read();
-        await TrueAsync(() => accept(value = read()), within, () => $"{awaited}; last seen: {Describe(value)}");
-        return value;
-    }
+    public static Task<T> ValueAsync<T>(Func<T> read, Func<T, bool> accept, TimeSpan within, string awaited) =>
+        ValueAsync(read, accept, within, () => awaited);
 
     /// <summary>
     /// As <see cref="ValueAsync{T}(Func{T}, Func{T, bool}, TimeSpan, string)"/>, with the description built when the
