@@ -61,7 +61,7 @@ public static class Program
                 "latency" => await LatencyCommand.RunAsync(new OptionReader(rest, "half-of-saturation"), cancel.Token),
                 "store" => await StoreCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "jsonl-vs-rsyslog" => await JsonlVsRsyslogCommand.RunAsync(new OptionReader(rest), cancel.Token),
-                "udp" => await UdpCommand.RunAsync(new OptionReader(rest, "alloc-types"), cancel.Token),
+                "udp" => await UdpCommand.RunAsync(new OptionReader(rest, "alloc-types", "ceiling"), cancel.Token),
                 "udp-send" => UdpCommand.RunSender(new OptionReader(rest)),
                 "record-replay" => await RecordReplayCommand.RunAsync(new OptionReader(rest), cancel.Token),
                 "fuzz" => await FuzzCommand.RunAsync(new OptionReader(rest, "keep"), cancel.Token),

@@ -20,10 +20,14 @@ namespace ActorNet.Benchmarks.Udp;
 public static class UdpCommand
 {
     public const string Usage = """
-          udp [--seconds 10] [--warmup 3] [--size 100] [--senders 2] [--alloc-types] [--record DIR]
-              Datagrams of SIZE bytes sent as fast as possible by a child process (udp-send) to a udp source with
-              raw framing into a blackhole sink: datagrams/s stored, bytes allocated per datagram in steady state
-              (GC.GetTotalAllocatedBytes over the measured window) and the kernel's drops for the socket. --alloc-types
+          udp [--seconds 10] [--warmup 3] [--size 100] [--senders 1] [--alloc-types] [--record DIR] [--ceiling]
+              Datagrams of SIZE bytes sent as fast as possible by a child process (udp-send, sendmmsg(2) batches of
+              64 on Linux, one thread per sender) to a udp source with raw framing into a blackhole sink: datagrams/s
+              stored, offered (stored + the kernel's drops), bytes allocated per datagram in steady state
+              (GC.GetTotalAllocatedBytes over the measured window) and the kernel's drops for the socket. More senders
+              than one leave the receive thread less than a core of 2. --ceiling: no ActorNet; the senders send to a
+              socket nobody reads and the kernel's drops give what they offer alone, the most any receiver on this
+              machine could be sent while they run. --alloc-types
               also samples what was allocated by type (GC AllocationTick events) and prints the top types. --record DIR
               turns the source's recording on into DIR (each datagram one record) and reports records it dropped.
         """;
@@ -35,10 +39,12 @@ public static class UdpCommand
         var seconds = options.Int("seconds", 10, 1, 3600);
         var warmup = options.Int("warmup", 3, 0, 600);
         var size = options.Int("size", 100, 1, 65_000);
-        var senders = options.Int("senders", 2, 1, 64);
+        var senders = options.Int("senders", 1, 1, 64);
         var allocTypes = options.Flag("alloc-types");
         var recordDir = options.String("record");
+        var ceiling = options.Flag("ceiling");
         options.ThrowIfUnread();
+        if (ceiling) return await RunCeilingAsync(seconds, warmup, size, senders, cancellationToken).ConfigureAwait(false);
         if (recordDir is not null && recordDir.Any(c => c is '"' or '\\'))
             throw new UsageException($"option --record: '{recordDir}' must not contain quotes or backslashes");
         var record = recordDir is null ? "" : $"record {{ enabled = on, dir = \"{recordDir}\", max-size = 64 GiB }}";
@@ -87,7 +93,8 @@ public static class UdpCommand
             var recordDropped = recordDrops.Total;
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"datagrams/s: {frames / elapsed:N0}   bytes allocated per datagram: {(frames == 0 ? double.NaN : (double)allocated / frames):N2}   " +
+                $"datagrams/s: {frames / elapsed:N0}   offered/s: {(frames + dropped) / elapsed:N0}   " +
+                $"bytes allocated per datagram: {(frames == 0 ? double.NaN : (double)allocated / frames):N2}   " +
                 $"kernel drops in the window: {dropped:N0}   (figure to reach: >= 500,000 datagrams/s of 100 B, 0 B per datagram)"));
             if (sampler is not null) Console.Write(sampler.Report());
             if (recordDir is not null)
@@ -105,6 +112,39 @@ public static class UdpCommand
         return failed ? 1 : 0;
     }
 
+    /// <summary>
+    /// <c>udp --ceiling</c>: what the senders offer with nobody reading: every datagram is dropped by the kernel at the
+    /// full receive buffer, which costs less than delivering it, so this is more than a receiver could ever be sent here.
+    /// </summary>
+    private static async Task<int> RunCeilingAsync(int seconds, int warmup, int size, int senders, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        var drops = ActorNet.Connections.Udp.UdpKernelDrops.For(socket)
+            ?? throw new BenchmarkFailedException("--ceiling reads the kernel's drops from /proc/net/udp: Linux only");
+        Console.WriteLine(RunEnvironment.Describe());
+        Console.WriteLine($"method: {senders} sender(s) in a child process (udp-send) send {size}-byte datagrams to 127.0.0.1:{port}, a socket " +
+            $"nobody reads; after {warmup} s of warm-up, the kernel's drops for it over {seconds} s are what they offer.");
+        var child = StartSender(port, size, senders);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(warmup), cancellationToken).ConfigureAwait(false);
+            var before = drops.Read() ?? 0;
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+            var offered = (drops.Read() ?? 0) - before;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"offered/s with nobody reading: {offered / clock.Elapsed.TotalSeconds:N0}   (no receiver here can store more while these senders share its cores)"));
+        }
+        finally
+        {
+            if (!child.HasExited) child.Kill();
+            await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
     /// <summary><c>udp-send --port P --size S --senders N</c>: the child's loop, until it is killed.</summary>
     public static int RunSender(OptionReader options)
     {
@@ -112,23 +152,13 @@ public static class UdpCommand
         var size = options.Int("size", 100, 1, 65_000);
         var senders = options.Int("senders", 2, 1, 64);
         options.ThrowIfUnread();
-        var target = new IPEndPoint(IPAddress.Loopback, port).Serialize();
+        var target = new IPEndPoint(IPAddress.Loopback, port);
         var threads = Enumerable.Range(0, senders).Select(i => new Thread(() =>
         {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             var payload = new byte[size];
             payload.AsSpan().Fill((byte)('a' + i % 26));
-            while (true)
-            {
-                try
-                {
-                    socket.SendTo(payload, SocketFlags.None, target);
-                }
-                catch (SocketException)
-                {
-                    // ENOBUFS under a flood: the datagram is lost, as UDP allows; go on.
-                }
-            }
+            using var sender = new BatchedUdpSender(target, payload);
+            while (true) sender.SendBatch();
         }) { IsBackground = true }).ToArray();
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();

@@ -7,20 +7,36 @@ namespace ActorNet.Connections.Udp;
 /// <summary>
 /// The socket of a udp source and its receive rounds, behind which the actor never touches the socket. A round waits
 /// for one datagram, then takes the ones already queued in the kernel while they fit in the chunk (FIONREAD tells the
-/// next one's size without reading it), and tells the actor the filled chunk. Nothing is allocated per datagram: the
-/// sender's <see cref="SocketAddress"/> is reused and the chunk's buffer is the source's own; a round whose first wait
-/// completes asynchronously allocates its state machine once.
+/// next one's size without reading it), and tells the actor the filled chunk. Nothing is allocated per datagram or per
+/// round: the sender's <see cref="SocketAddress"/> is reused and the chunk's buffer is the source's own.
 /// </summary>
+/// <remarks>
+/// Rounds run on a thread of the source's own, in blocking receives, never through the runtime's socket engine. Measured
+/// with benchmarks/ udp (one sendmmsg sender, 100-byte datagrams, 2 cores): 330,000-430,000 datagrams/s stored with no
+/// kernel drops, against 235,000 with 10 % dropped when rounds were awaited on the thread pool: a socket registered with
+/// epoll wakes the engine's thread for every datagram that arrives (edge-triggered, whether or not a receive waits), and
+/// each round's continuation hopped through the pool. One thread per udp source, which configuration bounds.
+/// </remarks>
 internal sealed class UdpReceiver : IDisposable
 {
+    /// <summary>How long a blocking receive waits before it looks whether the receiver was disposed meanwhile.</summary>
+    private const int DisposedCheckMilliseconds = 500;
+
     private readonly Socket _socket;
     private readonly SocketAddress _sender;
+    private readonly string _threadName;
+    // Released once per round started and once by Dispose: the thread waits on it between rounds.
+    private readonly SemaphoreSlim _wake = new(0);
+    private Thread? _thread;
+    private UdpChunk? _chunk;
+    private IActorRef? _self;
     private int _disposed;
 
-    public UdpReceiver(Socket socket)
+    public UdpReceiver(Socket socket, string source)
     {
         _socket = socket;
         _sender = new SocketAddress(socket.AddressFamily);
+        _threadName = $"actornet-udp-{source}";
     }
 
     public Socket Socket => _socket;
@@ -30,27 +46,56 @@ internal sealed class UdpReceiver : IDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>Starts a round into <paramref name="chunk"/>; its end comes to <paramref name="self"/> as <see cref="UdpProtocol.Received"/> or <see cref="UdpProtocol.ReceiveFailed"/>.</summary>
+    /// <summary>The receive thread runs (from the first round until the receiver is disposed and its round ended).</summary>
+    internal bool ThreadAlive => _thread?.IsAlive == true;
+
+    /// <summary>Starts a round into <paramref name="chunk"/>; its end comes to <paramref name="self"/> as the chunk, <see cref="UdpProtocol.ReceiveStopped"/> or <see cref="UdpProtocol.ReceiveFailed"/>.</summary>
     public void BeginReceive(UdpChunk chunk, IActorRef self)
     {
         ReceivePending = true;
         chunk.Clear();
-        _ = ReceiveAsync(chunk, self);
+        _self = self;
+        Volatile.Write(ref _chunk, chunk);
+        if (_thread is null)
+        {
+            _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = _threadName };
+            _thread.Start();
+        }
+        _wake.Release();
     }
 
     /// <summary>Called by the actor when it handles the round's end: another may start.</summary>
     public void ReceiveHandled() => ReceivePending = false;
 
-    private async Task ReceiveAsync(UdpChunk chunk, IActorRef self)
+    private void ReceiveLoop()
+    {
+        // A blocking receive that Dispose could not interrupt still ends within this, and sees the receiver disposed.
+        _socket.ReceiveTimeout = DisposedCheckMilliseconds;
+        while (true)
+        {
+            _wake.Wait();
+            // No round: Dispose woke the thread between rounds, and nobody waits for an answer.
+            if (Interlocked.Exchange(ref _chunk, null) is not { } chunk) return;
+            if (!Round(chunk, _self!)) return;
+        }
+    }
+
+    /// <summary>Runs one round to its end message; false when receiving is over (the receiver was disposed).</summary>
+    private bool Round(UdpChunk chunk, IActorRef self)
     {
         try
         {
             while (chunk.Count == 0)
             {
+                if (IsDisposed) throw new ObjectDisposedException(nameof(UdpReceiver));
                 try
                 {
-                    var first = await _socket.ReceiveFromAsync(chunk.NextRoom(), SocketFlags.None, _sender).ConfigureAwait(false);
+                    var first = _socket.ReceiveFrom(chunk.NextRoom().Span, SocketFlags.None, _sender);
                     chunk.Add(first, _sender, sizeBefore: 0);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && !IsDisposed)
+                {
+                    // Nothing arrived within the check interval: wait again.
                 }
                 catch (SocketException e) when (IsReportOfEarlierSend(e.SocketErrorCode))
                 {
@@ -60,20 +105,25 @@ internal sealed class UdpReceiver : IDisposable
             }
             TakeQueued(chunk);
             self.Tell(chunk, ActorRefs.NoSender);
+            return true;
         }
         catch (ObjectDisposedException)
         {
             // The socket was closed by a drain or PostStop: receiving is over.
             self.Tell(UdpProtocol.ReceiveStopped.Instance, ActorRefs.NoSender);
+            return false;
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted || IsDisposed)
+        catch (SocketException) when (IsDisposed)
         {
-            // The same, as Linux reports an aborted receive.
+            // The same, as Linux reports a receive interrupted by the close.
             self.Tell(UdpProtocol.ReceiveStopped.Instance, ActorRefs.NoSender);
+            return false;
         }
         catch (SocketException e)
         {
+            // The actor stops the source on this; its Dispose ends the thread.
             self.Tell(new UdpProtocol.ReceiveFailed(e), ActorRefs.NoSender);
+            return true;
         }
     }
 
@@ -128,5 +178,7 @@ internal sealed class UdpReceiver : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _socket.Dispose();
+        // Wakes a thread between rounds so that it ends; a round under way ends on the closed socket (or its timeout).
+        _wake.Release();
     }
 }

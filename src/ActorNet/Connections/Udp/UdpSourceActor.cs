@@ -67,7 +67,7 @@ internal sealed class UdpSourceActor : UntypedActor
         ProcessBudget budget)
     {
         // Created once per source, outside the factory: every incarnation shares it.
-        var state = new UdpSourceState(settings, new UdpReceiver(socket),
+        var state = new UdpSourceState(settings, new UdpReceiver(socket, settings.Name),
             new UdpFrameCutter(settings.Framing, settings.ReadBufferSize, settings.QuarantineRawLimit));
         return Akka.Actor.Props.Create(() => new UdpSourceActor(settings, parsers, sinkSlots, status, budget, state));
     }
