@@ -12,7 +12,8 @@ public static class ResultTable
 {
     private static readonly string[] Headers = ["run", "server", "frames", "seconds", "frames/s", "MiB/s", "peak WS MiB", "WS growth MiB", "CPU µs/frame", "gen CPU µs/frame", "alloc B/frame", "GCs 0/1/2", "GC pause ms", "result"];
 
-    public static string Format(IReadOnlyList<PhaseResult> results)
+    /// <param name="cryptoSecondsPerByte">With TLS runs: <see cref="CryptoFloor.SecondsPerByteSealedAndOpened"/>, for the bound it prints.</param>
+    public static string Format(IReadOnlyList<PhaseResult> results, double? cryptoSecondsPerByte = null)
     {
         var rows = new List<string[]> { Headers };
         rows.AddRange(results.Select(r => new[]
@@ -56,6 +57,7 @@ public static class ResultTable
             ? Ratios(results, "actornet", "actornet-tls", "ActorNet TLS / ActorNet plaintext")
             : Ratios(results, "raw", "actornet", "ActorNet / raw"));
         if (tls) text.Append(CpuRatio(results));
+        if (tls && cryptoSecondsPerByte is { } perByte) text.Append(Floor(results, perByte));
         return text.ToString();
     }
 
@@ -77,6 +79,16 @@ public static class ResultTable
         double tlsMedian = Median(tls);
         return string.Create(CultureInfo.InvariantCulture,
             $"server CPU µs/frame (medians): plaintext {plainMedian:0.000}, TLS {tlsMedian:0.000}; plaintext / TLS = {plainMedian / tlsMedian:P1} (the server's own cost, without the load generator's share of the cores)\n");
+    }
+
+    /// <summary>The crypto floor's bound for the median plaintext run (by frames/s) with a known generator CPU.</summary>
+    private static string Floor(IReadOnlyList<PhaseResult> results, double secondsPerByte)
+    {
+        var plain = results.Where(r => r.Server == "actornet" && r.Succeeded && r.GeneratorCpu is not null).OrderBy(r => r.FramesPerSecond).ToArray();
+        if (plain.Length == 0) return "";
+        var median = plain[plain.Length / 2];
+        var cpu = median.Cost.Cpu.TotalSeconds + median.GeneratorCpu!.Value.TotalSeconds;
+        return CryptoFloor.Describe(secondsPerByte, cpu, median.Frames * median.BytesPerFrame);
     }
 
     /// <summary>With several runs on a shared or noisy machine the median says more than any single run.</summary>
