@@ -8,4 +8,7 @@ public sealed record RecordedEvent(string Source, RecordKind Kind, DateTime At, 
 {
     /// <summary>For an open: the subject of the TLS client certificate the peer presented; null without one (and for other kinds).</summary>
     public string? ClientSubject { get; init; }
+
+    /// <summary>For an open: the peer sends datagrams (a udp source's sender), not a TCP stream; false for other kinds.</summary>
+    public bool Datagrams { get; init; }
 }

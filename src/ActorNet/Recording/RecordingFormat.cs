@@ -14,9 +14,11 @@ namespace ActorNet.Recording;
 /// body:         kind (1 byte: 1 open, 2 in, 3 out, 4 close) | time (i64, UTC ticks) | connection id (i64)
 ///               | peer length (u16) | peer (UTF-8, "address:port") | data (the rest: bytes read or written,
 ///               the close reason, or for an open: see below)
-/// open data:    local length (u16) | ActorNet's own "address:port" (UTF-8) | has client subject (1 byte, 0 or 1)
-///               | the subject of the TLS client certificate the peer presented (UTF-8, the rest)
+/// open data:    local length (u16) | ActorNet's own "address:port" (UTF-8) | flags (1 byte: 1 = a client subject
+///               follows, 2 = the peer sends datagrams, a udp source's sender) | the subject of the TLS client
+///               certificate the peer presented (UTF-8, the rest, when flag 1)
 /// </code>
+/// (Flag 2 came within version 2, before 0.3.0 was released; an open without it is a TCP connection's.)
 /// Version 1 (before the client certificate's subject was recorded) is still read: the same, except that an open's
 /// data is only the "address:port". A TLS connection's open is recorded once its handshake is done, with the subject.
 /// Crash behaviour: records are queued in blocks that the writer thread writes whole (one write(2) each), taking the
@@ -79,23 +81,29 @@ public static class RecordingFormat
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.Compute(body));
     }
 
+    private const byte HasClientSubject = 1;
+    private const byte DatagramPeer = 2;
+
     /// <summary>The data of an open record (see the class comment).</summary>
-    internal static byte[] OpenData(string local, string? clientSubject)
+    internal static byte[] OpenData(string local, string? clientSubject, bool datagrams = false)
     {
         var localLength = Encoding.UTF8.GetByteCount(local);
         var data = new byte[2 + localLength + 1 + (clientSubject is null ? 0 : Encoding.UTF8.GetByteCount(clientSubject))];
         BinaryPrimitives.WriteUInt16LittleEndian(data, (ushort)localLength);
         Encoding.UTF8.GetBytes(local, data.AsSpan(2));
-        if (clientSubject is null) return data;
-        data[2 + localLength] = 1;
-        Encoding.UTF8.GetBytes(clientSubject, data.AsSpan(3 + localLength));
+        data[2 + localLength] = (byte)((clientSubject is null ? 0 : HasClientSubject) | (datagrams ? DatagramPeer : 0));
+        if (clientSubject is not null) Encoding.UTF8.GetBytes(clientSubject, data.AsSpan(3 + localLength));
         return data;
     }
 
-    /// <summary>ActorNet's end and the client certificate's subject from an open record's data; false when it does not parse.</summary>
-    internal static bool TryReadOpenData(byte version, byte[] data, out byte[] local, out string? clientSubject)
+    /// <summary>
+    /// ActorNet's end, the client certificate's subject and whether the peer sends datagrams, from an open record's
+    /// data; false when it does not parse.
+    /// </summary>
+    internal static bool TryReadOpenData(byte version, byte[] data, out byte[] local, out string? clientSubject, out bool datagrams)
     {
         clientSubject = null;
+        datagrams = false;
         if (version == VersionWithoutClientSubject)
         {
             local = data;
@@ -106,16 +114,12 @@ public static class RecordingFormat
         var localLength = BinaryPrimitives.ReadUInt16LittleEndian(data);
         if (data.Length < 2 + localLength + 1) return false;
         local = data.AsSpan(2, localLength).ToArray();
-        switch (data[2 + localLength])
-        {
-            case 0:
-                return data.Length == 3 + localLength;
-            case 1:
-                clientSubject = Encoding.UTF8.GetString(data.AsSpan(3 + localLength));
-                return true;
-            default:
-                return false;
-        }
+        var flags = data[2 + localLength];
+        if ((flags & ~(HasClientSubject | DatagramPeer)) != 0) return false;
+        datagrams = (flags & DatagramPeer) != 0;
+        if ((flags & HasClientSubject) == 0) return data.Length == 3 + localLength;
+        clientSubject = Encoding.UTF8.GetString(data.AsSpan(3 + localLength));
+        return true;
     }
 
     /// <summary>The most a record of <paramref name="peer"/> and <paramref name="dataBytes"/> can take.</summary>

@@ -110,9 +110,10 @@ public sealed class RecordingReader
                 }
                 var kind = (RecordKind)fixedPart[0];
                 string? clientSubject = null;
-                if (kind == RecordKind.Open && !RecordingFormat.TryReadOpenData(version, data, out data, out clientSubject))
+                var datagrams = false;
+                if (kind == RecordKind.Open && !RecordingFormat.TryReadOpenData(version, data, out data, out clientSubject, out datagrams))
                 {
-                    Torn(file, offset, "open record whose data is not ActorNet's address and a client subject");
+                    Torn(file, offset, "open record whose data is not ActorNet's address, flags and a client subject");
                     yield break;
                 }
                 yield return new RecordedEvent(
@@ -121,7 +122,7 @@ public sealed class RecordingReader
                     new DateTime(BinaryPrimitives.ReadInt64LittleEndian(fixedPart.AsSpan(1)), DateTimeKind.Utc),
                     BinaryPrimitives.ReadInt64LittleEndian(fixedPart.AsSpan(9)),
                     Encoding.UTF8.GetString(peer, 0, peerLength),
-                    data) { ClientSubject = clientSubject };
+                    data) { ClientSubject = clientSubject, Datagrams = datagrams };
             }
         }
     }

@@ -64,9 +64,10 @@ public sealed class SourceRecorder : IDisposable
     /// <summary>
     /// A connection opened (a TLS one: its handshake is done); <paramref name="local"/> is ActorNet's end of it
     /// ("address:port"), for the export; the client certificate's subject is <paramref name="info"/>'s.
+    /// <paramref name="datagrams"/>: a udp source's sender, so that the export tags its packets UDP.
     /// </summary>
-    public void Opened(ConnectionInfo info, string local) =>
-        Enqueue(RecordKind.Open, DateTime.UtcNow, info, RecordingFormat.OpenData(local, info.ClientSubject));
+    public void Opened(ConnectionInfo info, string local, bool datagrams = false) =>
+        Enqueue(RecordKind.Open, DateTime.UtcNow, info, RecordingFormat.OpenData(local, info.ClientSubject, datagrams));
 
     /// <summary>A read from the peer (for a udp source, one datagram); <paramref name="at"/> is the receivedAt its frames get.</summary>
     public void Read(ConnectionInfo info, ReadOnlySpan<byte> data, DateTime at) => Enqueue(RecordKind.In, at, info, data);

@@ -56,6 +56,59 @@ public sealed class PcapngExportSpec(ITestOutputHelper output)
     }
 
     [TsharkFact]
+    public async Task A_udp_sources_datagrams_and_echoes_are_tagged_udp_and_a_tcp_connections_reads_tcp()
+    {
+        using var directory = new TempDirectory();
+        var udpSource = TestConfig.UniqueSourceName("record-pcap-udp");
+        var udpPort = Loopback.FreePort();
+        var recordings = directory.File("recordings");
+        int senderPort;
+        await using (var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(udpSource, udpPort, directory,
+            $$"""type = udp, host = "127.0.0.1", reply = echo, framing { type = raw }, record { enabled = on, dir = "{{recordings}}" }""")))
+        {
+            using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            senderPort = ((IPEndPoint)sender.LocalEndPoint!).Port;
+            sender.ReceiveTimeout = (int)Bound.TotalMilliseconds;
+            sender.SendTo("ping"u8, new IPEndPoint(IPAddress.Loopback, udpPort));
+            // The echo coming back means the datagram and the echo were both recorded.
+            var echo = new byte[16];
+            Assert.Equal(4, sender.Receive(echo));
+            await actorNet.StopAsync();
+        }
+
+        var pcapng = directory.File("udp.pcapng");
+        Assert.Equal(2, ActorNet.Recording.Export.RecordingExport.ToPcapng(recordings, pcapng).Packets);
+        var fields = await TsharkAsync(pcapng, "exported_pdu.port_type", "exported_pdu.src_port", "exported_pdu.dst_port", "data.data");
+        output.WriteLine(string.Join(Environment.NewLine, fields));
+        // Wireshark's port types: 2 TCP, 3 UDP.
+        Assert.Equal([$"3\t{senderPort}\t{udpPort}\t{Hex("ping")}", $"3\t{udpPort}\t{senderPort}\t{Hex("ping")}"], fields);
+
+        // A TCP connection's packets of the same export code path stay TCP.
+        var tcpFields = await TsharkAsync(await RecordOneTcpLineAsync(directory), "exported_pdu.port_type");
+        Assert.Equal(["2"], tcpFields);
+    }
+
+    private static async Task<string> RecordOneTcpLineAsync(TempDirectory directory)
+    {
+        var source = TestConfig.UniqueSourceName("record-pcap-tcp");
+        var port = Loopback.FreePort();
+        var recordings = directory.File("tcp-recordings");
+        await using (var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, directory,
+            $$"""record { enabled = on, dir = "{{recordings}}" }""")))
+        {
+            using var socket = await Loopback.ConnectAsync(port);
+            await socket.SendAsync("one\n"u8.ToArray(), SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Send);
+            await socket.AwaitClosedByServerAsync(Bound);
+            await actorNet.StopAsync();
+        }
+        var pcapng = directory.File("tcp.pcapng");
+        Assert.Equal(1, ActorNet.Recording.Export.RecordingExport.ToPcapng(recordings, pcapng).Packets);
+        return pcapng;
+    }
+
+    [TsharkFact]
     public async Task The_first_packet_of_an_mTLS_connection_carries_the_client_certificates_subject_as_its_comment()
     {
         using var directory = new TempDirectory();

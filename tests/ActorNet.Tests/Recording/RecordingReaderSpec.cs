@@ -46,6 +46,41 @@ public sealed class RecordingReaderSpec : IDisposable
     }
 
     [Fact]
+    public void An_open_record_says_whether_its_peer_sends_datagrams_with_or_without_a_subject()
+    {
+        var sender = new ConnectionInfo("s", 1, "127.0.0.2:5514");
+        var stream = new ConnectionInfo("s", 2, "127.0.0.3:4000") { ClientSubject = "CN=meter" };
+        using (var recorder = new SourceRecorder("s", new RecordSettings(true, _dir, 1L << 20, null, 64 * 1024, 1L << 20), NullLogger.Instance))
+        {
+            recorder.Opened(sender, "127.0.0.1:5514", datagrams: true);
+            recorder.Opened(stream, "127.0.0.1:7000");
+        }
+
+        var reader = new RecordingReader(_dir);
+        var opens = reader.Events().Where(e => e.Kind == RecordKind.Open).ToArray();
+
+        Assert.Empty(reader.TornTails);
+        Assert.Equal([(1L, true, (string?)null, "127.0.0.1:5514"), (2L, false, "CN=meter", "127.0.0.1:7000")],
+            opens.Select(e => (e.ConnectionId, e.Datagrams, e.ClientSubject, Encoding.UTF8.GetString(e.Data))));
+    }
+
+    [Fact]
+    public void An_open_record_with_a_flag_this_version_does_not_know_ends_the_file_as_torn()
+    {
+        var local = "127.0.0.1:7000"u8;
+        var data = new byte[2 + local.Length + 1];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data, (ushort)local.Length);
+        local.CopyTo(data.AsSpan(2));
+        data[^1] = 4;
+        WriteFile("unknown-flag.anrec", version: RecordingFormat.Version, Record(RecordKind.Open, 5, data));
+
+        var reader = new RecordingReader(_dir);
+
+        Assert.Empty(reader.Events().ToArray());
+        Assert.Contains("open record", Assert.Single(reader.TornTails).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_version_1_wrote_reads_back_with_its_opens_data_as_the_local_address()
     {
         WriteFile("old.anrec", version: 1,

@@ -282,7 +282,7 @@ internal sealed class UdpSourceActor : UntypedActor
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
         ActorNetMetrics.ConnectionsAccepted.Add(1, _sourceTag);
         _connectionLog.Opened(id, info.Peer, _settings.Name);
-        _recorder?.Opened(info, _state.LocalEndPoint);
+        _recorder?.Opened(info, _state.LocalEndPoint, datagrams: true);
         _state.Peers.Add(peer, _evicted);
         return peer;
     }

@@ -25,8 +25,9 @@ public sealed class PcapngWriter : IDisposable
     private const ushort TagPortType = 24;
     private const ushort TagSourcePort = 25;
     private const ushort TagDestinationPort = 26;
-    // Wireshark's port_type enum: PT_NONE, PT_SCTP, PT_TCP, ...
+    // Wireshark's port_type enum: PT_NONE, PT_SCTP, PT_TCP, PT_UDP, ...
     private const uint PortTypeTcp = 2;
+    private const uint PortTypeUdp = 3;
     // Options of an enhanced packet block: opt_comment, then opt_endofopt ends the list.
     private const ushort OptionComment = 1;
     private const ushort OptionEnd = 0;
@@ -44,14 +45,15 @@ public sealed class PcapngWriter : IDisposable
     /// <summary>One packet: <paramref name="payload"/> sent from <paramref name="source"/> to <paramref name="destination"/> at <paramref name="at"/>.</summary>
     /// <param name="protocol">The Wireshark dissector to show the payload with (<c>data</c>: raw bytes).</param>
     /// <param name="comment">The packet's comment (Wireshark's <c>frame.comment</c>); none when null.</param>
+    /// <param name="udp">The ports are UDP ports (a datagram), else TCP ports.</param>
     public void WritePacket(DateTime at, IPEndPoint source, IPEndPoint destination, ReadOnlySpan<byte> payload, string protocol = "data",
-        string? comment = null)
+        string? comment = null, bool udp = false)
     {
         _packet.SetLength(0);
         Tag(TagDissectorName, Encoding.ASCII.GetBytes(protocol));
         Address(source.Address, TagIpv4Source, TagIpv6Source);
         Address(destination.Address, TagIpv4Destination, TagIpv6Destination);
-        Tag(TagPortType, BigEndian(PortTypeTcp));
+        Tag(TagPortType, BigEndian(udp ? PortTypeUdp : PortTypeTcp));
         Tag(TagSourcePort, BigEndian((uint)source.Port));
         Tag(TagDestinationPort, BigEndian((uint)destination.Port));
         Tag(TagEnd, []);

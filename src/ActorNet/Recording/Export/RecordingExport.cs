@@ -9,7 +9,8 @@ public sealed record ExportResult(long Packets, IReadOnlyList<TornTail> TornTail
 /// <c>actornet record export</c>: every read (peer → ActorNet) and write (ActorNet → peer) of a recording as one
 /// packet of a pcapng file, with the connection's addresses and ports (the local one comes from its open record;
 /// 0.0.0.0:0 when that file was already deleted). Opens and closes carry no bytes and are left out. The first packet of
-/// a TLS connection whose peer presented a client certificate carries its subject as the packet's comment.
+/// a TLS connection whose peer presented a client certificate carries its subject as the packet's comment. A udp
+/// source's datagrams are tagged UDP, a connection's reads and writes TCP.
 /// </summary>
 public static class RecordingExport
 {
@@ -21,6 +22,7 @@ public static class RecordingExport
         var reader = new RecordingReader(dir);
         var local = new Dictionary<(string, long), IPEndPoint>();
         var subjects = new Dictionary<(string, long), string>();
+        var datagramPeers = new HashSet<(string, long)>();
         long packets = 0;
         using (var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         using (var pcapng = new PcapngWriter(output))
@@ -33,18 +35,21 @@ public static class RecordingExport
                     case RecordKind.Open:
                         local[key] = IPEndPoint.TryParse(System.Text.Encoding.UTF8.GetString(e.Data), out var endpoint) ? endpoint : Unknown;
                         if (e.ClientSubject is { } subject) subjects[key] = subject;
+                        if (e.Datagrams) datagramPeers.Add(key);
                         break;
                     case RecordKind.In or RecordKind.Out:
                         var peer = IPEndPoint.TryParse(e.Peer, out var address) ? address : Unknown;
                         var ours = local.GetValueOrDefault(key, Unknown);
                         var comment = subjects.Remove(key, out var clientSubject) ? $"client certificate: {clientSubject}" : null;
-                        if (e.Kind == RecordKind.In) pcapng.WritePacket(e.At, peer, ours, e.Data, comment: comment);
-                        else pcapng.WritePacket(e.At, ours, peer, e.Data, comment: comment);
+                        var udp = datagramPeers.Contains(key);
+                        if (e.Kind == RecordKind.In) pcapng.WritePacket(e.At, peer, ours, e.Data, comment: comment, udp: udp);
+                        else pcapng.WritePacket(e.At, ours, peer, e.Data, comment: comment, udp: udp);
                         packets++;
                         break;
                     case RecordKind.Close:
                         local.Remove(key);
                         subjects.Remove(key);
+                        datagramPeers.Remove(key);
                         break;
                 }
             }
