@@ -10,9 +10,11 @@ namespace ActorNet.Benchmarks.Idle;
 public static class IdleCommand
 {
     public const string Usage = """
-          idle [--connections 10000] [--servers both|raw|actornet] [--timeout 120] [--settle 2]
+          idle [--connections 10000] [--servers both|raw|actornet|tls] [--timeout 120] [--settle 2]
               Opens C connections that send nothing and prints the server process's managed-heap and
-              working-set growth per peer. The peers live in a child process (loadgen --idle).
+              working-set growth per peer. The peers live in a child process (loadgen --idle). --servers tls:
+              plaintext ActorNet, then ActorNet with TLS (the peers complete their handshakes, then send nothing),
+              whose growth per peer includes OpenSSL's session state, native memory outside the managed heap.
         """;
 
     public static async Task<int> RunAsync(OptionReader options, CancellationToken cancellationToken)

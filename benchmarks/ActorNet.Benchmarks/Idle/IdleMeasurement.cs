@@ -23,7 +23,8 @@ public static class IdleMeasurement
         long workingSetBefore = ProcessMemory.WorkingSetBytes();
 
         // The child holds its peers a little longer than this phase can take, then lets go by itself.
-        await using IdlePeersProcess clients = IdlePeersProcess.Start(server.EndPoint, peers, timeout + settle + TimeSpan.FromSeconds(60));
+        await using IdlePeersProcess clients = IdlePeersProcess.Start(server.EndPoint, peers, timeout + settle + TimeSpan.FromSeconds(60),
+            tls: kind == ServerKind.ActorNetTls);
         var clock = Stopwatch.StartNew();
         int open = await clients.WaitUntilReadyAsync(timeout, cancellationToken).ConfigureAwait(false);
         while (server.ConnectionsActive < open)

@@ -16,17 +16,20 @@ public sealed class IdlePeersProcess : IAsyncDisposable
     private LoadGenChild _child = null!;
 
     /// <summary>Starts the child; <see cref="WaitUntilReadyAsync"/> then waits for all its connections.</summary>
-    public static IdlePeersProcess Start(IPEndPoint target, int connections, TimeSpan hold)
+    /// <param name="tls">Each peer completes a TLS handshake, then sends nothing.</param>
+    public static IdlePeersProcess Start(IPEndPoint target, int connections, TimeSpan hold, bool tls = false)
     {
         var peers = new IdlePeersProcess();
+        string[] arguments =
+        [
+            "--idle",
+            "--host", target.Address.ToString(),
+            "--port", LoadGenChild.Text(target.Port),
+            "--connections", LoadGenChild.Text(connections),
+            "--hold", LoadGenChild.Text((long)Math.Ceiling(hold.TotalSeconds)),
+        ];
         peers._child = LoadGenChild.Start(
-            [
-                "--idle",
-                "--host", target.Address.ToString(),
-                "--port", LoadGenChild.Text(target.Port),
-                "--connections", LoadGenChild.Text(connections),
-                "--hold", LoadGenChild.Text((long)Math.Ceiling(hold.TotalSeconds)),
-            ],
+            tls ? [.. arguments, "--tls"] : arguments,
             peers.OnOutput,
             child => peers._ready.TrySetException(
                 new IOException($"loadgen --idle exited with code {child.Process.ExitCode} before all connections were open: {child.Errors}")),

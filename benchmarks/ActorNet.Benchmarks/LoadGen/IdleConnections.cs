@@ -5,22 +5,24 @@ namespace ActorNet.Benchmarks.LoadGen;
 
 /// <summary>
 /// Opens connections and holds them without sending a byte, until disposed: the cost of a peer that is connected
-/// but quiet, which is most peers most of the time.
+/// but quiet, which is most peers most of the time. With TLS, each completes its handshake first and then sends nothing.
 /// </summary>
 public sealed class IdleConnections : IAsyncDisposable
 {
     private readonly IPEndPoint _target;
     private readonly Socket?[] _sockets;
+    private readonly System.Net.Security.SslStream?[] _tls;
     private readonly int _connectParallelism;
     private int _open;
     private volatile bool _disposed;
 
-    public IdleConnections(IPEndPoint target, int connections, int connectParallelism = LoadGenerator.DefaultConnectParallelism)
+    public IdleConnections(IPEndPoint target, int connections, int connectParallelism = LoadGenerator.DefaultConnectParallelism, bool tls = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(connectParallelism, 1);
         _target = target;
         _sockets = new Socket?[connections];
+        _tls = new System.Net.Security.SslStream?[tls ? connections : 0];
         _connectParallelism = connectParallelism;
     }
 
@@ -44,6 +46,11 @@ public sealed class IdleConnections : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _disposed = true;
+        for (int i = 0; i < _tls.Length; i++)
+        {
+            Interlocked.Exchange(ref _tls[i], null)?.Dispose();
+        }
+
         for (int i = 0; i < _sockets.Length; i++)
         {
             Interlocked.Exchange(ref _sockets[i], null)?.Dispose();
@@ -59,6 +66,7 @@ public sealed class IdleConnections : IAsyncDisposable
         {
             Socket socket = await PeerSocket.ConnectAsync(_target, gate, cancellationToken).ConfigureAwait(false);
             _sockets[index] = socket;
+            if (_tls.Length > 0) _tls[index] = await LoadGenerator.HandshakeAsync(socket, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _open);
 
             // Disposal may have swept the array while this connect was in flight.

@@ -14,7 +14,7 @@ public static class LoadGenCommand
               Sends C connections x N frames x S payload bytes to a running server and prints send-side figures
               (and "start clock T", its monotonic clock just before the first connect; e2e reads it). --tls: each
               connection speaks TLS (any server certificate is accepted: this measures, it does not authenticate).
-          loadgen --idle --port P [--host 127.0.0.1] [--connections 1000] [--hold 60] [--exit-on-stdin-eof]
+          loadgen --idle --port P [--host 127.0.0.1] [--connections 1000] [--hold 60] [--exit-on-stdin-eof] [--tls]
               Opens C connections, sends nothing, holds them for --hold seconds (or until Ctrl+C), then closes.
               Prints "ready C" on its own line once all are open (the idle command reads it).
           loadgen --paced --port P [--host 127.0.0.1] [--connections 100] [--size 100] [--interval-ns 100000000]
@@ -133,6 +133,7 @@ public static class LoadGenCommand
         int connections = options.Int("connections", 1000, 1, 100_000);
         int holdSeconds = options.Int("hold", 60, 1, 24 * 3600);
         bool exitOnStdinEof = options.Flag("exit-on-stdin-eof");
+        bool tls = options.Flag("tls");
         options.ThrowIfUnread();
         FileDescriptorLimit.EnsureRoomFor(connections, $"loadgen --idle with {connections} connections");
 
@@ -148,7 +149,7 @@ public static class LoadGenCommand
             }, CancellationToken.None);
         }
 
-        await using var peers = new IdleConnections(target, connections, parallelism);
+        await using var peers = new IdleConnections(target, connections, parallelism, tls);
         await peers.OpenAsync(hold.Token).ConfigureAwait(false);
         Console.WriteLine(ReadyPrefix + peers.Open.ToString(CultureInfo.InvariantCulture));
         Console.Out.Flush();

@@ -140,7 +140,8 @@ public sealed class LoadGenerator
         }
     }
 
-    private static async Task<SslStream> HandshakeAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>A TLS client on <paramref name="socket"/> that accepts any server certificate (the benchmark's own).</summary>
+    internal static async Task<SslStream> HandshakeAsync(Socket socket, CancellationToken cancellationToken)
     {
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: false));
         try
