@@ -21,16 +21,24 @@ namespace ActorNet.Connections;
 internal sealed class DescriptorBudget
 {
     private int _inUse;
+    private int _capacity;
 
     public DescriptorBudget(int capacity)
     {
-        Capacity = capacity;
+        _capacity = capacity;
     }
 
-    /// <summary>No limit besides each source's max-connections (the platform has no descriptor limit).</summary>
-    public static DescriptorBudget Unlimited { get; } = new(int.MaxValue);
+    /// <summary>No limit besides each source's max-connections (no listener yet, or the platform has no descriptor limit).</summary>
+    public static DescriptorBudget Unlimited() => new(int.MaxValue);
 
-    public int Capacity { get; }
+    /// <summary>The most peers held open at once; a reload plans it again (<see cref="Resize"/>).</summary>
+    public int Capacity => Volatile.Read(ref _capacity);
+
+    /// <summary>
+    /// A reload planned the cap again for the sources it left running. Peers held now keep their slots; when the cap
+    /// shrinks below them, new peers are refused until enough have closed.
+    /// </summary>
+    public void Resize(int capacity) => Volatile.Write(ref _capacity, capacity);
 
     public int InUse => Volatile.Read(ref _inUse);
 
@@ -40,7 +48,7 @@ internal sealed class DescriptorBudget
         while (true)
         {
             var current = Volatile.Read(ref _inUse);
-            if (current >= Capacity) return false;
+            if (current >= Volatile.Read(ref _capacity)) return false;
             if (Interlocked.CompareExchange(ref _inUse, current + 1, current) == current) return true;
         }
     }

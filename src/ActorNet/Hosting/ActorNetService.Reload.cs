@@ -87,6 +87,7 @@ public sealed partial class ActorNetService
         if (ClusterFeedsChanged(running, next, change) is { Length: > 0 } feedErrors) return ReloadResult.Refused(ReloadOutcome.Rejected, feedErrors);
 
         Dictionary<string, Socket> sockets;
+        int? descriptorCap;
         try
         {
             sockets = BindStarting(running, next, change);
@@ -95,12 +96,25 @@ public sealed partial class ActorNetService
         {
             return ReloadResult.Refused(ReloadOutcome.Rejected, [.. e.Errors]);
         }
+        try
+        {
+            // Planned as at start, for the sources the reload leaves (their new listening sockets are open now): a
+            // source added, or a max-connections raised, gets room within the descriptor limit, not the cap of the
+            // configuration ActorNet started with.
+            descriptorCap = PlanDescriptorCap(_system, next, peersOpen: _descriptors.InUse);
+        }
+        catch (InvalidConfigurationException e)
+        {
+            foreach (var socket in sockets.Values) socket.Dispose();
+            return ReloadResult.Refused(ReloadOutcome.Rejected, [.. e.Errors]);
+        }
 
         // Bounded by the drain's own bound: stopping sources drain as they would at shutdown.
         var reply = await Guardian.Ask<object>(new ReloadProtocol.Apply(next, change, sockets),
             running.ShutdownTimeout + TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         if (reply is not ReloadProtocol.Applied applied)
             return ReloadResult.Refused(ReloadOutcome.Rejected, "ActorNet is shutting down: the configuration is no longer reloaded");
+        _descriptors.Resize(descriptorCap ?? int.MaxValue);
         _settings = next;
         return new ReloadResult(ReloadOutcome.Applied, change, [], applied.Failures);
     }

@@ -29,12 +29,14 @@ public sealed partial class ActorNetService
     private readonly ActorSystem _system;
     private readonly string _name;
     private readonly ActorNetOptions _options;
+    private readonly DescriptorBudget _descriptors;
     private volatile ActorNetSettings _settings;
 
     private ActorNetService(ActorSystem system, string name, IActorRef guardian, ActorNetSettings settings, ActorNetStatus status,
-        LiveTail liveTail, ProcessBudget budget, ActorNetOptions options)
+        LiveTail liveTail, ProcessBudget budget, ActorNetOptions options, DescriptorBudget descriptors)
     {
         _options = options;
+        _descriptors = descriptors;
         Budget = budget;
         LiveTail = liveTail;
         _system = system;
@@ -100,7 +102,7 @@ public sealed partial class ActorNetService
         var guardian = system.ActorOf(ActorNetGuardian.Props(settings, options, sockets, status, descriptors, budget, clusterFeeds), name);
         if (settings.Log.SummaryInterval is { } interval) system.ActorOf(SourceSummaryActor.Props(status, interval), $"{name}-log-summary");
         var cluster = clusterFeeds is null ? null : ClusterFeeds.Start(system, settings, clusterFeeds, status);
-        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget, options) { Cluster = cluster };
+        return new ActorNetService(system, name, guardian, settings, status, options.LiveTail, budget, options, descriptors) { Cluster = cluster };
     }
 
     /// <summary>
@@ -191,10 +193,21 @@ public sealed partial class ActorNetService
     /// </summary>
     private static DescriptorBudget PlanDescriptors(ActorSystem system, ActorNetSettings settings)
     {
-        var listening = settings.Sources.Where(s => s.Type == SourceType.TcpListen).ToArray();
-        if (listening.Length == 0 || DescriptorLimit.RaiseAndRead() is not { } limit) return DescriptorBudget.Unlimited;
+        var cap = PlanDescriptorCap(system, settings, peersOpen: 0);
+        return cap is { } planned ? new DescriptorBudget(planned) : DescriptorBudget.Unlimited();
+    }
 
-        var plan = DescriptorBudget.Plan(limit.Limit, DescriptorLimit.CountOpen(), settings.FdReserve,
+    /// <summary>
+    /// The cap on peers for <paramref name="settings"/>' sources: null when nothing listens or the platform has no
+    /// limit. <paramref name="peersOpen"/> descriptors of those open now are peers' (a reload plans with peers
+    /// connected), which the cap is for, not taken from it.
+    /// </summary>
+    private static int? PlanDescriptorCap(ActorSystem system, ActorNetSettings settings, int peersOpen)
+    {
+        var listening = settings.Sources.Where(s => s.Type == SourceType.TcpListen).ToArray();
+        if (listening.Length == 0 || DescriptorLimit.RaiseAndRead() is not { } limit) return null;
+
+        var plan = DescriptorBudget.Plan(limit.Limit, Math.Max(0, DescriptorLimit.CountOpen() - peersOpen), settings.FdReserve,
             feeds: settings.Sources.Count - listening.Length, maxConnections: listening.Sum(s => (long)s.MaxConnections));
         if (plan.Cap == 0)
         {
@@ -206,7 +219,7 @@ public sealed partial class ActorNetService
         var log = ActorNetLogging.Get(system).Hosting;
         if (limit.Raised) log.DescriptorLimitRaised(limit.Limit);
         if (plan.Capped) log.DescriptorsCapPeers(plan.Limit, plan.MaxConnections, plan.OpenNow, plan.Reserve, plan.Cap, plan.Needed);
-        return new DescriptorBudget(plan.Cap);
+        return plan.Cap;
     }
 
     private static Dictionary<string, Socket> BindAll(ActorNetSettings settings)

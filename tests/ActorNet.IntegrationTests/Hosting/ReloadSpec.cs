@@ -102,6 +102,32 @@ public sealed class ReloadSpec : ReloadTestKit
     }
 
     [Fact]
+    public async Task A_source_added_by_a_reload_gets_descriptor_room_of_its_own_not_the_cap_planned_at_start()
+    {
+        // At start the process caps its peers at the sum of max-connections (2) when the descriptor limit holds more:
+        // before the reload planned it again, the added source's peers were accepted and closed (reason fd-limit).
+        var addedPort = Loopback.FreePort();
+        Start(Config([Source("kept", _keptPort, "kept-file", "max-connections = 2")], [Sink("kept-file"), Sink("rejects")]));
+        using var kept1 = await Loopback.ConnectAsync(_keptPort);
+        using var kept2 = await Loopback.ConnectAsync(_keptPort);
+        var kept = Service.Status.Source(Named("kept"))!;
+        await Eventually.TrueAsync(() => kept.ConnectionsActive == 2, Bound, () => $"kept has {kept.ConnectionsActive} connections");
+
+        var result = await ReloadAsync(Config(
+            [Source("kept", _keptPort, "kept-file", "max-connections = 2"), Source("added", addedPort, "added-file", "max-connections = 2")],
+            [Sink("kept-file"), Sink("added-file"), Sink("rejects")]));
+
+        Assert.Equal(ReloadOutcome.Applied, result.Outcome);
+        using var added1 = await Loopback.ConnectAsync(addedPort);
+        using var added2 = await Loopback.ConnectAsync(addedPort);
+        var added = Service.Status.Source(Named("added"))!;
+        await Eventually.TrueAsync(() => added.ConnectionsActive == 2, Bound,
+            () => $"added has {added.ConnectionsActive} connections, {added.ConnectionsRejected} refused");
+        Assert.Equal(0, added.ConnectionsRejected);
+        Assert.Equal(2, kept.ConnectionsActive);
+    }
+
+    [Fact]
     public async Task Changing_a_source_and_the_sink_another_source_feeds_while_peers_stream_keeps_that_sources_peers_and_loses_nothing()
     {
         Start(TwoSources());

@@ -42,6 +42,29 @@ public sealed class DescriptorBudgetSpec
     }
 
     [Fact]
+    public void A_resize_keeps_the_slots_taken_and_refuses_or_admits_by_the_new_capacity()
+    {
+        var budget = new DescriptorBudget(2);
+        Assert.True(budget.TryTake());
+        Assert.True(budget.TryTake());
+        Assert.False(budget.TryTake());
+
+        budget.Resize(3);
+        Assert.True(budget.TryTake());
+        Assert.False(budget.TryTake());
+        Assert.Equal(3, budget.InUse);
+
+        // Shrunk below what is held: nobody is closed, new peers wait until enough have gone.
+        budget.Resize(1);
+        Assert.False(budget.TryTake());
+        budget.Return();
+        budget.Return();
+        Assert.False(budget.TryTake());
+        budget.Return();
+        Assert.True(budget.TryTake());
+    }
+
+    [Fact]
     public void Listeners_taking_slots_at_once_never_pass_the_capacity()
     {
         var budget = new DescriptorBudget(1000);
