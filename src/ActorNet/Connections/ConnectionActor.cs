@@ -49,6 +49,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool _stopping;
     private bool _dataAvailable;
     private string _closeReason = "";
+    private string _closeKind = CloseReasons.Stopping;
     // When the last partial frame was quarantined: the recording's close carries it, so a replay gives that frame the same receivedAt.
     private DateTime _truncatedAt;
 
@@ -196,14 +197,14 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 ActorNetMetrics.ConnectionsRejected.Add(1, _sourceTag, TlsHandshakeReason);
                 _state.Source.Rejected();
                 if (_tls!.MayLogFailure(out var suppressed)) _log.HandshakeFailed(Info.Source, Info.Peer, failed.Failure, suppressed);
-                Stop($"TLS handshake failed: {failed.Failure}");
+                Stop(CloseReasons.TlsHandshake, $"TLS handshake failed: {failed.Failure}");
                 break;
             case ConnectionProtocol.Close close:
                 // Disposing the socket (PostStop) ends the handshake under way; its outcome goes to dead letters.
-                Stop(close.Reason);
+                Stop(CloseReasons.Requested, close.Reason);
                 break;
             case ConnectionProtocol.Drain:
-                Stop("ActorNet is stopping");
+                Stop(CloseReasons.Stopping, "ActorNet is stopping");
                 break;
             case ConnectionProtocol.Write write:
                 // Queued; sent once the handshake is done.
@@ -252,7 +253,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             Send(LostPartialBatch(reason));
             if (!_cutter.TryResynchronise(lost))
             {
-                Stop($"{_settings.Framing.Type} framing cannot find the next frame after losing a partial frame in a restart");
+                Stop(CloseReasons.BadFrameStart, $"{_settings.Framing.Type} framing cannot find the next frame after losing a partial frame in a restart");
                 return;
             }
         }
@@ -287,7 +288,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 if (read.Count == 0)
                 {
                     DeliverTruncated();
-                    StopAfterLastAck("the peer closed the connection");
+                    StopAfterLastAck(CloseReasons.PeerClosed, "the peer closed the connection");
                     return;
                 }
                 Process(read);
@@ -317,18 +318,18 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case ConnectionProtocol.ReadFailed failed:
                 ReadHandled();
                 DeliverTruncated();
-                Stop($"read failed: {failed.Cause.Message}");
+                Stop(CloseReasons.ReadError, $"read failed: {failed.Cause.Message}");
                 break;
             case ReceiveTimeout when _paused:
                 // Silence is ours, not the peer's: we stopped reading while the sinks catch up.
                 break;
             case ReceiveTimeout:
                 DeliverTruncated();
-                Stop($"idle for {_settings.IdleTimeout}");
+                Stop(CloseReasons.IdleTimeout, $"idle for {_settings.IdleTimeout}");
                 break;
             case ConnectionProtocol.Close close:
                 DeliverTruncated();
-                Stop(close.Reason);
+                Stop(CloseReasons.Requested, close.Reason);
                 break;
             case ConnectionProtocol.Write write:
                 if (_outgoing.TryEnqueue(write.Payload.Span, out var error))
@@ -358,7 +359,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case ConnectionProtocol.WriteFailed failed:
                 _state.Transport.WriteHandled();
                 DeliverTruncated();
-                Stop($"write failed: {failed.Cause.Message}");
+                Stop(CloseReasons.WriteError, $"write failed: {failed.Cause.Message}");
                 break;
             case ConnectionProtocol.Drain:
                 _state.Budget.Leave(_state.Waiter);
@@ -397,7 +398,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private void FinishDrain()
     {
         DeliverTruncated();
-        StopAfterLastAck("ActorNet is stopping");
+        StopAfterLastAck(CloseReasons.Stopping, "ActorNet is stopping");
     }
 
     /// <summary>
@@ -405,13 +406,14 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// wait for the frames read to be committed and send the last <c>ACK n</c>, so that a peer that stops sending
     /// and waits for it does not resend what was stored. Bounded by ack.final-wait.
     /// </summary>
-    private void StopAfterLastAck(string reason)
+    private void StopAfterLastAck(string kind, string reason)
     {
         if (!_settings.Ack || _state.Ledger.LostFrames || LastAckWritten)
         {
-            Stop(reason);
+            Stop(kind, reason);
             return;
         }
+        _closeKind = kind;
         _closeReason = reason;
         Context.SetReceiveTimeout(null);
         Timers.Cancel(nameof(ConnectionProtocol.HeartbeatTick));
@@ -440,10 +442,10 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case ConnectionProtocol.WriteFailed failed:
                 _state.Transport.WriteHandled();
-                Stop($"{_closeReason}; the last ACK could not be written: {failed.Cause.Message}");
+                Stop(_closeKind, $"{_closeReason}; the last ACK could not be written: {failed.Cause.Message}");
                 return;
             case FinalAckTimeout:
-                Stop($"{_closeReason}; frames after {_state.Ledger.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
+                Stop(_closeKind, $"{_closeReason}; frames after {_state.Ledger.LastAckSent} were not committed within ack.final-wait ({_settings.AckFinalWait}) and stay unacknowledged");
                 return;
             case ConnectionProtocol.ReadCompleted or ConnectionProtocol.DataAvailable or ConnectionProtocol.ReadFailed:
                 ReadHandled();
@@ -451,7 +453,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             default:
                 return;
         }
-        if (LastAckWritten || _state.Ledger.LostFrames) Stop(_closeReason);
+        if (LastAckWritten || _state.Ledger.LostFrames) Stop(_closeKind, _closeReason);
     }
 
     private sealed class FinalAckTimeout
@@ -529,7 +531,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // A read that filled its buffer leaves more waiting: read again at once instead of waiting for data.
         _dataAvailable = read.Count == read.Buffer.Length - read.Offset;
         ReportInflight();
-        if (fatal) Stop("the stream cannot be resynchronised after a bad frame start: a bad length field or a missing sync-marker (see quarantine)");
+        if (fatal) Stop(CloseReasons.BadFrameStart, "the stream cannot be resynchronised after a bad frame start: a bad length field or a missing sync-marker (see quarantine)");
         else if (_frameClock.Enabled) WatchFrame(ended: batch is not null);
     }
 
@@ -559,11 +561,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case FrameVerdict.TimedOut:
                 var timeout = slowPeers.FrameTimeout!.Value;
                 DeliverTruncated(FrameErrorKind.FrameTimeout, (long)timeout.TotalMilliseconds);
-                Stop($"frame-timeout: a frame was not complete within {HoconUnits.Duration(timeout)} (see quarantine)");
+                Stop(CloseReasons.FrameTimeout, $"frame-timeout: a frame was not complete within {HoconUnits.Duration(timeout)} (see quarantine)");
                 break;
             case FrameVerdict.TooSlow:
                 DeliverTruncated(FrameErrorKind.BelowMinDataRate, slowPeers.MinBytesPerSecond);
-                Stop($"min-data-rate: a frame arrived slower than {slowPeers.MinBytesPerSecond} bytes per second (see quarantine)");
+                Stop(CloseReasons.MinDataRate, $"min-data-rate: a frame arrived slower than {slowPeers.MinBytesPerSecond} bytes per second (see quarantine)");
                 break;
         }
     }
@@ -629,7 +631,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _log.NeverReachedSink(Info.Id, Info.Source, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
         if (!_settings.Ack || _stopping) return;
         DeliverTruncated();
-        Stop($"frames {gap.From}..{gap.To} were lost before sink {_settings.AllSinks[gap.Slot]} stored them; the peer resends from its last ACK");
+        Stop(CloseReasons.LostFrames, $"frames {gap.From}..{gap.To} were lost before sink {_settings.AllSinks[gap.Slot]} stored them; the peer resends from its last ACK");
     }
 
     /// <summary>
@@ -709,10 +711,12 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         protected internal override void Resume() => connection.Tell(ConnectionProtocol.BudgetAvailable.Instance, ActorRefs.NoSender);
     }
 
-    private void Stop(string reason)
+    /// <param name="kind">One of <see cref="CloseReasons"/>: the metric's label; <paramref name="reason"/> is the log's sentence.</param>
+    private void Stop(string kind, string reason)
     {
         if (_stopping) return;
         _stopping = true;
+        _counters.Closing(kind);
         _log.Closed(Info.Id, Info.Peer, Info.Source, reason, _state.Ledger.NextSeq - 1);
         // A connection that ended in its TLS handshake has no open record yet: one without a subject keeps opens and closes paired.
         RecordOpen();

@@ -28,6 +28,9 @@ internal sealed class ConnectionCounters(ConnectionState state, KeyValuePair<str
         Source.ConnectionRestarted();
     }
 
+    /// <summary>ActorNet ends the connection, for <paramref name="reason"/> (one of <see cref="CloseReasons"/>).</summary>
+    public void Closing(string reason) => ActorNetMetrics.ConnectionsClosed.Add(1, sourceTag, ActorNetMetrics.Reason(reason));
+
     /// <summary>The connection is gone: it is no longer shown, and what it had in flight no longer counts.</summary>
     public void Closed(long id)
     {

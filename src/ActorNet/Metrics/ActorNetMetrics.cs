@@ -24,6 +24,10 @@ public static class ActorNetMetrics
         Meter.CreateCounter<long>("actornet.connections.rejected", "{connection}",
             "Connections refused (reason: max-connections, or fd-limit when the process's file descriptors are taken)");
 
+    public static readonly Counter<long> ConnectionsClosed =
+        Meter.CreateCounter<long>("actornet.connections.closed", "{connection}",
+            "Connections ActorNet ended, by reason (peer-closed, idle-timeout, frame-timeout, min-data-rate, bad-frame-start, tls-handshake, read-error, write-error, lost-frames, requested, stopping)");
+
     public static readonly Counter<long> AcceptFailures =
         Meter.CreateCounter<long>("actornet.accept.failures", "{failure}",
             "Accepts that failed (reason: fd-limit for EMFILE/ENFILE, socket-error otherwise); the listener pauses, then retries");
