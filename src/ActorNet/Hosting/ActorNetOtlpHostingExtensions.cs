@@ -2,6 +2,7 @@ using ActorNet.Configuration;
 using ActorNet.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Hosting;
 
@@ -18,14 +19,18 @@ public static class ActorNetOtlpHostingExtensions
     public static IServiceCollection AddActorNetOtlp(this IServiceCollection services, OtlpSettings settings, string? node = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Enabled) services.AddHostedService(_ => new OtlpExportService(settings, node));
+        if (settings.Enabled)
+        {
+            services.AddHostedService(provider => new OtlpExportService(settings, node,
+                provider.GetService<ILoggerFactory>()?.CreateLogger(LogCategories.Hosting)));
+        }
         return services;
     }
 
     // Hosted services stop in reverse order of registration: registered before Akka's, this one stops after it.
-    private sealed class OtlpExportService(OtlpSettings settings, string? node) : IHostedService, IDisposable
+    private sealed class OtlpExportService(OtlpSettings settings, string? node, ILogger? log) : IHostedService, IDisposable
     {
-        private readonly OtlpMetricsExporter _exporter = OtlpMetricsExporter.Start(settings, node)!;
+        private readonly OtlpMetricsExporter _exporter = OtlpMetricsExporter.Start(settings, node, log)!;
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

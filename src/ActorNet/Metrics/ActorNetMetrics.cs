@@ -24,6 +24,10 @@ public static class ActorNetMetrics
         Meter.CreateCounter<long>("actornet.connections.rejected", "{connection}",
             "Connections refused (reason: max-connections, or fd-limit when the process's file descriptors are taken)");
 
+    public static readonly Counter<long> OtlpExportProblems =
+        Meter.CreateCounter<long>("actornet.otlp.export.problems", "{report}",
+            "Problems the OpenTelemetry SDK reported while exporting to the OTLP collector (warnings and errors of its EventSources)");
+
     public static readonly Counter<long> ConnectionsClosed =
         Meter.CreateCounter<long>("actornet.connections.closed", "{connection}",
             "Connections ActorNet ended, by reason (peer-closed, idle-timeout, frame-timeout, min-data-rate, bad-frame-start, tls-handshake, read-error, write-error, lost-frames, requested, stopping)");

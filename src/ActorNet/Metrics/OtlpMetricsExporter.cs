@@ -18,7 +18,7 @@ namespace ActorNet.Metrics;
 /// Like <see cref="PrometheusTextExporter"/>, the SDK sees only measurements made after it starts listening:
 /// create it before ActorNet starts, or the gauges built on up-down counters (open connections, frames in flight)
 /// are off for good by what happened before. Export failures (a collector that is down) are the SDK's to report,
-/// through its EventSource; they never reach ActorNet's actors.
+/// through its EventSources; <see cref="OtlpFailureLog"/> counts and logs them. They never reach ActorNet's actors.
 /// </remarks>
 public sealed class OtlpMetricsExporter : IDisposable
 {
@@ -26,8 +26,13 @@ public sealed class OtlpMetricsExporter : IDisposable
     public const string NodeAttribute = "actornet.node";
 
     private readonly MeterProvider _provider;
+    private readonly OtlpFailureLog? _failures;
 
-    private OtlpMetricsExporter(MeterProvider provider) => _provider = provider;
+    private OtlpMetricsExporter(MeterProvider provider, OtlpFailureLog? failures)
+    {
+        _provider = provider;
+        _failures = failures;
+    }
 
     /// <summary>Starts exporting as <paramref name="settings"/> say; null when they turn the export off.</summary>
     /// <param name="node">
@@ -35,11 +40,14 @@ public sealed class OtlpMetricsExporter : IDisposable
     /// <c>service.instance.id</c> and <c>actornet.node</c>, so that a collector tells the nodes apart as /metrics does
     /// by its node label. Null otherwise, and the SDK makes up a random instance id.
     /// </param>
-    public static OtlpMetricsExporter? Start(OtlpSettings settings, string? node = null)
+    /// <param name="log">Where the SDK's reports of failed exports go (see <see cref="OtlpFailureLog"/>); none when null.</param>
+    public static OtlpMetricsExporter? Start(OtlpSettings settings, string? node = null, Microsoft.Extensions.Logging.ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.ExportAddress is not { } address) return null;
 
+        // Listening before the SDK starts, so that a collector down from the first export is reported too.
+        var failures = log is null ? null : new OtlpFailureLog(log);
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(resource =>
             {
@@ -56,14 +64,18 @@ public sealed class OtlpMetricsExporter : IDisposable
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)settings.Interval.TotalMilliseconds;
             })
             .Build();
-        return new OtlpMetricsExporter(provider);
+        return new OtlpMetricsExporter(provider, failures);
     }
 
     /// <summary>Collects and exports now; false when the export failed or took longer than <paramref name="timeout"/>.</summary>
     public bool Flush(TimeSpan timeout) => _provider.ForceFlush((int)Math.Min(int.MaxValue, timeout.TotalMilliseconds));
 
     /// <summary>Exports a last time (the SDK's shutdown does), then stops listening.</summary>
-    public void Dispose() => _provider.Dispose();
+    public void Dispose()
+    {
+        _provider.Dispose();
+        _failures?.Dispose();
+    }
 
     private static string? Version() =>
         typeof(OtlpMetricsExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;

@@ -45,6 +45,33 @@ public sealed class OtlpExportSpec
     }
 
     [Fact]
+    public async Task A_collector_that_cannot_be_reached_is_logged_once_a_minute_and_counted_and_ingestion_goes_on()
+    {
+        using var directory = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("otlp-down");
+        var port = Loopback.FreePort();
+        // Nothing listens on this port: every export fails to connect.
+        var collectorPort = Loopback.FreePort();
+        var config = directory.File("actornet.conf");
+        await File.WriteAllTextAsync(config, TestConfig.OneSource(source, port, directory, "parser = text",
+            actornetSettings: $"otlp {{ endpoint = \"http://127.0.0.1:{collectorPort}\", protocol = http/protobuf, interval = 100ms }}"));
+
+        using var process = ActorNetProcess.Start(directory.Path, "run", "--config", config);
+        await process.WaitForOutputAsync("OTLP export:", Bound);
+        await process.WaitForOutputAsync($"Source {source} listening", Bound);
+        using (var peer = await Loopback.ConnectAsync(port))
+        {
+            await peer.SendAsync("still stored\n"u8.ToArray(), SocketFlags.None);
+            await Eventually.TrueAsync(() => JsonlRecords.Count(directory.File("frames.jsonl")) == 1, Bound, () => process.Output);
+        }
+        // Exports every 100 ms keep failing meanwhile: still one line, the next held back for a minute.
+        Assert.Equal(1, process.Output.Split('\n').Count(l => l.Contains("OTLP export:", StringComparison.Ordinal)));
+
+        await process.TerminateAsync();
+        Assert.Equal(0, await process.WaitForExitAsync(Bound));
+    }
+
+    [Fact]
     public async Task Run_pushes_the_metrics_over_grpc_when_the_protocol_says_so()
     {
         await using var receiver = await OtlpGrpcReceiver.StartAsync();
