@@ -188,6 +188,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 _state.Info = Info with { ClientSubject = done.ClientSubject };
                 _state.Status.ClientSubject = done.ClientSubject;
                 _log.Established(Info.Id, Info.Peer, Info.Source, done.Protocol.ToString(), done.ClientSubject ?? "none");
+                // A feed counts as connected only once its handshake is done (a listener has no use for it).
+                if (_settings.Type == SourceType.TcpConnect) Context.Parent.Tell(new ConnectionProtocol.Established(Info.Id, Info.Peer));
                 RecordOpen();
                 Become(Reading);
                 StartStreaming();

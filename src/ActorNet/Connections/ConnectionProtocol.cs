@@ -50,6 +50,9 @@ public static class ConnectionProtocol
     /// <summary>How many connections a broadcast was handed to.</summary>
     public sealed record BroadcastSent(int Connections);
 
+    /// <summary>Told to a feed's connection parent when the connection's TLS handshake is done: the feed is connected from then on.</summary>
+    public sealed record Established(long ConnectionId, string Peer);
+
     /// <summary>Told to a connection's parent just before it stops, with the reason (for logs and reconnects).</summary>
     public sealed record ConnectionClosed(long ConnectionId, string Reason);
 

@@ -119,6 +119,9 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case ConnectionProtocol.Established established:
+                Established(established.Peer, established.ConnectionId);
+                break;
             case ConnectionProtocol.ConnectionClosed closed:
                 _lastCloseReason = closed.Reason;
                 break;
@@ -274,9 +277,15 @@ internal sealed class OutboundFeedActor : UntypedActor, IWithTimers
             BackOff($"connection lost while starting: {e.Message}");
             return;
         }
-        _status.SetState(SourceStates.Connected);
-        _log.FeedConnected(_settings.Name, info.Peer, info.Id);
         Become(ConnectedPhase);
+        // With TLS the feed stays connecting through its handshake: Established says when it is done.
+        if (!_settings.Tls.Enabled) Established(info.Peer, info.Id);
+    }
+
+    private void Established(string peer, long connectionId)
+    {
+        _status.SetState(SourceStates.Connected);
+        _log.FeedConnected(_settings.Name, peer, connectionId);
     }
 
     private void BackOff(string reason)

@@ -80,7 +80,7 @@ public sealed class ClusterFeedFailoverSpec(ITestOutputHelper output)
         // Every frame sent is stored somewhere; a frame stored twice was resent by a session that started before it.
         // Past its resend window first: what the leaving node had not read is in that window.
         await Eventually.TrueAsync(() => feed.Current is { LastFrame: > 0 } s && s.LastFrame > s.HighestBefore + 10, ThreeNodeCluster.Bound);
-        feed.Pause();
+        await feed.PauseAsync();
         var sent = feed.HighestSent;
         Dictionary<long, int> counts = [];
         long[] missing = [];

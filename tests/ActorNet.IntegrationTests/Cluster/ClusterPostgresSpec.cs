@@ -51,7 +51,7 @@ public sealed class ClusterPostgresSpec(ITestOutputHelper output)
 
         // Past the last resend window, then the feed stops sending: everything sent must reach the table.
         await Eventually.TrueAsync(() => third.LastFrame > third.HighestBefore + 10, ThreeNodeCluster.Bound, () => cluster.Output);
-        feed.Pause();
+        await feed.PauseAsync();
         var sent = feed.HighestSent;
         Dictionary<long, int> counts = [];
         long[] missing = [];

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ActorNet.IntegrationTests.Support;
 
 namespace ActorNet.IntegrationTests.Cluster;
 
@@ -22,7 +23,9 @@ public sealed class NumberedFeedServer : IAsyncDisposable
     private readonly TimeSpan _interval;
     private long _highestSent;
     private int _active;
-    private volatile bool _paused;
+    private int _paused;
+    // Sends under way: a send counts itself before it looks at _paused, so that PauseAsync can wait for the last one.
+    private int _sending;
 
     public NumberedFeedServer(int resendWindow, TimeSpan interval)
     {
@@ -62,8 +65,15 @@ public sealed class NumberedFeedServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops sending new frames (sessions stay open), so that what was sent can be checked as stored.</summary>
-    public void Pause() => _paused = true;
+    /// <summary>
+    /// Stops sending new frames (sessions stay open), so that what was sent can be checked as stored. Completes once no
+    /// send is under way, so that <see cref="HighestSent"/> read afterwards counts every frame that went out.
+    /// </summary>
+    public Task PauseAsync()
+    {
+        Interlocked.Exchange(ref _paused, 1);
+        return Eventually.TrueAsync(() => Volatile.Read(ref _sending) == 0, TimeSpan.FromSeconds(30), () => "the feed's sends to finish");
+    }
 
     private async Task AcceptAsync()
     {
@@ -102,15 +112,24 @@ public sealed class NumberedFeedServer : IAsyncDisposable
             }
             while (!_stop.IsCancellationRequested)
             {
-                if (_paused)
+                Interlocked.Increment(ref _sending);
+                if (Volatile.Read(ref _paused) == 1)
                 {
+                    Interlocked.Decrement(ref _sending);
                     await Task.Delay(_interval, _stop.Token);
                     continue;
                 }
-                await socket.SendAsync(Encoding.ASCII.GetBytes($"f-{next}\n"), SocketFlags.None, _stop.Token);
-                session.LastFrame = next;
-                lock (_gate) _highestSent = Math.Max(_highestSent, next);
-                next++;
+                try
+                {
+                    await socket.SendAsync(Encoding.ASCII.GetBytes($"f-{next}\n"), SocketFlags.None, _stop.Token);
+                    session.LastFrame = next;
+                    lock (_gate) _highestSent = Math.Max(_highestSent, next);
+                    next++;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _sending);
+                }
                 await Task.Delay(_interval, _stop.Token);
             }
         }

@@ -54,6 +54,43 @@ public sealed class TlsFeedSpec : IDisposable
         Assert.Equal(0, metrics.Total("actornet.connections.rejected", "tls-handshake"));
     }
 
+    [Fact]
+    public async Task A_feed_whose_server_never_answers_the_handshake_is_never_reported_connected()
+    {
+        // A server that accepts the TCP connection and then says nothing: the handshake can only time out.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var accepted = new List<System.Net.Sockets.Socket>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) accepted.Add(await silent.AcceptSocketAsync(stop.Token));
+        });
+        using var metrics = new SourceMetrics(_source);
+        try
+        {
+            await using var net = await InProcessActorNet.StartAsync(TestConfig.OneSource(_source, port, _directory, $$"""
+                type = tcp-connect, host = "127.0.0.1", parser = text
+                reconnect { min-backoff = 50ms, max-backoff = 200ms }
+                tls { server-name = feed.vendor.test, ca = "{{CaFile}}", handshake-timeout = 300ms }
+                """));
+
+            await Eventually.TrueAsync(() => metrics.Total("actornet.connections.rejected", "tls-handshake") >= 2, Bound,
+                () => $"two handshakes timed out; seen {metrics.Total("actornet.connections.rejected", "tls-handshake")}\n{net.Log.Dump()}");
+            // Connected at the TCP level each time, never at the feed's: the state and its log line wait for the handshake.
+            Assert.DoesNotContain($"Source {_source} connected to", net.Log.Dump(), StringComparison.Ordinal);
+            Assert.Contains("TLS handshake", net.Log.Dump("reconnecting"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            stop.Cancel();
+            silent.Stop();
+            foreach (var socket in accepted.ToArray()) socket.Dispose();
+            await accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     [Theory]
     [InlineData("wrong-name", "it is not for server-name wrong.vendor.test")]
     [InlineData("system-store", "it is not trusted by the system's trusted roots")]
