@@ -267,11 +267,13 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
+        // Out of the operational view before the socket closes: a peer that sees its connection closed no longer finds
+        // it in /api/connections (a second DELETE of it is a 404, not a 202 for a connection already gone).
+        _counters.Closed(Info.Id);
         _state.Transport.Dispose();
         // Not Dispose: a receive may still be completing into the read buffer even after the socket closed.
         _cutter.Abandon();
         ActorKinds.Stopped(Self);
-        _counters.Closed(Info.Id);
         if (_state.Waiter is { } waiter) _state.Budget.Leave(waiter);
         _state.Budget.Adjust(-_state.Charged, -_state.InMotion);
         _state.Charged = 0;

@@ -88,6 +88,9 @@ public sealed class AdminApiSpec : HttpTestKit
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(new ClosingResponse(id, "closing"), await response.Content.ReadFromJsonAsync(AdminJsonContext.Default.ClosingResponse));
         await doomed.AwaitClosedByServerAsync(Bound);
+        // Gone from the view before its socket closed: asked again once the peer saw the close, it is not found.
+        using (var again = await Http.DeleteAsync($"/api/connections/{id}")) Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.DoesNotContain(await ConnectionsAsync(), c => c.Id == id);
         await kept.SendAsync("kept 2\n"u8.ToArray(), SocketFlags.None);
         var payloads = await PollAsync(() => Task.FromResult(Data.Select(r => r.Payload ?? "").ToArray()), p => p.Contains("kept 2"),
             p => $"\"kept 2\" stored; seen {string.Join(", ", p)}");
