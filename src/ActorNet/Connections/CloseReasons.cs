@@ -8,6 +8,16 @@ namespace ActorNet.Connections;
 /// </summary>
 internal static class CloseReasons
 {
+    /// <summary>
+    /// The kind a close's sentence starts with (<c>"frame-timeout: …"</c>) when it quarantined the partial frame under
+    /// that kind rather than as truncated: a replay reads it from the recorded close to quarantine the same way.
+    /// </summary>
+    public static string Sentence(string kind, string detail) => $"{kind}: {detail}";
+
+    /// <summary>Whether a recorded close <paramref name="reason"/> was a close of <paramref name="kind"/> (see <see cref="Sentence"/>).</summary>
+    public static bool IsOf(string reason, string kind) =>
+        reason.Length > kind.Length && reason.StartsWith(kind, StringComparison.Ordinal) && reason[kind.Length] == ':';
+
     /// <summary>The peer closed its end (after the last ACK, with acknowledgements on).</summary>
     public const string PeerClosed = "peer-closed";
 

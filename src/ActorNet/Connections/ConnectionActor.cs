@@ -565,11 +565,13 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             case FrameVerdict.TimedOut:
                 var timeout = slowPeers.FrameTimeout!.Value;
                 DeliverTruncated(FrameErrorKind.FrameTimeout, (long)timeout.TotalMilliseconds);
-                Stop(CloseReasons.FrameTimeout, $"frame-timeout: a frame was not complete within {HoconUnits.Duration(timeout)} (see quarantine)");
+                Stop(CloseReasons.FrameTimeout, CloseReasons.Sentence(CloseReasons.FrameTimeout,
+                    $"a frame was not complete within {HoconUnits.Duration(timeout)} (see quarantine)"));
                 break;
             case FrameVerdict.TooSlow:
                 DeliverTruncated(FrameErrorKind.BelowMinDataRate, slowPeers.MinBytesPerSecond);
-                Stop(CloseReasons.MinDataRate, $"min-data-rate: a frame arrived slower than {slowPeers.MinBytesPerSecond} bytes per second (see quarantine)");
+                Stop(CloseReasons.MinDataRate, CloseReasons.Sentence(CloseReasons.MinDataRate,
+                    $"a frame arrived slower than {slowPeers.MinBytesPerSecond} bytes per second (see quarantine)"));
                 break;
         }
     }

@@ -19,6 +19,8 @@ namespace ActorNet.Recording;
 ///               certificate the peer presented (UTF-8, the rest, when flag 1)
 /// </code>
 /// (Flag 2 came within version 2, before 0.3.0 was released; an open without it is a TCP connection's.)
+/// A close's data is its reason; one that quarantined a partial frame as frame-timeout or min-data-rate starts with that
+/// kind and a colon ("frame-timeout: …"), which a replay reads to quarantine it the same way.
 /// Version 1 (before the client certificate's subject was recorded) is still read: the same, except that an open's
 /// data is only the "address:port". A TLS connection's open is recorded once its handshake is done, with the subject.
 /// Crash behaviour: records are queued in blocks that the writer thread writes whole (one write(2) each), taking the

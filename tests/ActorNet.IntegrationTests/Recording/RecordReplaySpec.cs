@@ -52,6 +52,37 @@ public sealed class RecordReplaySpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_peer_closed_by_frame_timeout_replays_with_its_partial_frame_quarantined_as_frame_timeout()
+    {
+        using var live = new TempDirectory();
+        using var replayed = new TempDirectory();
+        var source = TestConfig.UniqueSourceName("record-slow");
+        var port = Loopback.FreePort();
+        var recordings = live.File("recordings");
+        const string slowKeys = "frame-timeout = 300ms";
+
+        await using (var actorNet = await InProcessActorNet.StartAsync(TestConfig.OneSource(source, port, live,
+            $$"""{{slowKeys}}, record { enabled = on, dir = "{{recordings}}" }""")))
+        {
+            using var slow = await Loopback.ConnectAsync(port);
+            await slow.SendAsync("a whole line\nnever finished"u8.ToArray(), System.Net.Sockets.SocketFlags.None);
+            await slow.AwaitClosedByServerAsync(Bound);
+            await Eventually.TrueAsync(() => RecordedRecords.Read(live).Count >= 2, Bound);
+            await actorNet.StopAsync();
+        }
+        var liveRecords = RecordedRecords.Read(live);
+        Assert.Equal(2, liveRecords.Count);
+        Assert.Contains(liveRecords, r => r.Contains("\"frame-timeout\"", StringComparison.Ordinal));
+
+        var settings = ActorNetSettings.Parse(TestConfig.OneSource(source, port, replayed, slowKeys));
+        var result = await RecordingReplay.RunAsync(settings, new ActorNetOptions(), recordings, new ReplayOptions(Speed: null)).WaitAsync(Bound);
+
+        Assert.Equal(1, result.Connections);
+        // The same quarantine entry, reason and error included: not "truncated", as any other close would leave it.
+        Assert.Equal(liveRecords, RecordedRecords.Read(replayed));
+    }
+
+    [Fact]
     public async Task Replay_of_one_connection_gives_only_that_connections_records()
     {
         using var live = new TempDirectory();

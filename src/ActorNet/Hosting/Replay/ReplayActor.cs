@@ -132,7 +132,7 @@ internal sealed class ReplayActor : ReceiveActor, IWithTimers
                 connection.Tell(new ReplayProtocol.Read(e.Data, e.At));
                 break;
             case RecordKind.Close:
-                connection.Tell(new ReplayProtocol.Closed(e.At));
+                connection.Tell(new ReplayProtocol.Closed(e.At, System.Text.Encoding.UTF8.GetString(e.Data)));
                 // A later connection with the same id (another run of ActorNet recorded into the same directory) starts afresh.
                 _open.Remove(key);
                 break;

@@ -1,6 +1,7 @@
 using ActorNet.Recording;
 using ActorNet.Configuration;
 using ActorNet.Connections;
+using ActorNet.Framing;
 using ActorNet.Protocol;
 using Akka.Actor;
 
@@ -19,6 +20,7 @@ namespace ActorNet.Hosting.Replay;
 internal sealed class ReplayConnectionActor : ReceiveActor
 {
     private readonly ConnectionInfo _info;
+    private readonly SourceSettings _settings;
     private readonly IActorRef _parser;
     private readonly FrameCutter _cutter;
     private readonly DatagramReplay? _datagrams;
@@ -30,6 +32,7 @@ internal sealed class ReplayConnectionActor : ReceiveActor
     public ReplayConnectionActor(ConnectionInfo info, SourceSettings settings, IActorRef parser)
     {
         _info = info;
+        _settings = settings;
         _parser = parser;
         _cutter = new FrameCutter(settings.Framing.CreateDecoder(), settings.ReadBufferSize, settings.QuarantineRawLimit, settings.MinReadBufferSize);
         _ledger = new AckLedger(settings.AllSinks.Count);
@@ -50,12 +53,27 @@ internal sealed class ReplayConnectionActor : ReceiveActor
         Receive<ReplayProtocol.Closed>(closed =>
         {
             var nextSeq = _ledger.NextSeq;
-            if (_cutter.Truncate(_info, ref nextSeq, closed.At) is { } batch) Send(batch);
+            var (kind, limit) = TruncatedAs(closed.Reason);
+            if (_cutter.Truncate(_info, ref nextSeq, closed.At, kind, limit) is { } batch) Send(batch);
             EndWhenAcknowledged();
         });
         Receive<ReplayProtocol.Finish>(_ => EndWhenAcknowledged());
         Receive<FramesAcknowledged>(Acknowledge);
         Receive<FramesCommitted>(_ => { });
+    }
+
+    /// <summary>
+    /// How the live connection quarantined the partial frame it closed on: a slow peer's close names its kind first,
+    /// with the limit of the same configuration the replay runs with; any other close left it truncated.
+    /// </summary>
+    private (FrameErrorKind Kind, long Limit) TruncatedAs(string reason)
+    {
+        var slowPeers = _settings.SlowPeers;
+        if (CloseReasons.IsOf(reason, CloseReasons.FrameTimeout) && slowPeers.FrameTimeout is { } timeout)
+            return (FrameErrorKind.FrameTimeout, (long)timeout.TotalMilliseconds);
+        if (CloseReasons.IsOf(reason, CloseReasons.MinDataRate) && slowPeers.MinBytesPerSecond > 0)
+            return (FrameErrorKind.BelowMinDataRate, slowPeers.MinBytesPerSecond);
+        return (FrameErrorKind.Truncated, 0);
     }
 
     private void EndWhenAcknowledged()

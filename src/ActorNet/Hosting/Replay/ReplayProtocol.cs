@@ -13,8 +13,11 @@ internal static class ReplayProtocol
     /// <summary>One recorded read, fed to a connection as its transport would have handed it in.</summary>
     public sealed record Read(byte[] Data, DateTime At);
 
-    /// <summary>The recorded connection closed: a partial frame left is quarantined as truncated, as it was live.</summary>
-    public sealed record Closed(DateTime At);
+    /// <summary>
+    /// The recorded connection closed, for the recorded <paramref name="Reason"/>: a partial frame left is quarantined as
+    /// it was live (truncated, or frame-timeout / min-data-rate when that closed it).
+    /// </summary>
+    public sealed record Closed(DateTime At, string Reason);
 
     /// <summary>The recording ends without the connection's close (ActorNet was killed): stop once acknowledged.</summary>
     public sealed class Finish
