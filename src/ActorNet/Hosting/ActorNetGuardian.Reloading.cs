@@ -183,6 +183,8 @@ internal sealed partial class ActorNetGuardian
         }
 
         var starting = change.Sources.Starting.ToHashSet(StringComparer.Ordinal);
+        // Started afresh: a source that had stopped for good no longer counts among the losses a drain reports.
+        _stoppedForGood.RemoveAll(name => name.StartsWith("source ", StringComparison.Ordinal) && starting.Contains(name[7..]));
         foreach (var source in next.Sources.Where(s => starting.Contains(s.Name)))
         {
             var socket = sockets.GetValueOrDefault(source.Name);

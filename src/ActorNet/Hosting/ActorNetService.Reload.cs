@@ -3,6 +3,7 @@ using ActorNet.Configuration;
 using ActorNet.Hosting.Reload;
 using ActorNet.Logging;
 using ActorNet.Metrics;
+using ActorNet.Monitoring;
 using Akka.Actor;
 
 namespace ActorNet.Hosting;
@@ -77,7 +78,7 @@ public sealed partial class ActorNetService
 
         // Only sources and sinks change; every other key keeps its running value (listed as needing a restart).
         var next = running with { Sources = read.Sources, Sinks = read.Sinks };
-        var change = ConfigurationChange.Between(running, read);
+        var change = ConfigurationChange.Between(running, read).Reviving(WillNotTryAgain(running));
         // The process budget keeps its running size: every read of every source must still fit in it.
         var tooWide = next.Sources.Where(s => s.ReadBufferSize > running.MaxBufferedBytes)
             .Select(s => $"actornet.sources.{s.Name}.read-buffer-size: \"{s.ReadBufferSize}\" does not fit in the running actornet.max-buffered-bytes " +
@@ -118,6 +119,17 @@ public sealed partial class ActorNetService
         _settings = next;
         return new ReloadResult(ReloadOutcome.Applied, change, [], applied.Failures);
     }
+
+    /// <summary>
+    /// Sources of <paramref name="running"/> that will never try again on their own: a feed that gave up, a source
+    /// stopped for good, one a reload could not start. A cluster's feeds are the cluster's to move, not a reload's.
+    /// </summary>
+    private string[] WillNotTryAgain(ActorNetSettings running) =>
+        running.Sources
+            .Where(s => !(running.Cluster.Enabled && s.Type == SourceType.TcpConnect))
+            .Where(s => Status.Source(s.Name) is not { } status || status.State is SourceStates.GaveUp or SourceStates.Stopped)
+            .Select(s => s.Name)
+            .ToArray();
 
     /// <summary>
     /// The listening sockets of added and restarted sources, bound before anything stops so that a taken address

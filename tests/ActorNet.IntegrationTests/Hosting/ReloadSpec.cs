@@ -128,6 +128,39 @@ public sealed class ReloadSpec : ReloadTestKit
     }
 
     [Fact]
+    public async Task A_reload_of_the_same_file_starts_again_a_feed_that_gave_up()
+    {
+        // Nothing listens on the vendor's port yet: the feed gives up after two attempts and would never try again.
+        var vendorPort = Loopback.ReusablePort();
+        var config = Config(
+            [Source("feed", vendorPort, "feed-file",
+                "type = tcp-connect, host = \"127.0.0.1\"\n reconnect { min-backoff = 10ms, max-backoff = 20ms, max-attempts = 2 }")],
+            [Sink("feed-file"), Sink("rejects")]);
+        Start(config);
+        await Eventually.TrueAsync(() => Service.Status.Source(Named("feed"))?.State == SourceStates.GaveUp, Bound,
+            () => $"the feed gives up; state {Service.Status.Source(Named("feed"))?.State}");
+
+        // The vendor's server is back (the operator fixed it): it sends two lines to whoever connects.
+        using var vendor = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, vendorPort);
+        vendor.Start();
+        var served = Task.Run(async () =>
+        {
+            var socket = await vendor.AcceptSocketAsync();
+            await socket.SendAsync("tick 1\ntick 2\n"u8.ToArray(), SocketFlags.None);
+            return socket;
+        });
+
+        var result = await ReloadAsync(config);
+
+        Assert.Equal(ReloadOutcome.Applied, result.Outcome);
+        Assert.Equal([Named("feed")], result.Change!.Sources.Restarted);
+        using var connection = await served.WaitAsync(Bound);
+        await Eventually.TrueAsync(() => JsonlRecords.Count(FileOf("feed-file")) == 2, Bound,
+            () => $"2 lines stored; {JsonlRecords.Count(FileOf("feed-file"))}");
+        Assert.Equal(SourceStates.Connected, Service.Status.Source(Named("feed"))!.State);
+    }
+
+    [Fact]
     public async Task Changing_a_source_and_the_sink_another_source_feeds_while_peers_stream_keeps_that_sources_peers_and_loses_nothing()
     {
         Start(TwoSources());

@@ -52,6 +52,21 @@ public sealed class ConfigurationChangeSpec
         Assert.False(change.LeavesActorsAlone);
     }
 
+    [Fact]
+    public void Reviving_restarts_the_unchanged_sources_that_will_not_try_again_and_no_other()
+    {
+        var c = "c { port = 7004, sinks = [ file ], quarantine = rejects }";
+        var change = Between(Config(A + "\n" + B + "\n" + c), Config(A + "\n" + B.Replace("port = 7002", "port = 7003") + "\n" + c))
+            .Reviving(["a", "b", "gone"]);
+
+        // b restarts for its changed key anyway; a restarts because it will not try again; c is left alone.
+        Assert.Equal(["b", "a"], change.Sources.Restarted);
+        Assert.Equal(["c"], change.Sources.Unchanged);
+        Assert.Empty(change.Sources.Added.Concat(change.Sources.Removed));
+        Assert.False(change.LeavesActorsAlone);
+        Assert.Same(change, change.Reviving(["nothing", "here"]));
+    }
+
     [Theory]
     [InlineData("delimiter = \"\\n\"")]
     [InlineData("max-frame-length = 1 KiB")]

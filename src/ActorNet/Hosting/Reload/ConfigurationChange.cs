@@ -51,6 +51,23 @@ public sealed record ConfigurationChange(
     }
 
     /// <summary>
+    /// The same change, with the unchanged sources of <paramref name="stopped"/> restarted too: sources that will never
+    /// try again on their own (a feed that gave up, a source stopped for good), which a reload starts afresh so that
+    /// an operator who fixed the cause (the vendor's server, a disk) needs no restart of ActorNet.
+    /// </summary>
+    public ConfigurationChange Reviving(IReadOnlyCollection<string> stopped)
+    {
+        var revived = Sources.Unchanged.Where(stopped.Contains).ToArray();
+        if (revived.Length == 0) return this;
+        var sources = Sources with
+        {
+            Restarted = [.. Sources.Restarted, .. revived],
+            Unchanged = [.. Sources.Unchanged.Except(revived, StringComparer.Ordinal)],
+        };
+        return this with { Sources = sources, Rerouted = [.. Rerouted.Except(revived, StringComparer.Ordinal)] };
+    }
+
+    /// <summary>
     /// Whether the new listening socket of source <paramref name="name"/> (added or restarted) can only be bound once
     /// the running sources have let go of their addresses: its address is one a stopping source listens on now. Every
     /// other listening socket is bound before anything stops, so that an address that is taken rejects the reload.
