@@ -153,7 +153,8 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
         var reason = "stopped for good after a fault it could not recover from (see the error logged before)";
         if (name.StartsWith("sink ", StringComparison.Ordinal)) _status.Sink(name[5..])?.Stopped(reason);
         else if (name.StartsWith("source ", StringComparison.Ordinal)) _status.Source(name[7..])?.SetState(SourceStates.Stopped, reason);
-        _log.StoppedForGood(name, reason);
+        // A reload starts a source again (ActorNetService.WillNotTryAgain); sinks and parsers only a restart.
+        _log.StoppedForGood(name, reason, name.StartsWith("source ", StringComparison.Ordinal) ? " or the configuration is reloaded" : "");
     }
 
     protected override void PostStop()

@@ -14,8 +14,8 @@ internal static partial class HostingLog
                   "sources and the rest are refused (reason fd-limit); a limit of {Needed} would hold them all")]
     public static partial void DescriptorsCapPeers(this ILogger log, long limit, long maxConnections, int open, int reserve, int cap, long needed);
 
-    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts")]
-    public static partial void StoppedForGood(this ILogger log, string actor, string reason);
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The {Actor} {Reason}: frames sent to it are lost until ActorNet restarts{Revival}")]
+    public static partial void StoppedForGood(this ILogger log, string actor, string reason, string revival);
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Draining: stop accepting, stop reading, deliver what was read")]
     public static partial void Draining(this ILogger log);
