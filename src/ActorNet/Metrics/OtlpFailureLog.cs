@@ -8,10 +8,10 @@ namespace ActorNet.Metrics;
 /// The OpenTelemetry SDK reports its own trouble (a collector it cannot reach, an export that failed or timed out) only
 /// through its EventSources, which nobody listens to by default: a collector that is down would lose every export
 /// without a word. This listener takes the OTLP exporter's reports at warning level and above and the SDK's errors,
-/// counts each
-/// in <c>actornet_otlp_export_problems_total</c> (which /metrics shows even while OTLP fails) and logs them, the first
-/// at once and then at most one line a minute with the number held back, so a collector down for hours costs a line a
-/// minute, not one per export.
+/// counts each in <c>actornet_otlp_export_problems_total</c> (which /metrics shows even while OTLP fails) and logs
+/// them, the first at once and then at most one line a minute with the number held back, so a collector down for hours
+/// costs a line a minute, not one per export. (Not <see cref="Monitoring.LogBudget"/>: that one is an actor's, per
+/// second and unlocked; these reports come from the SDK's threads.)
 /// </summary>
 internal sealed class OtlpFailureLog : EventListener
 {

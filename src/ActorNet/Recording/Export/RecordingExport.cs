@@ -20,9 +20,8 @@ public static class RecordingExport
     public static ExportResult ToPcapng(string dir, string outputPath)
     {
         var reader = new RecordingReader(dir);
-        var local = new Dictionary<(string, long), IPEndPoint>();
-        var subjects = new Dictionary<(string, long), string>();
-        var datagramPeers = new HashSet<(string, long)>();
+        // What each connection's open record said, until its close.
+        var open = new Dictionary<(string, long), OpenConnection>();
         long packets = 0;
         using (var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         using (var pcapng = new PcapngWriter(output))
@@ -33,27 +32,33 @@ public static class RecordingExport
                 switch (e.Kind)
                 {
                     case RecordKind.Open:
-                        local[key] = IPEndPoint.TryParse(System.Text.Encoding.UTF8.GetString(e.Data), out var endpoint) ? endpoint : Unknown;
-                        if (e.ClientSubject is { } subject) subjects[key] = subject;
-                        if (e.Datagrams) datagramPeers.Add(key);
+                        var local = IPEndPoint.TryParse(System.Text.Encoding.UTF8.GetString(e.Data), out var endpoint) ? endpoint : Unknown;
+                        open[key] = new OpenConnection(local, e.Datagrams) { PendingSubject = e.ClientSubject };
                         break;
                     case RecordKind.In or RecordKind.Out:
                         var peer = IPEndPoint.TryParse(e.Peer, out var address) ? address : Unknown;
-                        var ours = local.GetValueOrDefault(key, Unknown);
-                        var comment = subjects.Remove(key, out var clientSubject) ? $"client certificate: {clientSubject}" : null;
-                        var udp = datagramPeers.Contains(key);
+                        var connection = open.GetValueOrDefault(key);
+                        var ours = connection?.Local ?? Unknown;
+                        var udp = connection?.Datagrams ?? false;
+                        // The subject goes with the connection's first packet only.
+                        var comment = connection?.PendingSubject is { } subject ? $"client certificate: {subject}" : null;
+                        if (connection is not null) connection.PendingSubject = null;
                         if (e.Kind == RecordKind.In) pcapng.WritePacket(e.At, peer, ours, e.Data, comment: comment, udp: udp);
                         else pcapng.WritePacket(e.At, ours, peer, e.Data, comment: comment, udp: udp);
                         packets++;
                         break;
                     case RecordKind.Close:
-                        local.Remove(key);
-                        subjects.Remove(key);
-                        datagramPeers.Remove(key);
+                        open.Remove(key);
                         break;
                 }
             }
         }
         return new ExportResult(packets, reader.TornTails.ToArray());
+    }
+
+    /// <summary>A connection's end of ActorNet, its transport, and the client subject its first packet has yet to carry.</summary>
+    private sealed record OpenConnection(IPEndPoint Local, bool Datagrams)
+    {
+        public string? PendingSubject { get; set; }
     }
 }
