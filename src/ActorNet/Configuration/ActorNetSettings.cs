@@ -407,11 +407,16 @@ public sealed record ActorNetSettings(
         return new HeartbeatSettings(interval.Value, System.Text.Encoding.UTF8.GetBytes(payload));
     }
 
+    private const int MaxSinksPerSource = 63;
+
     private static IReadOnlyList<string> ReadSinkNames(ConfigSection s, IReadOnlyDictionary<string, SinkSettings> sinks)
     {
         var names = s.StringList("sinks", "a list of sink names, such as [ file ]");
         if (names is null) return [];
         if (names.Count == 0) s.Error("sinks", "[]", "at least one sink name");
+        // Sinks acknowledge a batch with one bit per slot (SourceRoute.MaxSlots), the quarantine's included.
+        if (names.Count > MaxSinksPerSource)
+            s.Error("sinks", $"[{names.Count} names]", $"at most {MaxSinksPerSource} sinks per source (the quarantine takes one more slot of 64)");
         // Each entry of SourceSettings.AllSinks is a slot fed every frame: a repeated name would store everything twice.
         foreach (var repeated in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
             s.Error("sinks", repeated.Key, $"each sink named once, not {repeated.Count()} times (a repeated sink would store every frame again)");

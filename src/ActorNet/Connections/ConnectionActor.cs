@@ -303,7 +303,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 _dataAvailable = true;
                 ContinueReading();
                 break;
-            case FramesAcknowledged ack:
+            case ParsedBatch ack:
                 Acknowledge(ack);
                 if (_paused && _state.Ledger.Inflight <= _settings.MaxInflightFrames / 2
                     && _state.Bytes.MayResume(_cutter.BufferBytes, _outgoing.HeldBytes))
@@ -390,7 +390,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 ReadHandled();
                 FinishDrain();
                 break;
-            case FramesAcknowledged ack:
+            case ParsedBatch ack:
                 Acknowledge(ack);
                 break;
             default:
@@ -432,7 +432,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case FramesAcknowledged ack:
+            case ParsedBatch ack:
                 Acknowledge(ack);
                 break;
             case FramesCommitted commit:
@@ -611,18 +611,21 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters.Framed(batch.Count, batch.ReceivedAt);
         _state.Ledger.Sent(batch);
         _state.Bytes.Pin(batch.HeldBytes);
-        _parser.Tell(new ParseFrames(batch, Self));
+        batch.SendTo(_parser, Self);
         ReportInflight();
     }
 
-    private void Acknowledge(FramesAcknowledged ack)
+    /// <summary>A batch came back from a sink: the slots that finished with it since it last came back acknowledge it.</summary>
+    private void Acknowledge(ParsedBatch ack)
     {
-        if (_state.Ledger.Acknowledge(ack.AckSlot, ack.FirstSeq, ack.UpToSeq) is { } gap) LostOnTheWay(gap);
+        foreach (var slot in ack.TakeAcknowledgedSlots())
+            if (_state.Ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq) is { } gap) LostOnTheWay(gap);
         while (_state.Ledger.TryRelease(out var released))
         {
-            released.Release();
             _state.Bytes.Unpin(released.HeldBytes);
+            released.Release();
         }
+        ack.Returned();
         ReportInflight();
     }
 

@@ -69,8 +69,25 @@ public static class ConnectionProtocol
         private DataAvailable() { }
     }
 
-    /// <summary>A receive completed with <see cref="Count"/> bytes at <see cref="Offset"/> (0 = the peer closed).</summary>
-    internal sealed record ReadCompleted(byte[] Buffer, int Offset, int Count);
+    /// <summary>
+    /// A receive completed with <see cref="Count"/> bytes at <see cref="Offset"/> (0 = the peer closed). A plaintext
+    /// socket's receiver reuses one (<see cref="Set"/>): a socket has one receive at a time and the actor handles its
+    /// completion before it starts the next, so the message is read only while it is current.
+    /// </summary>
+    internal sealed class ReadCompleted(byte[] buffer, int offset, int count)
+    {
+        public byte[] Buffer { get; private set; } = buffer;
+        public int Offset { get; private set; } = offset;
+        public int Count { get; private set; } = count;
+
+        public ReadCompleted Set(byte[] buffer, int offset, int count)
+        {
+            Buffer = buffer;
+            Offset = offset;
+            Count = count;
+            return this;
+        }
+    }
 
     internal sealed record ReadFailed(Exception Cause);
 

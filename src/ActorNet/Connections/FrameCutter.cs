@@ -428,7 +428,9 @@ internal sealed class FrameCutter : IDisposable
             BatchBuffers.Slices.Return(slices);
             slices = copy;
         }
-        var batch = new FrameBatch(info, nextSeq, receivedAt, buffer, slices, _count, rejections, pooled, _asciiSeparated);
+        var batch = pooled
+            ? FrameBatch.Rent(info, nextSeq, receivedAt, buffer, slices, _count, rejections, _asciiSeparated)
+            : new FrameBatch(info, nextSeq, receivedAt, buffer, slices, _count, rejections);
         nextSeq += _count;
         return batch;
     }

@@ -4,8 +4,8 @@ using Akka.Actor;
 namespace ActorNet.Connections;
 
 /// <summary>
-/// The reads of one plaintext socket through a single reused <see cref="SocketAsyncEventArgs"/>: a read, or a wait for
-/// data, allocates nothing. Through <c>Socket.ReceiveAsync(Memory)</c> each one that went pending cost an async state
+/// The reads of one plaintext socket through a single reused <see cref="SocketAsyncEventArgs"/> and a single reused
+/// completion message: a read, or a wait for data, allocates nothing. Through <c>Socket.ReceiveAsync(Memory)</c> each one that went pending cost an async state
 /// machine box and a task (about 300 bytes), which with one small frame per read was most of what the receive path
 /// allocated and so most of what the collector had to chase. The completion callback only tells the connection actor,
 /// so it runs on whichever thread the socket engine completes on and never blocks it.
@@ -15,6 +15,9 @@ internal sealed class SocketReceiver : SocketAsyncEventArgs
     private readonly Socket _socket;
     private IActorRef _target = ActorRefs.Nobody;
     private bool _waitOnly;
+
+    // The one completion message of this socket, told again for every read (see ReadCompleted).
+    private readonly ConnectionProtocol.ReadCompleted _completed = new([], 0, 0);
 
     // No ExecutionContext to capture or restore per completion: the callback touches nothing that flows with it.
     public SocketReceiver(Socket socket) : base(unsafeSuppressExecutionContextFlow: true) => _socket = socket;
@@ -61,7 +64,7 @@ internal sealed class SocketReceiver : SocketAsyncEventArgs
         object message;
         if (SocketError != SocketError.Success) message = new ConnectionProtocol.ReadFailed(new SocketException((int)SocketError));
         else if (_waitOnly) message = ConnectionProtocol.DataAvailable.Instance;
-        else message = new ConnectionProtocol.ReadCompleted(Buffer!, Offset, BytesTransferred);
+        else message = _completed.Set(Buffer!, Offset, BytesTransferred);
         // Let go of the pooled buffer before the actor may return it to the pool, and of the actor.
         Release();
         target.Tell(message);

@@ -144,7 +144,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
                 _log.Unfollowing(Info.Source, Info.Peer, _state.File.ToString(), Info.Id);
                 ContinueReading();
                 break;
-            case FramesAcknowledged ack:
+            case ParsedBatch ack:
                 Acknowledge(ack);
                 if (_paused && Ledger.Inflight <= _settings.MaxInflightFrames / 2 && Bytes.MayResume(_cutter.BufferBytes, 0))
                     ContinueReading();
@@ -176,7 +176,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case FramesAcknowledged ack:
+            case ParsedBatch ack:
                 Acknowledge(ack);
                 break;
             case FramesCommitted commit:
@@ -270,7 +270,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         Ledger.Sent(batch);
         _state.Commits.Sent(batch.LastSeq, endsAt);
         Bytes.Pin(batch.HeldBytes);
-        _parser.Tell(new ParseFrames(batch, Self));
+        batch.SendTo(_parser, Self);
     }
 
     private void DeliverTruncated(long endsAt)
@@ -279,22 +279,26 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         if (_cutter.Truncate(Info, ref nextSeq, DateTime.UtcNow) is { } batch) Send(batch, endsAt);
     }
 
-    private void Acknowledge(FramesAcknowledged ack)
+    private void Acknowledge(ParsedBatch ack)
     {
-        if (Ledger.Acknowledge(ack.AckSlot, ack.FirstSeq, ack.UpToSeq) is { } gap)
-        {
-            _log.NeverReachedSink(Info.Id, Info.Source, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
-            // The checkpoint never passes the gap (no commit counts after it): reading again from the checkpoint stores them.
-            if (!_stopping)
-                Finish($"frames {gap.From}..{gap.To} were lost before sink {_settings.AllSinks[gap.Slot]} stored them; reading again from the checkpoint",
-                    finished: false, quarantinePartial: false);
-        }
+        foreach (var slot in ack.TakeAcknowledgedSlots())
+            if (Ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq) is { } gap) LostOnTheWay(gap);
         while (Ledger.TryRelease(out var released))
         {
-            released.Release();
             Bytes.Unpin(released.HeldBytes);
+            released.Release();
         }
+        ack.Returned();
         ReportInflight();
+    }
+
+    private void LostOnTheWay(AckGap gap)
+    {
+        _log.NeverReachedSink(Info.Id, Info.Source, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
+        // The checkpoint never passes the gap (no commit counts after it): reading again from the checkpoint stores them.
+        if (!_stopping)
+            Finish($"frames {gap.From}..{gap.To} were lost before sink {_settings.AllSinks[gap.Slot]} stored them; reading again from the checkpoint",
+                finished: false, quarantinePartial: false);
     }
 
     /// <summary>A sink committed: once every sink has, the end of the last whole batch committed becomes the file's checkpoint.</summary>

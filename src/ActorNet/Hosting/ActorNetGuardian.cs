@@ -1,3 +1,4 @@
+using ActorNet.Protocol;
 using System.Net.Sockets;
 using ActorNet.Cluster;
 using ActorNet.Configuration;

@@ -68,8 +68,8 @@ public sealed class ParserActor : UntypedActor, IWithUnboundedStash
     {
         switch (message)
         {
-            case ParseFrames parse:
-                Send(parse);
+            case FrameBatch batch:
+                Send(batch);
                 break;
             case ParserProtocol.Hold:
                 Become(Holding);
@@ -85,7 +85,7 @@ public sealed class ParserActor : UntypedActor, IWithUnboundedStash
     {
         switch (message)
         {
-            case ParseFrames:
+            case FrameBatch:
                 Stash.Stash();
                 break;
             case ParserProtocol.Resume resume:
@@ -99,15 +99,17 @@ public sealed class ParserActor : UntypedActor, IWithUnboundedStash
         }
     }
 
-    private void Send(ParseFrames parse)
+    /// <summary>The same parsed batch to every sink of the route: each finds its part (its slot) in the batch's route.</summary>
+    private void Send(FrameBatch batch)
     {
-        var parsed = Parse(parse.Batch);
-        for (var slot = 0; slot < Route.Count; slot++)
-            Route.Sinks[slot].Tell(new SinkBatch(parsed, Route.WritesAccepted[slot], Route.WritesRejected[slot], slot, parse.AckTo,
-                Route.AcknowledgesPeers));
+        var route = Route;
+        var ackTo = batch.AckTo;
+        var parsed = Parse(batch, route);
+        for (var slot = 0; slot < route.Count; slot++)
+            route.Sinks[slot].Tell(parsed, ackTo);
     }
 
-    private ParsedBatch Parse(FrameBatch batch)
+    private ParsedBatch Parse(FrameBatch batch, SourceRoute route)
     {
         var rejections = batch.Rejections;
         var copiedRejections = false;
@@ -115,7 +117,7 @@ public sealed class ParserActor : UntypedActor, IWithUnboundedStash
 
         // The common case for text: the whole read checked in one vectorised pass.
         if (_validator is not null && batch.TryGetAsciiSeparatedFrames(out var all) && _validator.AreAllValid(all))
-            return new ParsedBatch(batch, _parser.Format, null, null);
+            return batch.Parsed(_parser.Format, null, null, route);
 
         var framingRejections = batch.Rejections;
         for (var i = 0; i < batch.Count; i++)
@@ -151,7 +153,7 @@ public sealed class ParserActor : UntypedActor, IWithUnboundedStash
         }
 
         if (rejections is not null) CountAndLog(batch, rejections);
-        return new ParsedBatch(batch, _parser.Format, rejections, payloads);
+        return batch.Parsed(_parser.Format, rejections, payloads, route);
     }
 
     private static ReadOnlyMemory<byte>[] NewPayloads(FrameBatch batch)

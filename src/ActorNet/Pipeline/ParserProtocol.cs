@@ -1,8 +1,10 @@
+using ActorNet.Protocol;
+
 namespace ActorNet.Pipeline;
 
 /// <summary>
 /// What the guardian tells a parser when a sink it feeds is replaced by a reload: hold, then resume with the new
-/// sinks. (The batches themselves are <see cref="Protocol.ParseFrames"/>.)
+/// sinks. (The batches themselves are <see cref="FrameBatch"/>es.)
 /// </summary>
 public static class ParserProtocol
 {

@@ -1,4 +1,6 @@
 using ActorNet.Framing;
+using ActorNet.Parsing;
+using Akka.Actor;
 
 namespace ActorNet.Protocol;
 
@@ -8,16 +10,54 @@ namespace ActorNet.Protocol;
 /// failed framing has a <see cref="RejectedFrame"/> in <see cref="Rejections"/> and no bytes of its own.
 /// The buffer is pooled: it is valid until every sink has acknowledged the batch, after which the connection
 /// that sent it returns it (<see cref="Release"/>). Sinks must copy anything they keep beyond that.
+/// It is itself the message to the source's parser (<see cref="SendTo"/>), which answers nothing: the sinks
+/// acknowledge to <see cref="AckTo"/>.
+/// <para>
+/// A batch over pooled buffers (<see cref="Rent"/>) is pooled itself, with the <see cref="ParsedBatch"/> its parser
+/// fills: a steady stream allocates no object per read. It goes back to <see cref="BatchPool"/> once both are true,
+/// each seen by its owner (the connection that sent it): it was released (every sink slot acknowledged it) and every
+/// sink the parser sent it to has sent it back (<see cref="ParsedBatch.Returned"/>), the last touch of a sink. A
+/// batch lost on the way (a sink or parser restarted) never comes back from every sink, so it is never reused: the
+/// collector takes it.
+/// </para>
 /// </summary>
 public sealed class FrameBatch
 {
     private byte[]? _buffer;
     private FrameSpan[]? _slices;
-    private readonly bool _pooled;
-    private readonly bool _asciiSeparated;
+    private bool _pooled;
+    private bool _asciiSeparated;
+
+    // Pooled instances only (Rent). -1: not parsed yet; then the sink messages the parser sent and that did not come back.
+    private readonly bool _recyclable;
+    private bool _released;
+    private int _sinkMessagesOut = -1;
+    private ParsedBatch? _parsed;
 
     public FrameBatch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSpan[] slices,
         int count, RejectedFrame?[]? rejections, bool pooled = false, bool asciiSeparated = false)
+    {
+        Connection = null!;
+        Set(connection, firstSeq, receivedAt, buffer, slices, count, rejections, pooled, asciiSeparated);
+    }
+
+    private FrameBatch()
+    {
+        _recyclable = true;
+        Connection = null!;
+    }
+
+    /// <summary>A batch over pooled buffers, from <see cref="BatchPool"/> when it has one.</summary>
+    internal static FrameBatch Rent(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSpan[] slices,
+        int count, RejectedFrame?[]? rejections, bool asciiSeparated = false)
+    {
+        var batch = BatchPool.TryTake() ?? new FrameBatch();
+        batch.Set(connection, firstSeq, receivedAt, buffer, slices, count, rejections, pooled: true, asciiSeparated);
+        return batch;
+    }
+
+    private void Set(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSpan[] slices,
+        int count, RejectedFrame?[]? rejections, bool pooled, bool asciiSeparated)
     {
         _asciiSeparated = asciiSeparated && rejections is null && count > 0;
         _pooled = pooled;
@@ -29,25 +69,32 @@ public sealed class FrameBatch
         Count = count;
         Rejections = rejections;
         HeldBytes = buffer.Length;
+        AckTo = ActorRefs.Nobody;
+        _released = false;
+        _sinkMessagesOut = -1;
     }
 
-    public ConnectionInfo Connection { get; }
-    public long FirstSeq { get; }
+    public ConnectionInfo Connection { get; private set; }
+
+    /// <summary>Who the sinks acknowledge this batch to: the connection (or the udp source, the file's tail) that sent it.</summary>
+    public IActorRef AckTo { get; private set; } = ActorRefs.Nobody;
+
+    public long FirstSeq { get; private set; }
     public long LastSeq => FirstSeq + Count - 1;
 
     /// <summary>When the read that produced these frames completed (UTC).</summary>
-    public DateTime ReceivedAt { get; }
+    public DateTime ReceivedAt { get; private set; }
 
-    public int Count { get; }
+    public int Count { get; private set; }
 
     /// <summary>
     /// The length of the array behind the frames (a whole read buffer, however few bytes its frames use): what
     /// holding this batch costs its connection until it is released (max-inflight-bytes). Fixed at creation.
     /// </summary>
-    internal int HeldBytes { get; }
+    internal int HeldBytes { get; private set; }
 
     /// <summary>Null when every frame was framed correctly (the common case: no per-batch allocation).</summary>
-    public RejectedFrame?[]? Rejections { get; }
+    public RejectedFrame?[]? Rejections { get; private set; }
 
     public ReadOnlyMemory<byte> Frame(int index)
     {
@@ -79,13 +126,59 @@ public sealed class FrameBatch
         return true;
     }
 
-    /// <summary>Returns pooled buffers; called once, by the connection, after the last acknowledgement.</summary>
+    /// <summary>Sends this batch to <paramref name="parser"/>, the sinks to acknowledge it to <paramref name="ackTo"/>; once.</summary>
+    internal void SendTo(IActorRef parser, IActorRef ackTo)
+    {
+        // Set before the Tell, which publishes it; never changed after.
+        AckTo = ackTo;
+        parser.Tell(this, ackTo);
+    }
+
+    /// <summary>
+    /// The parsed batch, for the parser: this batch's own when it is pooled (filled again on every use), else a new
+    /// one. The parser then sends it to every sink of <paramref name="route"/>, each of which sends it back once.
+    /// </summary>
+    internal ParsedBatch Parsed(PayloadFormat format, RejectedFrame?[]? rejections, ReadOnlyMemory<byte>[]? payloads, SourceRoute route)
+    {
+        if (!_recyclable) return new ParsedBatch(this, format, rejections, payloads, route);
+        _parsed ??= new ParsedBatch(this, format, rejections, payloads, route);
+        _parsed.Fill(format, rejections, payloads, route);
+        _sinkMessagesOut = route.Count;
+        return _parsed;
+    }
+
+    /// <summary>
+    /// Returns pooled buffers; called once, by the owner, after the last acknowledgement. The owner reads what it needs
+    /// (<see cref="HeldBytes"/>) first: a batch may go back to the pool here.
+    /// </summary>
     internal void Release()
     {
-        if (!_pooled) return;
-        if (_buffer is { } buffer) BatchBuffers.Bytes.Return(buffer);
-        if (_slices is { } slices) BatchBuffers.Slices.Return(slices);
-        _buffer = null;
-        _slices = null;
+        if (_pooled)
+        {
+            if (_buffer is { } buffer) BatchBuffers.Bytes.Return(buffer);
+            if (_slices is { } slices) BatchBuffers.Slices.Return(slices);
+            _buffer = null;
+            _slices = null;
+        }
+        _released = true;
+        RecycleIfDone();
+    }
+
+    /// <summary>One sink's message came back to the owner (see <see cref="ParsedBatch.Returned"/>).</summary>
+    internal void SinkMessageReturned()
+    {
+        if (_sinkMessagesOut > 0) _sinkMessagesOut--;
+        RecycleIfDone();
+    }
+
+    private void RecycleIfDone()
+    {
+        if (!_recyclable || !_released || _sinkMessagesOut != 0) return;
+        Connection = null!;
+        AckTo = ActorRefs.Nobody;
+        Rejections = null;
+        _sinkMessagesOut = -1;
+        _parsed?.Clear();
+        BatchPool.Return(this);
     }
 }

@@ -192,7 +192,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case SinkBatch batch:
+            case ParsedBatch parsed:
+                var batch = PartOf(parsed);
                 if (!TryWrite(batch.Batch, batch.WriteAccepted, batch.WriteRejected, out var error))
                 {
                     EnterOutage(batch.Batch, error);
@@ -221,8 +222,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case SinkBatch batch:
-                AddToBacklog(batch);
+            case ParsedBatch parsed:
+                AddToBacklog(PartOf(parsed));
                 ReportBacklog();
                 break;
             case RetryTick:
@@ -241,6 +242,9 @@ public sealed class SinkActor : UntypedActor, IWithTimers
                 break;
         }
     }
+
+    private SinkBatch PartOf(ParsedBatch parsed) => SinkBatch.TryFor(parsed, Self, out var part) ? part
+        : throw new InvalidOperationException($"sink {_settings.Name} got a batch of connection {parsed.Connection.Id} whose route does not list it");
 
     /// <summary>Writes one batch (or the sink's part of it); false and the error when the sink cannot.</summary>
     private bool TryWrite(ParsedBatch batch, bool accepted, bool rejected, out Exception? error)
@@ -265,8 +269,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     private void Acknowledge(SinkBatch batch)
     {
-        var upTo = batch.Batch.Frames.LastSeq;
-        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.FirstSeq, upTo));
+        var upTo = batch.LastSeq;
+        batch.Acknowledge();
         if (!batch.WantsCommit) return;
         if (_durability == SinkDurability.OnFlush) Remember(_awaitingFlush, batch, upTo);
         else batch.AckTo.Tell(new FramesCommitted(batch.AckSlot, upTo));
@@ -314,8 +318,8 @@ public sealed class SinkActor : UntypedActor, IWithTimers
             _log.SpoolAppendFailed(_settings.Name, e);
             return false;
         }
-        batch.AckTo.Tell(new FramesAcknowledged(batch.AckSlot, batch.Batch.Frames.FirstSeq, batch.Batch.Frames.LastSeq));
-        if (batch.WantsCommit) Remember(_awaitingSpoolSync, batch, batch.Batch.Frames.LastSeq);
+        batch.Acknowledge();
+        if (batch.WantsCommit) Remember(_awaitingSpoolSync, batch, batch.LastSeq);
         return true;
     }
 

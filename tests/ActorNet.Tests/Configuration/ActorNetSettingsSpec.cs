@@ -609,6 +609,20 @@ public sealed class ActorNetSettingsSpec
     }
 
     [Fact]
+    public void A_source_with_more_sinks_than_acknowledgement_slots_is_refused_at_start_up()
+    {
+        // Sinks acknowledge a batch with one bit per slot, 64 in all, the quarantine's included.
+        var names = Enumerable.Range(0, 64).Select(i => $"s{i}").ToArray();
+        var sinks = string.Join(Environment.NewLine, names.Select(n => $"actornet.sinks.{n}.type = blackhole"));
+        AssertSingleError(sinks + Environment.NewLine + Source($"sinks = [ {string.Join(", ", names)} ]"),
+            "actornet.sources.sensors.sinks", "[64 names]", "at most 63 sinks per source");
+
+        var fits = string.Join(", ", names[..63]);
+        var settings = ActorNetSettings.Parse(sinks + Environment.NewLine + Source($"sinks = [ {fits} ]"));
+        Assert.Equal(64, settings.Sources.Single(s => s.Name == "sensors").AllSinks.Count);
+    }
+
+    [Fact]
     public void A_source_set_to_null_removes_the_source_the_embedded_default_defines()
     {
         var user = Akka.Configuration.ConfigurationFactory.ParseString("""

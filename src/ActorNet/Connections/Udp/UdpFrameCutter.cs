@@ -111,7 +111,9 @@ internal sealed class UdpFrameCutter
             BatchBuffers.Slices.Return(slices);
             slices = owned;
         }
-        var batch = new FrameBatch(info, nextSeq, receivedAt, buffer, slices, count, rejections, pooled);
+        var batch = pooled
+            ? FrameBatch.Rent(info, nextSeq, receivedAt, buffer, slices, count, rejections)
+            : new FrameBatch(info, nextSeq, receivedAt, buffer, slices, count, rejections);
         nextSeq += count;
         return batch;
     }

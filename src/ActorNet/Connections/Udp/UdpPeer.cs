@@ -25,8 +25,11 @@ internal sealed class UdpPeer
 
     public AckLedger Ledger { get; }
 
-    /// <summary>Where sinks acknowledge this peer's batches (the ack message carries no peer, so each peer has its own reference).</summary>
-    public IActorRef AckTo { get; set; } = ActorRefs.Nobody;
+    /// <summary>
+    /// The peer's own reference, its identity in /api/connections: the admin API's close and write reach the source
+    /// through it (<see cref="UdpPeerRelay"/>). Acknowledgements do not: they carry their connection and go to the source.
+    /// </summary>
+    public IActorRef Relay { get; set; } = ActorRefs.Nobody;
 
     public ConnectionStatus Status { get; set; } = null!;
 

@@ -3,10 +3,9 @@ using Akka.Actor;
 namespace ActorNet.Connections.Udp;
 
 /// <summary>
-/// A peer's own reference: sinks acknowledge a batch to the reference it came with, and the acknowledgement does not
-/// say which peer it is for, so each peer of a udp source has one of these children, which passes whatever it gets to
-/// the source with the peer (acknowledgements, and a close or write from the admin API). Nothing else: the source
-/// keeps all state.
+/// A peer's own reference, its identity in the admin API: passes what it gets (a close or a write) to the source with
+/// the peer. Nothing else: the source keeps all state, and acknowledgements go to the source directly (a batch carries
+/// its connection).
 /// </summary>
 internal sealed class UdpPeerRelay(UdpPeer peer) : UntypedActor
 {

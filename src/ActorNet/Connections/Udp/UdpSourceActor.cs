@@ -130,6 +130,9 @@ internal sealed class UdpSourceActor : UntypedActor
                 Process(chunk);
                 ContinueReceiving();
                 break;
+            case ParsedBatch ack:
+                Acknowledge(ack);
+                break;
             case UdpProtocol.ForPeer forPeer:
                 ForPeer(forPeer);
                 break;
@@ -182,6 +185,9 @@ internal sealed class UdpSourceActor : UntypedActor
             case UdpProtocol.ReceiveStopped or UdpProtocol.ReceiveFailed:
                 Receiver.ReceiveHandled();
                 Drained();
+                break;
+            case ParsedBatch ack:
+                Acknowledge(ack);
                 break;
             case UdpProtocol.ForPeer forPeer:
                 ForPeer(forPeer);
@@ -275,8 +281,9 @@ internal sealed class UdpSourceActor : UntypedActor
         var id = ConnectionIds.Next();
         var info = new ConnectionInfo(_settings.Name, id, IPEndPointOf(copy) ?? copy.ToString());
         var peer = new UdpPeer(info, copy, _sinkSlots);
-        peer.AckTo = Context.ActorOf(UdpPeerRelay.Props(peer), $"peer-{id}");
-        peer.Status = new ConnectionStatus(id, _settings.Name, info.Peer, peer.AckTo);
+        peer.Relay = Context.ActorOf(UdpPeerRelay.Props(peer), $"peer-{id}");
+        peer.Status = new ConnectionStatus(id, _settings.Name, info.Peer, peer.Relay);
+        _state.Acknowledging.Add(id, peer);
         _status.Owner.Opened(peer.Status);
         _status.Accepted();
         ActorNetMetrics.ConnectionsActive.Add(1, _sourceTag);
@@ -330,9 +337,10 @@ internal sealed class UdpSourceActor : UntypedActor
 
     private void RemoveReferenceWhenDone(UdpPeer peer)
     {
-        if (_state.Peers.Contains(peer) || peer.HasInflight || peer.AckTo.IsNobody()) return;
-        Context.Stop(peer.AckTo);
-        peer.AckTo = ActorRefs.Nobody;
+        if (_state.Peers.Contains(peer) || peer.HasInflight || peer.Relay.IsNobody()) return;
+        Context.Stop(peer.Relay);
+        peer.Relay = ActorRefs.Nobody;
+        _state.Acknowledging.Remove(peer.Info.Id);
     }
 
     private void Received(UdpPeer peer, int datagrams, int bytes)
@@ -354,8 +362,9 @@ internal sealed class UdpSourceActor : UntypedActor
         _state.PinnedBytes += batch.HeldBytes;
         Inflight(batch.Count, batch.HeldBytes);
         peer.Status?.Held(peer.Ledger.PinnedBytes);
-        _parsers[(int)(peer.Info.Id % _parsers.Count)].Tell(new ParseFrames(batch, peer.AckTo));
-        return batch.HeldBytes;
+        var held = batch.HeldBytes;
+        batch.SendTo(_parsers[(int)(peer.Info.Id % _parsers.Count)], Self);
+        return held;
     }
 
     private void ForPeer(UdpProtocol.ForPeer forPeer)
@@ -363,9 +372,6 @@ internal sealed class UdpSourceActor : UntypedActor
         var peer = forPeer.Peer;
         switch (forPeer.Message)
         {
-            case FramesAcknowledged ack:
-                Acknowledge(peer, ack);
-                break;
             case FramesCommitted:
                 // ack.enabled is refused for udp sources: nothing to write back.
                 break;
@@ -384,11 +390,19 @@ internal sealed class UdpSourceActor : UntypedActor
         else replyTo.Tell(new Status.Failure(new InvalidOperationException($"connection {peer.Info.Id}: the datagram could not be sent to {peer.Info.Peer}")));
     }
 
-    private void Acknowledge(UdpPeer peer, FramesAcknowledged ack)
+    /// <summary>A batch came back from a sink: its peer is the one whose connection it carries, kept until all its batches are.</summary>
+    private void Acknowledge(ParsedBatch ack)
+    {
+        if (_state.Acknowledging.TryGetValue(ack.Connection.Id, out var peer)) Acknowledge(peer, ack);
+        ack.Returned();
+    }
+
+    private void Acknowledge(UdpPeer peer, ParsedBatch ack)
     {
         var before = peer.Ledger.Inflight;
-        if (peer.Ledger.Acknowledge(ack.AckSlot, ack.FirstSeq, ack.UpToSeq) is { } gap)
-            _connectionLog.NeverReachedSink(peer.Info.Id, _settings.Name, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
+        foreach (var slot in ack.TakeAcknowledgedSlots())
+            if (peer.Ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq) is { } gap)
+                _connectionLog.NeverReachedSink(peer.Info.Id, _settings.Name, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
         var released = 0L;
         while (peer.Ledger.TryRelease(out var batch))
         {

@@ -14,6 +14,12 @@ internal sealed class UdpSourceState(SourceSettings settings, UdpReceiver receiv
     public UdpChunk Chunk { get; } = new(Math.Max(settings.ReadBufferSize, cutter.Slot), cutter.Slot);
     public UdpPeerTable Peers { get; } = new(settings.Udp.MaxPeers);
 
+    /// <summary>
+    /// Every peer whose batches may still come back, by connection id: those in <see cref="Peers"/> and those evicted
+    /// or closed with batches in flight. Sinks acknowledge to the source, and an acknowledgement names its connection.
+    /// </summary>
+    public Dictionary<long, UdpPeer> Acknowledging { get; } = [];
+
     /// <summary>The socket's own "address:port", recorded with each peer's open (the export's destination).</summary>
     public string LocalEndPoint { get; } = receiver.Socket.LocalEndPoint?.ToString() ?? "";
 

@@ -1,3 +1,4 @@
+using ActorNet.Protocol;
 using ActorNet.Recording;
 using ActorNet.Configuration;
 using ActorNet.Hosting;

@@ -58,7 +58,7 @@ internal sealed class ReplayConnectionActor : ReceiveActor
             EndWhenAcknowledged();
         });
         Receive<ReplayProtocol.Finish>(_ => EndWhenAcknowledged());
-        Receive<FramesAcknowledged>(Acknowledge);
+        Receive<ParsedBatch>(Acknowledge);
         Receive<FramesCommitted>(_ => { });
     }
 
@@ -80,7 +80,7 @@ internal sealed class ReplayConnectionActor : ReceiveActor
     {
         Become(() =>
         {
-            Receive<FramesAcknowledged>(ack =>
+            Receive<ParsedBatch>(ack =>
             {
                 Acknowledge(ack);
                 StopIfDone();
@@ -110,8 +110,8 @@ internal sealed class ReplayConnectionActor : ReceiveActor
             _datagrams.Cut(read.Data, _info, ref nextSeq, read.At, _batches);
             foreach (var batch in _batches)
             {
-                Send(batch);
                 lastSeq = batch.LastSeq;
+                Send(batch);
             }
             _reads.Enqueue(lastSeq);
             return;
@@ -126,8 +126,8 @@ internal sealed class ReplayConnectionActor : ReceiveActor
             var batch = _cutter.Cut(buffer, offset, part, _info, ref nextSeq, read.At, out var fatal);
             if (batch is not null)
             {
-                Send(batch);
                 lastSeq = batch.LastSeq;
+                Send(batch);
             }
             // The live connection closed the peer here; the recording's close record follows.
             if (fatal) break;
@@ -138,13 +138,14 @@ internal sealed class ReplayConnectionActor : ReceiveActor
     private void Send(FrameBatch batch)
     {
         _ledger.Sent(batch);
-        _parser.Tell(new ParseFrames(batch, Self));
+        batch.SendTo(_parser, Self);
     }
 
-    private void Acknowledge(FramesAcknowledged ack)
+    private void Acknowledge(ParsedBatch ack)
     {
-        _ledger.Acknowledge(ack.AckSlot, ack.FirstSeq, ack.UpToSeq);
+        foreach (var slot in ack.TakeAcknowledgedSlots()) _ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq);
         while (_ledger.TryRelease(out var released)) released.Release();
+        ack.Returned();
         ReportDone();
     }
 
