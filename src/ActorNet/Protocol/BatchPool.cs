@@ -3,14 +3,14 @@ namespace ActorNet.Protocol;
 /// <summary>
 /// Frame batches (each with its parsed batch) that finished their journey, for the next reads: with one small frame
 /// per read, the two objects were most of what a read allocated (about 150 bytes), and so most of what the collector
-/// chased at 100,000 reads a second. Bounded: at most <see cref="Capacity"/> wait here (about 1 MiB); more go to the
+/// chased at 100,000 reads a second. Bounded: at most <see cref="Capacity"/> wait here (about 3 MiB); more go to the
 /// collector. A lock, not a lock-free queue: it is held for a push or a pop, and a concurrent queue allocates a new
 /// segment as it wraps.
 /// </summary>
 internal static class BatchPool
 {
-    /// <summary>Batches kept at most: more than a busy process has in flight between two reads of one connection.</summary>
-    public const int Capacity = 4096;
+    /// <summary>Batches kept at most: above what 1,000 busy peers keep in flight (max-inflight-bytes lets each hold several).</summary>
+    public const int Capacity = 16384;
 
     private static readonly FrameBatch[] Items = new FrameBatch[Capacity];
     private static readonly Lock Gate = new();
