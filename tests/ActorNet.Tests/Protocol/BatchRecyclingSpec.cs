@@ -133,25 +133,18 @@ public sealed class BatchRecyclingSpec
     public void The_pool_keeps_at_most_its_capacity()
     {
         Drain();
-        for (var i = 0; i < BatchPool.Capacity + 10; i++)
-        {
-            var batch = Rent();
-            batch.Parsed(PayloadFormat.Text, null, null, TwoSinks);
-            batch.Release();
-            batch.SinkMessageReturned();
-            batch.SinkMessageReturned();
-        }
-        // Each went back before the next was rented, so one instance went round; now fill it past capacity.
         var held = Enumerable.Range(0, BatchPool.Capacity + 10).Select(_ => Rent()).ToList();
-        foreach (var batch in held)
-        {
-            batch.Parsed(PayloadFormat.Text, null, null, TwoSinks);
-            batch.Release();
-            batch.SinkMessageReturned();
-            batch.SinkMessageReturned();
-        }
+        foreach (var batch in held) BackFromBothSinksAndReleased(batch);
         Assert.Equal(BatchPool.Capacity, BatchPool.Count);
         Drain();
+    }
+
+    private static void BackFromBothSinksAndReleased(FrameBatch batch)
+    {
+        batch.Parsed(PayloadFormat.Text, null, null, TwoSinks);
+        batch.Release();
+        batch.SinkMessageReturned();
+        batch.SinkMessageReturned();
     }
 
     private static int[] Slots(SlotSet set)
