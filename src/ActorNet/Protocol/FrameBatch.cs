@@ -141,8 +141,8 @@ public sealed class FrameBatch
     internal ParsedBatch Parsed(PayloadFormat format, RejectedFrame?[]? rejections, ReadOnlyMemory<byte>[]? payloads, SourceRoute route)
     {
         if (!_recyclable) return new ParsedBatch(this, format, rejections, payloads, route);
-        _parsed ??= new ParsedBatch(this, format, rejections, payloads, route);
-        _parsed.Fill(format, rejections, payloads, route);
+        if (_parsed is null) _parsed = new ParsedBatch(this, format, rejections, payloads, route);
+        else _parsed.Fill(format, rejections, payloads, route);
         _sinkMessagesOut = route.Count;
         return _parsed;
     }
