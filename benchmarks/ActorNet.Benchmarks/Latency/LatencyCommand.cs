@@ -14,14 +14,26 @@ public static class LatencyCommand
 {
     public const string Usage = """
           latency [--connections 10000] [--interval-ms 100 | --rate R] [--size 100] [--duration 20] [--settle 2] [--timeout 120]
+              [--servers actornet|raw|both]
           latency --half-of-saturation [--connections 100] [--probe 5] [--size 100] [--duration 20] [--settle 2]
               Peers in a child process send lines stamped with their send time, one every --interval-ms (or --rate
-              per second) each; prints p50/p99/p99.9/max of read->sink-write and send->sink-write and peak RSS.
-              --half-of-saturation first saturates ActorNet for --probe seconds, then paces at half that rate.
+              per second) each; prints p50/p99/p99.9/max of read->sink-write and send->sink-write, peak RSS, CPU,
+              how busy the whole machine was, and read->sink second by second. --servers both first paces the same
+              peers at the raw ceiling (e2e's Socket+Pipelines loop, reading each stamp as the read completes: what
+              the machine costs before any server work), then at ActorNet. --half-of-saturation first saturates
+              ActorNet for --probe seconds, then paces at half that rate.
               The "steady" rows leave out what was written before --settle seconds after the last connect.
         """;
 
     private static readonly TimeSpan DrainStall = TimeSpan.FromSeconds(15);
+
+    // The baseline first, as in e2e.
+    private static readonly IReadOnlyDictionary<string, string[]> ServerNames = new Dictionary<string, string[]>
+    {
+        ["actornet"] = ["actornet"],
+        ["raw"] = ["raw"],
+        ["both"] = ["raw", "actornet"],
+    };
 
     public static async Task<int> RunAsync(OptionReader options, CancellationToken cancellationToken)
     {
@@ -44,6 +56,12 @@ public static class LatencyCommand
             throw new UsageException("--half-of-saturation measures the rate itself: leave out --interval-ms and --rate");
         }
 
+        string serversText = options.String("servers") ?? "actornet";
+        if (!ServerNames.TryGetValue(serversText, out string[]? servers))
+        {
+            throw new UsageException($"option --servers: '{serversText}' is not one of {string.Join(", ", ServerNames.Keys)}");
+        }
+
         double ratePerPeer = rateText is not null
             ? Positive("rate", rateText)
             : 1000.0 / (intervalText is not null ? Positive("interval-ms", intervalText) : 100.0);
@@ -57,12 +75,13 @@ public static class LatencyCommand
             "method: ActorNet (tcp-listen, newline framing, text parser, latency sink on the shared dispatcher) in this process; " +
             "the peers in a child process (loadgen --paced). Everything counts from the child's first connect. " +
             "read->sink: FrameBatch.ReceivedAt (wall clock, taken as the socket read completes) to the sink's Write. " +
-            "send->sink: the peer's Stopwatch stamp in the payload (CLOCK_MONOTONIC) to the sink's Write.");
+            "send->sink: the peer's Stopwatch stamp in the payload (CLOCK_MONOTONIC) to the sink's Write. " +
+            "raw (--servers raw|both): e2e's Socket+Pipelines ceiling in this process, reading the stamps as each read completes.");
         Console.WriteLine();
 
         if (halfOfSaturation)
         {
-            PhaseResult ceiling = await RunPhaseAsync("saturating", peers, size, 0, probe, settle, timeout, cancellationToken).ConfigureAwait(false);
+            PhaseResult ceiling = await RunPhaseAsync("saturating", "actornet", peers, size, 0, probe, settle, timeout, cancellationToken).ConfigureAwait(false);
             Print(ceiling);
             ratePerPeer = ceiling.FramesPerSecond / 2 / peers;
             Console.WriteLine(Invariant($"half of the saturating rate: {ceiling.FramesPerSecond / 2:N0} frames/s, {ratePerPeer:N1} per peer"));
@@ -70,24 +89,34 @@ public static class LatencyCommand
         }
 
         long intervalNs = Math.Max(1, (long)Math.Round(1e9 / ratePerPeer));
-        PhaseResult paced = await RunPhaseAsync("paced", peers, size, intervalNs, duration, settle, timeout, cancellationToken).ConfigureAwait(false);
-        Print(paced);
-        return paced.Failed ? 1 : 0;
+        bool failed = false;
+        foreach (string server in servers)
+        {
+            PhaseResult paced = await RunPhaseAsync("paced", server, peers, size, intervalNs, duration, settle, timeout, cancellationToken).ConfigureAwait(false);
+            Print(paced);
+            failed |= paced.Failed;
+        }
+
+        return failed ? 1 : 0;
     }
 
-    private static async Task<PhaseResult> RunPhaseAsync(string name, int peers, int size, long intervalNs, TimeSpan duration,
+    private static async Task<PhaseResult> RunPhaseAsync(string name, string serverName, int peers, int size, long intervalNs, TimeSpan duration,
         TimeSpan settle, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string offered = intervalNs == 0
             ? "as fast as each can"
             : Invariant($"one every {intervalNs / 1e6:0.###} ms each ({peers * 1e9 / intervalNs:N0} frames/s offered)");
-        Console.WriteLine(Invariant($"{name}: {peers:N0} peers x {size} B lines, {offered}, for {duration.TotalSeconds:0} s ..."));
+        Console.WriteLine(Invariant($"{name}, {serverName}: {peers:N0} peers x {size} B lines, {offered}, for {duration.TotalSeconds:0} s ..."));
 
         ProcessMemory.FullCollect();
-        await using LatencyServer server = await LatencyServer.StartAsync(size, cancellationToken).ConfigureAwait(false);
+        await using ILatencyServer server = serverName == "raw"
+            ? new RawLatencyServer()
+            : await LatencyServer.StartAsync(size, cancellationToken).ConfigureAwait(false);
         ProcessMemory.FullCollect();
         PeakWorkingSet memory = PeakWorkingSet.StartPhase();
         ProcessCost costAtStart = ProcessCost.Now();
+        MachineCpu? machineAtStart = MachineCpu.Now();
+        long costFrom = Stopwatch.GetTimestamp();
         using GcPauseLog collections = GcPauseLog.Start();
 
         PacedSendResult sent;
@@ -96,6 +125,7 @@ public static class LatencyCommand
         await using (PacedPeersProcess child = PacedPeersProcess.Start(server.EndPoint, peers, size, intervalNs, duration))
         {
             firstConnect = await child.Started.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            server.Recorder.Timeline.Start = firstConnect;
             clockSkew = child.StartSeenAt - firstConnect;
             _ = child.Connected.ContinueWith(
                 connected => server.Recorder.SteadyFrom = connected.Result + (long)(settle.TotalSeconds * Stopwatch.Frequency),
@@ -130,8 +160,10 @@ public static class LatencyCommand
         long endRss = ProcessMemory.WorkingSetBytes();
         TimeSpan steadyAfter = Stopwatch.GetElapsedTime(firstConnect, Math.Max(firstConnect, server.Recorder.SteadyFrom));
         ProcessCost cost = ProcessCost.Since(costAtStart);
+        double? machineBusy = MachineCpu.BusySince(machineAtStart);
+        TimeSpan phase = Stopwatch.GetElapsedTime(costFrom);
         await server.DisposeAsync().ConfigureAwait(false);
-        return new PhaseResult(name, sent, server.Recorder, elapsed, memory.Start, peak, endRss, clockSkew, steadyAfter) { Cost = cost, Collections = collections.Summary() };
+        return new PhaseResult(name, serverName, sent, server.Recorder, elapsed, memory.Start, peak, endRss, clockSkew, steadyAfter) { Cost = cost, Collections = collections.Summary(), MachineBusy = machineBusy, Phase = phase };
     }
 
     private static void Print(PhaseResult r)
@@ -149,12 +181,20 @@ public static class LatencyCommand
         PrintRow("send->sink steady", r.Recorder.SteadySendToSink);
         Console.WriteLine(Invariant($"  (steady: batches written from {r.SteadyAfter.TotalSeconds:0.0} s after the first connect, --settle after the last)"));
         Console.WriteLine(Invariant(
-            $"  peak RSS of this (ActorNet) process {ProcessMemory.Mib(r.PeakRss)} MiB (after start-up {ProcessMemory.Mib(r.StartRss)} MiB, at the end {ProcessMemory.Mib(r.EndRss)} MiB)"));
+            $"  peak RSS of this ({r.Server}) process {ProcessMemory.Mib(r.PeakRss)} MiB (after start-up {ProcessMemory.Mib(r.StartRss)} MiB, at the end {ProcessMemory.Mib(r.EndRss)} MiB)"));
         // Collections stop every thread: their count and pauses say how much of the tail they can explain.
         int collections = r.Cost.Gen0 + r.Cost.Gen1 + r.Cost.Gen2;
         Console.WriteLine(Invariant(
             $"  this process: CPU {r.Cost.Cpu.TotalSeconds:0.00} s ({r.Cost.Cpu.TotalMicroseconds / Math.Max(1, r.Recorder.Frames):0.0} µs/frame), {r.Cost.AllocatedBytes / (double)Math.Max(1, r.Recorder.Frames):0} B allocated/frame, collections gen0/1/2 {r.Cost.Gen0}/{r.Cost.Gen1}/{r.Cost.Gen2}, paused {r.Cost.GcPause.TotalMilliseconds:0} ms in all (mean {r.Cost.GcPause.TotalMilliseconds / Math.Max(1, collections):0.0} ms)"));
         Console.Write(r.Collections);
+        if (r.MachineBusy is { } busy)
+        {
+            // Both over the same span: from just before the child starts (its start-up counts) to the end of the drain.
+            Console.WriteLine(Invariant(
+                $"  machine: {busy * 100:0} % of {Environment.ProcessorCount} cores busy over the phase; this process {r.Cost.Cpu / r.Phase:0.00} cores, everything else (the load generator, the kernel for it) {busy * Environment.ProcessorCount - r.Cost.Cpu / r.Phase:0.00}"));
+        }
+
+        Console.Write(r.Recorder.Timeline.Describe());
         if (r.Recorder.ClockStepsBack > 0 || r.Recorder.Unstamped > 0)
         {
             Console.WriteLine(Invariant(
@@ -181,7 +221,7 @@ public static class LatencyCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record PhaseResult(string Name, PacedSendResult Sent, LatencyRecorder Recorder, TimeSpan Elapsed, long StartRss,
+    private sealed record PhaseResult(string Name, string Server, PacedSendResult Sent, LatencyRecorder Recorder, TimeSpan Elapsed, long StartRss,
         long PeakRss, long EndRss, long ClockSkewTicks, TimeSpan SteadyAfter)
     {
         public double FramesPerSecond => Recorder.Frames / Elapsed.TotalSeconds;
@@ -189,6 +229,12 @@ public static class LatencyCommand
         public ProcessCost Cost { get; init; }
 
         public string Collections { get; init; } = "";
+
+        /// <summary>Share of all cores busy over the phase (every process); null off Linux.</summary>
+        public double? MachineBusy { get; init; }
+
+        /// <summary>From just before the child starts to the end of the drain: the span the CPU figures cover.</summary>
+        public TimeSpan Phase { get; init; }
 
         public bool Failed => Recorder.Frames != Sent.Frames || Sent.Failed > 0;
     }

@@ -23,6 +23,9 @@ public sealed class LatencyRecorder
 
     public LatencyHistogram SendToSink { get; } = new();
 
+    /// <summary>read→sink second by second, for when the tail happened.</summary>
+    public LatencyTimeline Timeline { get; } = new();
+
     /// <summary>As <see cref="ReadToSink"/>, only for batches written from <see cref="SteadyFrom"/> on.</summary>
     public LatencyHistogram SteadyReadToSink { get; } = new();
 
@@ -60,7 +63,7 @@ public sealed class LatencyRecorder
         }
     }
 
-    internal void RecordReadToSink(long nanoseconds, int frames, bool steady)
+    internal void RecordReadToSink(long nanoseconds, int frames, bool steady, long now)
     {
         if (frames == 0)
         {
@@ -74,6 +77,7 @@ public sealed class LatencyRecorder
         }
 
         ReadToSink.Record(nanoseconds, frames);
+        Timeline.Record(now, nanoseconds, frames);
         if (steady)
         {
             SteadyReadToSink.Record(nanoseconds, frames);

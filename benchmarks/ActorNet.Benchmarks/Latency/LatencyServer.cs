@@ -14,7 +14,7 @@ namespace ActorNet.Benchmarks.Latency;
 /// newline framing, text parser, every other key from reference.conf), with the <see cref="LatencySink"/> in place
 /// of the blackhole. Rejected frames go to a blackhole of their own; the sink counts only what it was given.
 /// </summary>
-public sealed class LatencyServer : IAsyncDisposable
+public sealed class LatencyServer : ILatencyServer
 {
     private const string SinkType = "latency";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -25,6 +25,8 @@ public sealed class LatencyServer : IAsyncDisposable
     {
         EndPoint = endPoint;
     }
+
+    public string Name => "actornet";
 
     public IPEndPoint EndPoint { get; }
 

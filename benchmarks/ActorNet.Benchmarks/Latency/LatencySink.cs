@@ -50,7 +50,7 @@ public sealed class LatencySink : IFrameSink
             _recorder.RecordSendToSink(now - sentAt, steady);
         }
 
-        _recorder.RecordReadToSink((nowUtc - batch.Frames.ReceivedAt).Ticks * 100, written, steady);
+        _recorder.RecordReadToSink((nowUtc - batch.Frames.ReceivedAt).Ticks * 100, written, steady, now);
         _recorder.AddFrames(written, unstamped, now);
         return written;
     }
