@@ -191,6 +191,7 @@ public sealed class ActorNetServer : ICountingServer
             _ => throw new ArgumentOutOfRangeException(nameof(framing), framing, null),
         };
         string maxBuffered = tuning.MaxBufferedBytes is { } size ? $"max-buffered-bytes = \"{size}\"" : "";
+        string maxInflight = tuning.MaxInflightBytes is { } inflight ? $"max-inflight-bytes = \"{inflight}\"" : "";
         string record = tuning.RecordDir is { } dir ? $"record {{ enabled = on, dir = \"{dir}\", max-size = 64 GiB }}" : "";
 
         // A stalled sink blocks its thread, so it gets one of its own; the usual blackhole never blocks.
@@ -204,6 +205,7 @@ public sealed class ActorNetServer : ICountingServer
                 type = tcp-listen, host = "127.0.0.1", port = {{port}}, max-connections = 20000
                 # The idle measurement holds quiet peers; they must not be closed while it measures.
                 idle-timeout = off
+                {{maxInflight}}
                 framing {{framingBlock}}
                 parser = text, sinks = [ {{SinkName}} ], quarantine = {{SinkName}}
                 {{record}}
@@ -262,6 +264,9 @@ public sealed record ActorNetTuning(string? MaxBufferedBytes, TimeSpan SinkStall
 {
     /// <summary>--record: the source records every read into this directory (record.enabled); null = off.</summary>
     public string? RecordDir { get; init; }
+
+    /// <summary>--max-inflight-bytes: the source's max-inflight-bytes as given (e.g. "64 KiB"); null = the default.</summary>
+    public string? MaxInflightBytes { get; init; }
 
     public static ActorNetTuning Default { get; } = new(null, TimeSpan.Zero);
 }

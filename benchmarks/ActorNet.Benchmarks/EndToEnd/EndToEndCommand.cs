@@ -16,13 +16,15 @@ public static class EndToEndCommand
     public const string Usage = """
           e2e [--connections 100] [--frames 50000] [--size 100] [--framing lines|length-field] [--runs 1]
               [--warmup 1] [--servers both|raw|actornet|tls] [--seed 1] [--min-write-size 1] [--timeout 120] [--connect-parallelism 256]
-              [--loadgen process|in-process] [--max-buffered-bytes "256 MiB"] [--stall-sink-seconds 0] [--record DIR]
+              [--loadgen process|in-process] [--max-buffered-bytes "256 MiB"] [--max-inflight-bytes "256 KiB"]
+              [--stall-sink-seconds 0] [--record DIR]
               Feeds the raw ceiling, then ActorNet, the same C x N frames of S payload bytes over loopback and
               times each from the first connect until the server has counted every frame. The load generator is
               a child process (loadgen, same seed) unless --loadgen in-process. --warmup untimed passes per server
               (C x min(N, 2000) frames) come first, so that JIT work is not measured. --stall-sink-seconds
               (with --servers actornet) blocks ActorNet's sink for that long from its first frame and prints the
-              server's RSS every 250 ms; --max-buffered-bytes sets actornet.max-buffered-bytes. --record DIR turns
+              server's RSS every 250 ms; --max-buffered-bytes sets actornet.max-buffered-bytes,
+              --max-inflight-bytes the source's max-inflight-bytes. --record DIR turns
               the source's recording on into DIR (compare with a run without it; replay DIR afterwards with
               actornet replay DIR --config FILE --speed max). --servers tls runs plaintext ActorNet and ActorNet
               with TLS (a self-signed certificate made for the run; the load generator speaks TLS, handshakes
@@ -59,6 +61,7 @@ public static class EndToEndCommand
             TimeSpan.FromSeconds(options.Int("stall-sink-seconds", 0, 0, 3600)))
         {
             RecordDir = options.String("record"),
+            MaxInflightBytes = options.String("max-inflight-bytes"),
         };
         options.ThrowIfUnread();
         spec.Validate();
@@ -135,7 +138,7 @@ public static class EndToEndCommand
     {
         if (!child && tuning != ActorNetTuning.Default)
         {
-            throw new UsageException("--max-buffered-bytes, --stall-sink-seconds and --record need the load generator in a child process (--loadgen process)");
+            throw new UsageException("--max-buffered-bytes, --max-inflight-bytes, --stall-sink-seconds and --record need the load generator in a child process (--loadgen process)");
         }
 
         if (tuning.SinkStall > TimeSpan.Zero && servers.Contains(ServerKind.Raw))
@@ -152,6 +155,11 @@ public static class EndToEndCommand
         if (tuning.MaxBufferedBytes is { } size && !size.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.'))
         {
             throw new UsageException($"option --max-buffered-bytes: '{size}' is not a size such as \"64 MiB\"");
+        }
+
+        if (tuning.MaxInflightBytes is { } inflight && !inflight.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.'))
+        {
+            throw new UsageException($"option --max-inflight-bytes: '{inflight}' is not a size such as \"256 KiB\"");
         }
 
         ActorNetServer.Check(tuning);

@@ -162,6 +162,18 @@ internal sealed class ConfigSection
         return min;
     }
 
+    /// <summary>As <see cref="LongSize"/>, or <c>auto</c>, which gives null: the caller derives the value.</summary>
+    public long? LongSizeOrAuto(string name, long min, long max, string autoMeans)
+    {
+        var expected = $"a size from {HoconUnits.Size(min)} to {HoconUnits.Size(max)}, such as 512, 64 KiB or 4 MiB, or auto ({autoMeans})";
+        var text = Text(name, expected);
+        if (text is null) return min;
+        if (text == "auto") return null;
+        if (SizeParser.TryParse(text, out var bytes) && bytes >= min && bytes <= max) return bytes;
+        Error(name, text, expected);
+        return min;
+    }
+
     /// <summary>A duration such as <c>10s</c> within [min, max]; <c>off</c> gives null when allowed.</summary>
     public TimeSpan? Duration(string name, TimeSpan min, TimeSpan max, bool allowOff)
     {

@@ -102,7 +102,7 @@ public sealed class ActorNetSettingsSpec
         Assert.Equal(10_000, source.MaxConnections);
         Assert.Equal(TimeSpan.FromMinutes(5), source.IdleTimeout);
         Assert.Equal(8192, source.MaxInflightFrames);
-        Assert.Equal(256 * 1024, source.MaxInflightBytes);
+        Assert.Equal(64 * 1024, source.MaxInflightBytes); // auto: one read buffer per TCP connection
         Assert.Equal(64 * 1024, source.ReadBufferSize);
         Assert.Equal(64 * 1024, source.QuarantineRawLimit);
         Assert.Equal(2, source.ParserParallelism);
@@ -949,6 +949,47 @@ public sealed class ActorNetSettingsSpec
         var settings = ActorNetSettings.Parse("actornet.source-defaults.max-inflight-bytes = 8 MiB\n" + Source(""));
 
         Assert.Equal(8 * 1024 * 1024, Assert.Single(settings.Sources).MaxInflightBytes);
+    }
+
+    [Theory]
+    [InlineData("", "tcp-listen", 64 * 1024)]
+    [InlineData("type = tcp-connect, host = 127.0.0.1", "tcp-connect", 64 * 1024)]
+    [InlineData("type = udp", "udp", 256 * 1024)]
+    [InlineData("read-buffer-size = 16 KiB", "tcp-listen", 16 * 1024)]
+    [InlineData("type = udp, read-buffer-size = 16 KiB", "udp", 64 * 1024)]
+    [InlineData("read-buffer-size = 1 MiB, max-inflight-bytes = auto", "tcp-listen", 1024 * 1024)]
+    public void Max_inflight_bytes_auto_is_one_read_buffer_per_tcp_connection_and_four_per_udp_source(string lines, string type, long expected)
+    {
+        var source = ParseSource(lines);
+
+        Assert.Equal(type, source.Type switch
+        {
+            SourceType.TcpListen => "tcp-listen",
+            SourceType.TcpConnect => "tcp-connect",
+            SourceType.Udp => "udp",
+            _ => source.Type.ToString(),
+        });
+        Assert.Equal(expected, source.MaxInflightBytes);
+    }
+
+    [Fact]
+    public void Max_inflight_bytes_auto_in_source_defaults_gives_each_source_its_own_by_type()
+    {
+        var settings = ActorNetSettings.Parse("""
+            actornet.source-defaults.max-inflight-bytes = auto
+            actornet.sources.peers { port = 7000 }
+            actornet.sources.datagrams { type = udp, port = 7001 }
+            """);
+
+        Assert.Equal(64 * 1024, settings.Sources.Single(s => s.Name == "peers").MaxInflightBytes);
+        Assert.Equal(256 * 1024, settings.Sources.Single(s => s.Name == "datagrams").MaxInflightBytes);
+    }
+
+    [Fact]
+    public void Max_inflight_bytes_refusal_says_auto_is_allowed()
+    {
+        AssertSingleError(Source("max-inflight-bytes = automatic"), "actornet.sources.sensors.max-inflight-bytes", "automatic",
+            "or auto (one read-buffer-size per tcp-listen or tcp-connect connection, four for a udp or file source)");
     }
 
     [Theory]
