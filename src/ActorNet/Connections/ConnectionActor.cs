@@ -618,8 +618,9 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>A batch came back from a sink: the slots that finished with it since it last came back acknowledge it.</summary>
     private void Acknowledge(ParsedBatch ack)
     {
-        foreach (var slot in ack.TakeAcknowledgedSlots())
-            if (_state.Ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq) is { } gap) LostOnTheWay(gap);
+        List<AckGap>? gaps = null;
+        _state.Ledger.Apply(ack, ref gaps);
+        if (gaps is not null) foreach (var gap in gaps) LostOnTheWay(gap);
         while (_state.Ledger.TryRelease(out var released))
         {
             _state.Bytes.Unpin(released.HeldBytes);

@@ -281,8 +281,9 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
 
     private void Acknowledge(ParsedBatch ack)
     {
-        foreach (var slot in ack.TakeAcknowledgedSlots())
-            if (Ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq) is { } gap) LostOnTheWay(gap);
+        List<AckGap>? gaps = null;
+        Ledger.Apply(ack, ref gaps);
+        if (gaps is not null) foreach (var gap in gaps) LostOnTheWay(gap);
         while (Ledger.TryRelease(out var released))
         {
             Bytes.Unpin(released.HeldBytes);

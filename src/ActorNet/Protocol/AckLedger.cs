@@ -87,6 +87,32 @@ internal sealed class AckLedger
         return gap;
     }
 
+    /// <summary>
+    /// Applies the acknowledgements a sink message brings: the bits set on <paramref name="ack"/> and, first, those
+    /// already set on the batches sent before it. A sink sets its bit on each batch in seq order and then tells that
+    /// batch to the owner, but the owner may be told of a later batch by another sink before the earlier batch's message
+    /// from the first sink arrives; the later batch then already carries the first sink's bit, and taking that bit
+    /// alone would look like a gap (1,000 fuzzed connections with one read in flight each showed it). Every earlier bit
+    /// that sink set is visible by then (set before, with a full fence), so taking the batches in order keeps each slot's
+    /// acknowledgements in seq order; a bit still missing on an earlier batch is a real gap. Gaps go to
+    /// <paramref name="gaps"/>, created only when there is one.
+    /// </summary>
+    public void Apply(ParsedBatch ack, ref List<AckGap>? gaps)
+    {
+        foreach (var batch in _unacknowledged)
+        {
+            if (batch.FirstSeq >= ack.FirstSeq) break;
+            if (batch.ParsedOrNull is { } earlier) Take(earlier, ref gaps);
+        }
+        Take(ack, ref gaps);
+    }
+
+    private void Take(ParsedBatch parsed, ref List<AckGap>? gaps)
+    {
+        foreach (var slot in parsed.TakeAcknowledgedSlots())
+            if (Acknowledge(slot, parsed.FirstSeq, parsed.LastSeq) is { } gap) (gaps ??= []).Add(gap);
+    }
+
     /// <summary>The oldest batch, once every slot has acknowledged all of it: its buffer may go back to the pool.</summary>
     public bool TryRelease(out FrameBatch batch)
     {

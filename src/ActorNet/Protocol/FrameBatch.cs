@@ -140,12 +140,24 @@ public sealed class FrameBatch
     /// </summary>
     internal ParsedBatch Parsed(PayloadFormat format, RejectedFrame?[]? rejections, ReadOnlyMemory<byte>[]? payloads, SourceRoute route)
     {
-        if (!_recyclable) return new ParsedBatch(this, format, rejections, payloads, route);
-        if (_parsed is null) _parsed = new ParsedBatch(this, format, rejections, payloads, route);
+        if (!_recyclable)
+        {
+            var parsed = new ParsedBatch(this, format, rejections, payloads, route);
+            Volatile.Write(ref _parsed, parsed);
+            return parsed;
+        }
+        if (_parsed is null) Volatile.Write(ref _parsed, new ParsedBatch(this, format, rejections, payloads, route));
         else _parsed.Fill(format, rejections, payloads, route);
         _sinkMessagesOut = route.Count;
-        return _parsed;
+        return _parsed!;
     }
+
+    /// <summary>
+    /// This use's parsed batch once the parser made it (its sinks' acknowledgement bits), else null; for the owner's
+    /// ledger, which takes the bits of earlier batches first (<see cref="AckLedger.Apply"/>). A pooled batch not yet
+    /// parsed in this use may show its last use's parsed batch, whose bits were cleared when it was recycled.
+    /// </summary>
+    internal ParsedBatch? ParsedOrNull => Volatile.Read(ref _parsed);
 
     /// <summary>
     /// Returns pooled buffers; called once, by the owner, after the last acknowledgement. The owner reads what it needs

@@ -49,8 +49,8 @@ public sealed class ParsedBatch : INotInfluenceReceiveTimeout, IDeadLetterSuppre
         Rejections = rejections;
         _payloads = payloads;
         Route = route;
-        _acknowledgedSlots = 0;
-        _appliedSlots = 0;
+        // The acknowledgement bits were cleared when the batch was recycled (Clear): the owner may look at them
+        // (AckLedger.Apply) while the parser fills the batch, and must see none then.
     }
 
     /// <summary>Back in the pool with its frame batch: keeps nothing of the last use alive.</summary>
@@ -59,6 +59,9 @@ public sealed class ParsedBatch : INotInfluenceReceiveTimeout, IDeadLetterSuppre
         Rejections = null;
         _payloads = null;
         Route = null;
+        // Every sink message came back, so no sink sets a bit any more and the owner took them all.
+        Volatile.Write(ref _acknowledgedSlots, 0);
+        _appliedSlots = 0;
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class BackPressureSpec : ActorNetTestKit
         using var inflight = new MetricTotal("actornet.inflight.frames", SourceName);
         using var bytesRead = new MetricTotal("actornet.bytes.received", SourceName);
         var gate = new SemaphoreSlim(0, 1);
-        StartActorNet($"max-inflight-frames = {MaxInflight}, read-buffer-size = 16 KiB", gate);
+        StartActorNet($"max-inflight-frames = {MaxInflight}, read-buffer-size = 16 KiB, max-inflight-bytes = 1 MiB", gate);
 
         var stream = BuildStream(out var totalBytes);
         using var peer = await ConnectAsync();

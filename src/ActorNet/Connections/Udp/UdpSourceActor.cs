@@ -400,8 +400,10 @@ internal sealed class UdpSourceActor : UntypedActor
     private void Acknowledge(UdpPeer peer, ParsedBatch ack)
     {
         var before = peer.Ledger.Inflight;
-        foreach (var slot in ack.TakeAcknowledgedSlots())
-            if (peer.Ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq) is { } gap)
+        List<AckGap>? gaps = null;
+        peer.Ledger.Apply(ack, ref gaps);
+        if (gaps is not null)
+            foreach (var gap in gaps)
                 _connectionLog.NeverReachedSink(peer.Info.Id, _settings.Name, gap.From, gap.To, gap.Slot, _settings.AllSinks[gap.Slot]);
         var released = 0L;
         while (peer.Ledger.TryRelease(out var batch))

@@ -143,7 +143,8 @@ internal sealed class ReplayConnectionActor : ReceiveActor
 
     private void Acknowledge(ParsedBatch ack)
     {
-        foreach (var slot in ack.TakeAcknowledgedSlots()) _ledger.Acknowledge(slot, ack.FirstSeq, ack.LastSeq);
+        List<AckGap>? gaps = null;
+        _ledger.Apply(ack, ref gaps);
         while (_ledger.TryRelease(out var released)) released.Release();
         ack.Returned();
         ReportDone();
