@@ -19,20 +19,11 @@ namespace ActorNet.Benchmarks.Ceiling;
 /// </summary>
 public sealed class RawFrameCounter : ICountingServer
 {
-    /// <summary>
-    /// Reads rent this much at a time. A loopback burst is often larger than 4 KiB, the pipe default, and larger
-    /// reads mean fewer syscalls; idle connections rent nothing (zero-byte reads, below).
-    /// </summary>
-    private const int ReadBufferSize = 64 * 1024;
 
-    private readonly Socket _listener;
     private readonly WireFraming _framing;
     private readonly int _maxFrameLength;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accepting;
+    private readonly RawAcceptLoop _connections;
     private long _frames;
-    private long _active;
-    private long _accepted;
     private long _protocolErrors;
 
     /// <summary>Starts listening on 127.0.0.1 at a port the OS picks.</summary>
@@ -42,69 +33,27 @@ public sealed class RawFrameCounter : ICountingServer
     {
         _framing = framing;
         _maxFrameLength = maxFrameLength;
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(); // backlog: the OS maximum (somaxconn)
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _accepting = AcceptAsync(_stopping.Token);
+        _connections = new RawAcceptLoop(ServeAsync);
     }
 
     public string Name => "raw";
 
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _connections.EndPoint;
 
     public long FramesReceived => Interlocked.Read(ref _frames);
 
-    public long ConnectionsActive => Interlocked.Read(ref _active);
+    public long ConnectionsActive => _connections.Active;
 
-    public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
+    public long ConnectionsAccepted => _connections.Accepted;
 
     /// <summary>Connections closed because a length field was negative or over the maximum.</summary>
     public long Rejections => Interlocked.Read(ref _protocolErrors);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _accepting.ConfigureAwait(false);
-
-        // Cancelled reads end their loops; give them a bounded moment so sockets are closed before the next phase.
-        for (int i = 0; i < 500 && ConnectionsActive > 0; i++)
-        {
-            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
-    }
-
-    private async Task AcceptAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(stopping).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
-                                          || (e is SocketException && stopping.IsCancellationRequested))
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _accepted);
-            Interlocked.Increment(ref _active);
-            _ = ServeAsync(socket, stopping);
-        }
-    }
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
     private async Task ServeAsync(Socket socket, CancellationToken stopping)
     {
-        // Zero-byte reads: wait for data before renting a buffer, so an idle peer holds no 64 KiB block
-        // (the same trade-off as Kestrel's WaitForDataBeforeAllocatingBuffer).
-        var reader = PipeReader.Create(
-            new NetworkStream(socket, ownsSocket: true),
-            new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, useZeroByteReads: true));
+        var reader = RawAcceptLoop.Reader(socket);
         try
         {
             if (_framing == WireFraming.Lines)
@@ -123,7 +72,6 @@ public sealed class RawFrameCounter : ICountingServer
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
-            Interlocked.Decrement(ref _active);
         }
     }
 

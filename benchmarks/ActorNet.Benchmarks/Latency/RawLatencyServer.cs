@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using ActorNet.Benchmarks.Ceiling;
 
 namespace ActorNet.Benchmarks.Latency;
 
@@ -15,76 +16,26 @@ namespace ActorNet.Benchmarks.Latency;
 /// </summary>
 public sealed class RawLatencyServer : ILatencyServer
 {
-    private const int ReadBufferSize = 64 * 1024;
-
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accepting;
     private readonly Lock _recording = new();
-    private long _active;
-    private bool _disposed;
+    private readonly RawAcceptLoop _connections;
 
     public RawLatencyServer()
     {
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen();
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _accepting = AcceptAsync(_stopping.Token);
+        _connections = new RawAcceptLoop(ServeAsync);
     }
 
     public string Name => "raw";
 
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _connections.EndPoint;
 
     public LatencyRecorder Recorder { get; } = new();
 
-    public async ValueTask DisposeAsync()
-    {
-        // The phase disposes it once it has read the figures, and its `await using` again.
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _accepting.ConfigureAwait(false);
-        // Cancelled reads end their loops; give them a bounded moment so sockets are closed before the next phase.
-        for (int i = 0; i < 500 && Interlocked.Read(ref _active) > 0; i++)
-        {
-            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
-    }
-
-    private async Task AcceptAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(stopping).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
-                                          || (e is SocketException && stopping.IsCancellationRequested))
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _active);
-            _ = ServeAsync(socket, stopping);
-        }
-    }
+    /// <summary>Idempotent: the phase disposes it once it has read the figures, and its <c>await using</c> again.</summary>
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
     private async Task ServeAsync(Socket socket, CancellationToken stopping)
     {
-        var reader = PipeReader.Create(
-            new NetworkStream(socket, ownsSocket: true),
-            new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, useZeroByteReads: true));
+        var reader = RawAcceptLoop.Reader(socket);
         try
         {
             while (true)
@@ -107,7 +58,6 @@ public sealed class RawLatencyServer : ILatencyServer
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
-            Interlocked.Decrement(ref _active);
         }
     }
 
