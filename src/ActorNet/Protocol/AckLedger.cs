@@ -94,22 +94,29 @@ internal sealed class AckLedger
     /// from the first sink arrives; the later batch then already carries the first sink's bit, and taking that bit
     /// alone would look like a gap (1,000 fuzzed connections with one read in flight each showed it). Every earlier bit
     /// that sink set is visible by then (set before, with a full fence), so taking the batches in order keeps each slot's
-    /// acknowledgements in seq order; a bit still missing on an earlier batch is a real gap. Gaps go to
-    /// <paramref name="gaps"/>, created only when there is one.
+    /// acknowledgements in seq order; a bit still missing on an earlier batch is a real gap. The walk over the earlier
+    /// batches happens only when a bit would skip seqs, so acknowledgements in order cost one look at this batch.
+    /// Gaps go to <paramref name="gaps"/>, created only when there is one.
     /// </summary>
     public void Apply(ParsedBatch ack, ref List<AckGap>? gaps)
     {
-        foreach (var batch in _unacknowledged)
+        var slots = ack.TakeAcknowledgedSlots();
+        foreach (var slot in slots)
         {
-            if (batch.FirstSeq >= ack.FirstSeq) break;
-            if (batch.ParsedOrNull is { } earlier) Take(earlier, ref gaps);
+            if (_acked[slot] >= ack.FirstSeq - 1) continue;
+            foreach (var batch in _unacknowledged)
+            {
+                if (batch.FirstSeq >= ack.FirstSeq) break;
+                if (batch.ParsedOrNull is { } earlier) Apply(earlier, earlier.TakeAcknowledgedSlots(), ref gaps);
+            }
+            break;
         }
-        Take(ack, ref gaps);
+        Apply(ack, slots, ref gaps);
     }
 
-    private void Take(ParsedBatch parsed, ref List<AckGap>? gaps)
+    private void Apply(ParsedBatch parsed, SlotSet slots, ref List<AckGap>? gaps)
     {
-        foreach (var slot in parsed.TakeAcknowledgedSlots())
+        foreach (var slot in slots)
             if (Acknowledge(slot, parsed.FirstSeq, parsed.LastSeq) is { } gap) (gaps ??= []).Add(gap);
     }
 
