@@ -152,23 +152,18 @@ internal sealed class ConfigSection
     public int Size(string name, int min, int max) => (int)LongSize(name, min, max);
 
     /// <summary>A size such as <c>10 GiB</c>, within [min, max] bytes.</summary>
-    public long LongSize(string name, long min, long max)
-    {
-        var expected = $"a size from {HoconUnits.Size(min)} to {HoconUnits.Size(max)}, such as 512, 64 KiB or 4 MiB";
-        var text = Text(name, expected);
-        if (text is null) return min;
-        if (SizeParser.TryParse(text, out var bytes) && bytes >= min && bytes <= max) return bytes;
-        Error(name, text, expected);
-        return min;
-    }
+    public long LongSize(string name, long min, long max) => SizeOrAuto(name, min, max, autoMeans: null) ?? min;
 
     /// <summary>As <see cref="LongSize"/>, or <c>auto</c>, which gives null: the caller derives the value.</summary>
-    public long? LongSizeOrAuto(string name, long min, long max, string autoMeans)
+    public long? LongSizeOrAuto(string name, long min, long max, string autoMeans) => SizeOrAuto(name, min, max, autoMeans);
+
+    private long? SizeOrAuto(string name, long min, long max, string? autoMeans)
     {
-        var expected = $"a size from {HoconUnits.Size(min)} to {HoconUnits.Size(max)}, such as 512, 64 KiB or 4 MiB, or auto ({autoMeans})";
+        var expected = $"a size from {HoconUnits.Size(min)} to {HoconUnits.Size(max)}, such as 512, 64 KiB or 4 MiB"
+                       + (autoMeans is null ? "" : $", or auto ({autoMeans})");
         var text = Text(name, expected);
         if (text is null) return min;
-        if (text == "auto") return null;
+        if (autoMeans is not null && text == "auto") return null;
         if (SizeParser.TryParse(text, out var bytes) && bytes >= min && bytes <= max) return bytes;
         Error(name, text, expected);
         return min;
