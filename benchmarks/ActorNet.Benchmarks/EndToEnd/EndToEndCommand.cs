@@ -152,17 +152,19 @@ public static class EndToEndCommand
             throw new UsageException($"option --record: '{dir}' must not contain quotes or backslashes");
         }
 
-        if (tuning.MaxBufferedBytes is { } size && !size.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.'))
-        {
-            throw new UsageException($"option --max-buffered-bytes: '{size}' is not a size such as \"64 MiB\"");
-        }
-
-        if (tuning.MaxInflightBytes is { } inflight && !inflight.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.'))
-        {
-            throw new UsageException($"option --max-inflight-bytes: '{inflight}' is not a size such as \"256 KiB\"");
-        }
+        CheckSize("max-buffered-bytes", tuning.MaxBufferedBytes, "64 MiB");
+        CheckSize("max-inflight-bytes", tuning.MaxInflightBytes, "256 KiB");
 
         ActorNetServer.Check(tuning);
+    }
+
+    /// <summary>A size goes into HOCON as a quoted string: letters, digits, spaces and dots only (ActorNet checks the rest).</summary>
+    private static void CheckSize(string option, string? value, string example)
+    {
+        if (value is not null && !value.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.'))
+        {
+            throw new UsageException($"option --{option}: '{value}' is not a size such as \"{example}\"");
+        }
     }
 
     private static WorkloadSpec WarmupSpec(WorkloadSpec spec) => spec with { Frames = Math.Min(spec.Frames, WarmupFrames) };
