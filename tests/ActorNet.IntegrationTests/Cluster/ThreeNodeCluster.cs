@@ -21,9 +21,9 @@ public sealed class ThreeNodeCluster : IDisposable
 
     private readonly TempDirectory _directory = new();
     // Nodes are killed and started again on the same ports: ports no outgoing connection can take meanwhile.
-    private readonly int[] _remotePorts = [Loopback.ReusablePort(), Loopback.ReusablePort(), Loopback.ReusablePort()];
-    private readonly int[] _httpPorts = [Loopback.ReusablePort(), Loopback.ReusablePort(), Loopback.ReusablePort()];
-    private readonly int[] _devicePorts = [Loopback.ReusablePort(), Loopback.ReusablePort(), Loopback.ReusablePort()];
+    private readonly int[] _remotePorts = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
+    private readonly int[] _httpPorts = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
+    private readonly int[] _devicePorts = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
     private readonly ActorNetProcess?[] _nodes = new ActorNetProcess?[3];
     private readonly List<string> _finishedOutput = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -19,7 +19,7 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output)
         using var directory = new TempDirectory();
         var source = TestConfig.UniqueSourceName("kill");
         // The restarted process listens on the same port: one no outgoing connection can take while it is down.
-        var port = Loopback.ReusablePort();
+        var port = Loopback.FreePort();
         var database = directory.File("actornet.db");
         var config = directory.File("actornet.conf");
         await File.WriteAllTextAsync(config, $$"""

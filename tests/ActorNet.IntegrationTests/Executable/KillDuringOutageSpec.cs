@@ -26,7 +26,7 @@ public sealed class KillDuringOutageSpec(PostgresServer server, ITestOutputHelpe
         var source = TestConfig.UniqueSourceName("outagekill");
         var table = PostgresServer.UniqueTable("outagekill");
         // The restarted process listens on the same port: one no outgoing connection can take while it is down.
-        var port = Loopback.ReusablePort();
+        var port = Loopback.FreePort();
         var spool = directory.File("spool");
         var config = directory.File("actornet.conf");
         await File.WriteAllTextAsync(config, $$"""

@@ -22,7 +22,7 @@ public sealed class SighupReloadSpec
         var added = TestConfig.UniqueSourceName("hup-added");
         var keptPort = Loopback.FreePort();
         // Bound only after the reload: a port no outgoing connection can take meanwhile.
-        var addedPort = Loopback.ReusablePort();
+        var addedPort = Loopback.FreePort();
         var config = directory.File("actornet.conf");
         string Config(string more) => $$"""
             actornet {

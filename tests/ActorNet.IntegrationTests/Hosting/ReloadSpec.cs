@@ -131,7 +131,7 @@ public sealed class ReloadSpec : ReloadTestKit
     public async Task A_reload_of_the_same_file_starts_again_a_feed_that_gave_up()
     {
         // Nothing listens on the vendor's port yet: the feed gives up after two attempts and would never try again.
-        var vendorPort = Loopback.ReusablePort();
+        var vendorPort = Loopback.FreePort();
         var config = Config(
             [Source("feed", vendorPort, "feed-file",
                 "type = tcp-connect, host = \"127.0.0.1\"\n reconnect { min-backoff = 10ms, max-backoff = 20ms, max-attempts = 2 }")],

@@ -6,23 +6,16 @@ namespace ActorNet.IntegrationTests.Support;
 /// <summary>Real TCP peers on 127.0.0.1.</summary>
 public static class Loopback
 {
-    /// <summary>A port that was free a moment ago: the kernel picks it for a socket bound to port 0, which is then closed.</summary>
-    public static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> HandedOut = new();
 
     /// <summary>
-    /// A free port below the kernel's ephemeral range, for a process that is stopped and started again on the same port:
-    /// a port from <see cref="FreePort"/> is an ephemeral one, which any outgoing connection on the machine may take as
-    /// its source port while the process is down (seen: a restarted cluster node's HTTP port taken, "address already in
-    /// use"). Below the range only an explicit bind takes a port; each is handed out once per test run.
+    /// A free port below the kernel's ephemeral range, handed out once per test run. A port the kernel picks for a
+    /// socket bound to port 0 is an ephemeral one, which any outgoing connection on the machine may take as its source
+    /// port before the process under test binds it (seen: an OTLP exporter's failing connect took the port of the
+    /// source it was about to listen on; a restarted cluster node's HTTP port taken while it was down; both "address
+    /// already in use"). Below the range only an explicit bind takes a port.
     /// </summary>
-    public static int ReusablePort()
+    public static int FreePort()
     {
         var ephemeralStart = EphemeralRangeStart();
         for (var attempt = 0; attempt < 1000; attempt++)
