@@ -45,8 +45,11 @@ public sealed partial class TerminalProgressSpec
         var (exit, after) = await terminal.WaitForExitAsync(Bound);
         Assert.Equal(0, exit);
         Assert.DoesNotContain("sending:", after);
-        // The summary starts its own line: the progress line was erased, not left in front of it.
-        Assert.Contains(after.Split('\n'), l => l.StartsWith("sent 1500 frame(s), received 1500 frame(s)", StringComparison.Ordinal));
+        // The summary starts its own line: the progress line was erased, not left in front of it. (How many replies
+        // came back within the one-second wait is send's own spec's business; on a loaded machine a few may still be
+        // on their way.)
+        Assert.True(after.Split('\n').Any(l => l.StartsWith("sent 1500 frame(s), received ", StringComparison.Ordinal)),
+            $"no line starts with the summary; the screen:\n{after}");
         // Each echoed reading is a whole line of its own, not glued to progress text.
         Assert.All(after.Split('\n').Where(l => l.Contains("\"seq\"", StringComparison.Ordinal)), l => Assert.StartsWith("{\"seq\":", l));
     }
