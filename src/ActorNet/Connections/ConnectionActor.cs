@@ -271,8 +271,11 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // it in /api/connections (a second DELETE of it is a 404, not a 202 for a connection already gone).
         _counters.Closed(Info.Id);
         _state.Transport.Dispose();
-        // Not Dispose: a receive may still be completing into the read buffer even after the socket closed.
-        _cutter.Abandon();
+        // A receive still under way may complete into the read buffer even after the socket closed: that one goes to
+        // the collector. Otherwise (the peer closed, a read failed, a drain ended, a pause) it goes back to the pool;
+        // abandoning it too cost every closed connection a fresh 64 KiB array somewhere else.
+        if (_state.Transport.ReadPending) _cutter.Abandon();
+        else _cutter.Dispose();
         ActorKinds.Stopped(Self);
         if (_state.Waiter is { } waiter) _state.Budget.Leave(waiter);
         _state.Budget.Adjust(-_state.Charged, -_state.InMotion);

@@ -292,14 +292,16 @@ internal sealed class FrameCutter : IDisposable
     }
 
     /// <summary>
-    /// Forgets the buffers without returning them to the pool: a read the socket may still be completing
-    /// writes into the current one, so it must never be handed to anyone else (the GC takes it instead).
+    /// Forgets the read buffer without returning it to the pool: a read the socket may still be completing writes
+    /// into it, so it must never be handed to anyone else (the GC takes it instead). The slice array, which no socket
+    /// writes to, goes back. With no read under way, <see cref="Dispose"/> returns both.
     /// </summary>
     public void Abandon()
     {
         _buffer = null;
-        _slices = null;
         _filled = 0;
+        if (_slices is not null) BatchBuffers.Slices.Return(_slices);
+        _slices = null;
     }
 
     public void Dispose()

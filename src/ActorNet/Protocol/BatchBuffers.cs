@@ -41,6 +41,9 @@ internal static class BatchBuffers
     public static System.Buffers.ArrayPool<byte> Bytes => BytePool;
     public static System.Buffers.ArrayPool<FrameSpan> Slices => SlicePool;
 
+    /// <summary>Byte arrays rented from the pool and not returned since start: in use, or let go to the collector.</summary>
+    public static long OutstandingByteArrays => BytePool.Outstanding;
+
     /// <summary>Bytes held idle in both pools now.</summary>
     public static long PooledBytes => BytePool.PooledBytes + SlicePool.PooledBytes;
 

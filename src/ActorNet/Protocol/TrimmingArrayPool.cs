@@ -35,6 +35,13 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
     /// <summary>Bytes held idle in the pool now.</summary>
     public long PooledBytes => PooledElements * Unsafe.SizeOf<T>();
 
+    /// <summary>
+    /// Arrays of the pooled sizes rented and not (yet) returned, counted since the pool was made: those in use, plus
+    /// those their holders let go to the collector instead. A count that grows with every connection closed is a
+    /// holder that forgets to return.
+    /// </summary>
+    public long Outstanding => _buckets.Sum(b => b.Outstanding);
+
     public override T[] Rent(int minimumLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
@@ -78,6 +85,10 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
         private int _count;
         private int _lowWater;
 
+        // Counted under the lock the bucket takes anyway: no extra cost per rental.
+        private long _taken;
+        private long _put;
+
         public Bucket(int length, int capacity)
         {
             Length = length;
@@ -88,10 +99,19 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
 
         public int Count => Volatile.Read(ref _count);
 
+        public long Outstanding
+        {
+            get
+            {
+                lock (_lock) return _taken - _put;
+            }
+        }
+
         public T[]? TryTake()
         {
             lock (_lock)
             {
+                _taken++;
                 if (_count == 0) return null;
                 var array = _arrays[--_count];
                 _arrays[_count] = null;
@@ -104,6 +124,7 @@ internal sealed class TrimmingArrayPool<T> : ArrayPool<T>
         {
             lock (_lock)
             {
+                _put++;
                 if (_count < _arrays.Length) _arrays[_count++] = array;
             }
         }

@@ -37,6 +37,21 @@ public sealed class TrimmingArrayPoolSpec
     }
 
     [Fact]
+    public void Outstanding_counts_the_arrays_rented_and_not_returned_whether_kept_or_dropped_when_back()
+    {
+        var pool = new TrimmingArrayPool<byte>(maxArrayLength: 1024, maxArraysPerBucket: 1);
+        var rented = Enumerable.Range(0, 3).Select(_ => pool.Rent(100)).Append(pool.Rent(1024)).ToList();
+        Assert.Equal(4, pool.Outstanding);
+        pool.Return(rented[0]);
+        // Back, though the full bucket lets it go.
+        pool.Return(rented[1]);
+        Assert.Equal(2, pool.Outstanding);
+        // Not one of the pool's sizes: never counted.
+        pool.Rent(5000);
+        Assert.Equal(2, pool.Outstanding);
+    }
+
+    [Fact]
     public void After_a_burst_everything_goes_within_two_trims_without_use()
     {
         var pool = new TrimmingArrayPool<byte>(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 1024);
