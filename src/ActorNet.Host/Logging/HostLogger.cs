@@ -29,15 +29,16 @@ internal static class HostLogger
 
         // Actors log on their own threads (see ActorNetLogging): the async wrappers leave the writing to a background
         // thread, so a slow terminal, a full pipe to journald or a slow disk never holds up a connection. When its
-        // queue (10,000 events) is full, an event is dropped rather than blocking the actor that logs it.
-        configuration.WriteTo.Async(to => to.Console(formatter));
+        // queue (log.queue-size events) is full, an event is dropped, and counted, rather than blocking the actor that
+        // logs it.
+        configuration.WriteTo.Async(to => to.Console(formatter), settings.QueueSize, blockWhenFull: false, new DroppedLogEvents("console"));
         if (settings.File is { } file)
         {
             configuration.WriteTo.Async(to => to.File(formatter, file.Path,
                 fileSizeLimitBytes: file.MaxSize,
                 rollOnFileSizeLimit: file.MaxSize is not null,
                 rollingInterval: ToSerilog(file.Rolling),
-                retainedFileCountLimit: file.Retained));
+                retainedFileCountLimit: file.Retained), settings.QueueSize, blockWhenFull: false, new DroppedLogEvents("file"));
         }
         return configuration.CreateLogger();
     }

@@ -48,6 +48,12 @@ public sealed record LogSettings(LogLevel Level, LogFormat Format, LogFileSettin
     /// </summary>
     public IReadOnlyDictionary<string, LogLevel> Levels { get; init; } = new Dictionary<string, LogLevel>();
 
+    /// <summary>
+    /// Events waiting to be written, per output (standard output, the file), from <c>actornet.log.queue-size</c>: past
+    /// it an event is dropped (and counted) rather than holding up the actor that logs it.
+    /// </summary>
+    public int QueueSize { get; init; } = 10_000;
+
     /// <summary>The level Akka.NET's own events are published at (its <c>akka.loglevel</c>), from <c>levels.akka</c> or <see cref="Level"/>.</summary>
     public LogLevel AkkaLevel => Levels.GetValueOrDefault(LogCategories.Akka, Level);
 
@@ -56,13 +62,14 @@ public sealed record LogSettings(LogLevel Level, LogFormat Format, LogFileSettin
         var level = log.Choice("level", LevelNames);
         var format = log.Choice("format", Formats);
         var summary = log.Duration("summary-interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), allowOff: true);
+        var queueSize = log.Int("queue-size", 1, 10_000_000);
 
         var levelsSection = log.Section("levels", "{ connection = debug }");
         var levels = new Dictionary<string, LogLevel>(StringComparer.Ordinal);
         foreach (var (key, category) in LogCategories.ByKey)
             if (levelsSection.Choice(key, CategoryLevelNames) is { } categoryLevel) levels[category] = categoryLevel;
 
-        return new LogSettings(level, format, ReadFile(log.Section("file", "{ path = \"logs/actornet.log\" }")), summary) { Levels = levels };
+        return new LogSettings(level, format, ReadFile(log.Section("file", "{ path = \"logs/actornet.log\" }")), summary) { Levels = levels, QueueSize = queueSize };
     }
 
     private static LogFileSettings? ReadFile(ConfigSection file)
@@ -87,7 +94,7 @@ public sealed record LogSettings(LogLevel Level, LogFormat Format, LogFileSettin
     // A record compares a dictionary by reference: two settings read from the same text would differ.
     public bool Equals(LogSettings? other) =>
         other is not null && Level == other.Level && Format == other.Format && Equals(File, other.File) && SummaryInterval == other.SummaryInterval
-        && Levels.Count == other.Levels.Count && Levels.All(kv => other.Levels.TryGetValue(kv.Key, out var l) && l == kv.Value);
+        && QueueSize == other.QueueSize && Levels.Count == other.Levels.Count && Levels.All(kv => other.Levels.TryGetValue(kv.Key, out var l) && l == kv.Value);
 
     public override int GetHashCode() => HashCode.Combine(Level, Format, File, SummaryInterval, Levels.Count);
 }

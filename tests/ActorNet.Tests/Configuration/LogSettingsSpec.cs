@@ -18,6 +18,7 @@ public sealed class LogSettingsSpec
         Assert.Equal(LogFormat.Text, log.Format);
         Assert.Null(log.File);
         Assert.Equal(TimeSpan.FromSeconds(60), log.SummaryInterval);
+        Assert.Equal(10_000, log.QueueSize);
         Assert.Equal(new Dictionary<string, LogLevel> { [LogCategories.Microsoft] = LogLevel.Warning }, log.Levels);
         Assert.Equal(log, LogSettings.Reference);
     }
@@ -30,6 +31,7 @@ public sealed class LogSettingsSpec
               level = warning
               format = json
               summary-interval = off
+              queue-size = 50
               levels { connection = debug, sink = error, akka = off, microsoft = inherit }
               file { path = "logs/actornet.log", rolling = hour, max-size = 10 MiB, retained = 3 }
             }
@@ -38,6 +40,7 @@ public sealed class LogSettingsSpec
         Assert.Equal(LogLevel.Warning, log.Level);
         Assert.Equal(LogFormat.Json, log.Format);
         Assert.Null(log.SummaryInterval);
+        Assert.Equal(50, log.QueueSize);
         Assert.Equal(new Dictionary<string, LogLevel>
         {
             [LogCategories.Connection] = LogLevel.Debug,
@@ -67,6 +70,7 @@ public sealed class LogSettingsSpec
     [InlineData("format = xml", "actornet.log.format", "xml", "one of text, json")]
     [InlineData("levels.connection = verbose", "actornet.log.levels.connection", "verbose", "one of trace, debug, info, warning, error, critical, off, inherit")]
     [InlineData("summary-interval = 10ms", "actornet.log.summary-interval", "10ms", "a duration from")]
+    [InlineData("queue-size = 0", "actornet.log.queue-size", "0", "an integer from 1 to 10000000")]
     [InlineData("file.rolling = weekly", "actornet.log.file.rolling", "weekly", "one of day, hour, minute, month, year, off")]
     [InlineData("file.retained = 0", "actornet.log.file.retained", "0", "an integer from 1 to 100000, or off")]
     [InlineData("file.max-size = 10", "actornet.log.file.max-size", "10", "a size from 1 KiB")]
@@ -93,6 +97,7 @@ public sealed class LogSettingsSpec
 
         Assert.Equal(Parse(text), Parse(text));
         Assert.NotEqual(Parse(text), Parse("actornet.log.levels { connection = debug }"));
+        Assert.NotEqual(Parse(text), Parse(text + "\nactornet.log.queue-size = 5"));
     }
 
     private static LogSettings Parse(string hocon) => ActorNetSettings.Parse(hocon + ASource).Log;
