@@ -92,16 +92,8 @@ public sealed partial class DescriptorLimitSpec
 
     private static double Sum(PrometheusScrape scrape, string name) => scrape.Samples.Where(s => s.Name == name).Sum(s => s.Value);
 
-    private static async Task<PrometheusScrape> PollAsync(HttpClient http, Func<PrometheusScrape, bool> accept, string awaited)
-    {
-        PrometheusScrape? last = null;
-        await Eventually.TrueAsync(() =>
-        {
-            last = PrometheusScrape.Parse(http.GetStringAsync("/metrics").GetAwaiter().GetResult());
-            return accept(last);
-        }, Bound, () => $"{awaited}; scraped:\n{last?.Text}");
-        return last!;
-    }
+    private static Task<PrometheusScrape> PollAsync(HttpClient http, Func<PrometheusScrape, bool> accept, string awaited) =>
+        PrometheusScrape.PollAsync(http, accept, awaited, Bound);
 
     [GeneratedRegex(@"at most (\d+) peers")]
     private static partial Regex CapPattern();

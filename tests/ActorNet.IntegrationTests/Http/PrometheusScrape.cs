@@ -25,6 +25,29 @@ public sealed class PrometheusScrape
     /// <summary>Family name to its type (counter, gauge, histogram).</summary>
     public IReadOnlyDictionary<string, string> Types { get; }
 
+    /// <summary>
+    /// Scrapes <c>/metrics</c> through <paramref name="http"/> until <paramref name="accept"/> holds (an endpoint not
+    /// listening yet counts as not yet); fails past <paramref name="within"/> with the last scrape and <paramref name="more"/>.
+    /// </summary>
+    public static async Task<PrometheusScrape> PollAsync(HttpClient http, Func<PrometheusScrape, bool> accept, string awaited, TimeSpan within,
+        Func<string>? more = null)
+    {
+        PrometheusScrape? last = null;
+        await Support.Eventually.TrueAsync(() =>
+        {
+            try
+            {
+                last = Parse(http.GetStringAsync("/metrics").GetAwaiter().GetResult());
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            return accept(last);
+        }, within, () => $"{awaited}; scraped:\n{last?.Text}{(more is null ? "" : "\n" + more())}");
+        return last!;
+    }
+
     public static PrometheusScrape Parse(string text)
     {
         var samples = new List<PrometheusSample>();

@@ -58,22 +58,6 @@ public sealed class DroppedLogEventsSpec
         Assert.True(after.Value("actornet_log_events_dropped_total", ("output", "console")) >= dropped);
     }
 
-    private static async Task<PrometheusScrape> ScrapeWhenAsync(HttpClient http, Func<PrometheusScrape, bool> accept, string awaited, Func<string> stderr)
-    {
-        PrometheusScrape? last = null;
-        await Eventually.TrueAsync(() =>
-        {
-            try
-            {
-                last = PrometheusScrape.Parse(http.GetStringAsync("/metrics").GetAwaiter().GetResult());
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-                return false;
-            }
-            return accept(last);
-        }, Bound, () => $"{awaited}; scraped:\n{last?.Text}\nstderr:\n{stderr()}");
-        return last!;
-    }
+    private static Task<PrometheusScrape> ScrapeWhenAsync(HttpClient http, Func<PrometheusScrape, bool> accept, string awaited, Func<string> stderr) =>
+        PrometheusScrape.PollAsync(http, accept, awaited, Bound, () => $"stderr:\n{stderr()}");
 }
