@@ -16,9 +16,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ActorNet.Http.Dashboard;
 
 /// <summary>
-/// <c>GET /ws/tail[?sink=name][&amp;token=...]</c>: one <see cref="LiveTail"/> subscriber per WebSocket (the token is
-/// checked by the admin-token middleware). Sends every record of the <c>websocket</c> sinks (or of the one named)
-/// as a text message, and every second
+/// <c>GET /ws/tail[?sink=name][&amp;source=name...][&amp;token=...]</c>: one <see cref="LiveTail"/> subscriber per
+/// WebSocket (the token is checked by the admin-token middleware). Sends every record of the <c>websocket</c> sinks (or
+/// of the one named), of every source (or of those named, <c>source</c> repeated for several: the others are never
+/// queued for this socket, so watching one source of a busy fleet costs no drops) as a text message, and every second
 /// <c>{"kind":"stats","dropped":N,"queued":N,"droppedTotal":N,"sinks":[...]}</c> (the first one as soon as the
 /// subscriber is registered). The socket's queue holds the sink's <c>subscriber-buffer</c> records; a browser that
 /// reads more slowly than records arrive loses its oldest ones, counted in <c>dropped</c>. Refuses upgrades from
@@ -58,6 +59,12 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
             return;
         }
         var watched = sinks.Where(s => filter is null || s.Name == filter).ToArray();
+        var sources = context.Request.Query["source"].Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).Distinct(StringComparer.Ordinal).ToArray();
+        if (sources.FirstOrDefault(s => service.Settings.Sources.All(known => known.Name != s)) is { } unknown)
+        {
+            await RefuseAsync(context, StatusCodes.Status404NotFound, $"no source is named \"{unknown}\"");
+            return;
+        }
 
         // Counted before the check, so that two upgrades racing for the last place cannot both take it.
         if (Interlocked.Increment(ref _subscribers) > limits.MaxSubscribers)
@@ -70,7 +77,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
 
         try
         {
-            await ServeAsync(context, watched.Select(s => s.Name).ToArray(), filter,
+            await ServeAsync(context, watched.Select(s => s.Name).ToArray(), filter, sources,
                 capacity: watched.Select(s => s.SubscriberBuffer).DefaultIfEmpty(1).Max()); // with no websocket sink nothing is published
         }
         finally
@@ -79,7 +86,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
         }
     }
 
-    private async Task ServeAsync(HttpContext context, string[] sinks, string? filter, int capacity)
+    private async Task ServeAsync(HttpContext context, string[] sinks, string? filter, string[] sources, int capacity)
     {
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         var log = Log(context);
@@ -91,7 +98,7 @@ internal sealed class LiveTailEndpoint(ActorNetService service, LiveTailLimits l
             KeepAliveInterval = limits.KeepAliveInterval,
             KeepAliveTimeout = limits.KeepAliveTimeout,
         });
-        using var subscription = service.LiveTail.Subscribe(capacity, filter);
+        using var subscription = service.LiveTail.Subscribe(capacity, filter, sources);
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var receiving = ReceiveUntilClosedAsync(socket, closed);
         var sender = new Sender(socket, closed.Token, limits.SendTimeout);

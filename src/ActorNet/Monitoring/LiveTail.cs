@@ -27,37 +27,38 @@ public sealed class LiveTail
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>
-    /// Whether a record published by <paramref name="sink"/> would reach anyone; lets a sink skip formatting
-    /// (and allocating) while nobody watches.
+    /// Whether a record of <paramref name="source"/> published by <paramref name="sink"/> would reach anyone; lets a
+    /// sink skip formatting (and allocating) while nobody watches that source.
     /// </summary>
-    public bool HasSubscribersFor(string sink)
+    public bool HasSubscribersFor(string sink, string source)
     {
         foreach (var subscriber in _subscribers)
-            if (subscriber.Accepts(sink))
+            if (subscriber.Accepts(sink, source))
                 return true;
         return false;
     }
 
     /// <param name="capacity">Records queued for this subscriber before its oldest are dropped.</param>
     /// <param name="sink">Only records of this sink; null for all.</param>
-    public LiveTailSubscription Subscribe(int capacity, string? sink = null)
+    /// <param name="sources">Only records of these sources; null or empty for all.</param>
+    public LiveTailSubscription Subscribe(int capacity, string? sink = null, IReadOnlyCollection<string>? sources = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var subscription = new LiveTailSubscription(this, capacity, sink);
+        var subscription = new LiveTailSubscription(this, capacity, sink, sources);
         lock (_gate) _subscribers = [.. _subscribers, subscription];
         return subscription;
     }
 
     /// <summary>
-    /// Queues <paramref name="record"/> (UTF-8 JSON, one record) for every subscriber that wants records of
-    /// <paramref name="sink"/>. The bytes are shared by all of them: the caller must not change them afterwards.
-    /// Returns how many subscribers it was queued for.
+    /// Queues <paramref name="record"/> (UTF-8 JSON, one record of <paramref name="source"/>) for every subscriber that
+    /// wants records of <paramref name="sink"/> and that source. The bytes are shared by all of them: the caller must
+    /// not change them afterwards. Returns how many subscribers it was queued for.
     /// </summary>
-    public int Publish(string sink, ReadOnlyMemory<byte> record)
+    public int Publish(string sink, string source, ReadOnlyMemory<byte> record)
     {
         var queued = 0;
         foreach (var subscriber in _subscribers)
-            if (subscriber.Accepts(sink) && subscriber.TryQueue(new LiveTailRecord(sink, record)))
+            if (subscriber.Accepts(sink, source) && subscriber.TryQueue(new LiveTailRecord(sink, record)))
                 queued++;
         return queued;
     }

@@ -15,11 +15,12 @@ public sealed class LiveTailSubscription : IDisposable
     private readonly Channel<LiveTailRecord> _queue;
     private long _dropped;
 
-    internal LiveTailSubscription(LiveTail tail, int capacity, string? sink)
+    internal LiveTailSubscription(LiveTail tail, int capacity, string? sink, IReadOnlyCollection<string>? sources)
     {
         _tail = tail;
         Capacity = capacity;
         Sink = sink;
+        Sources = sources is { Count: > 0 } ? sources.ToHashSet(StringComparer.Ordinal) : null;
         _queue = Channel.CreateBounded<LiveTailRecord>(
             new BoundedChannelOptions(capacity)
             {
@@ -37,6 +38,9 @@ public sealed class LiveTailSubscription : IDisposable
     /// <summary>The sink this subscriber watches; null for all.</summary>
     public string? Sink { get; }
 
+    /// <summary>The sources whose records this subscriber wants; null for all.</summary>
+    public IReadOnlySet<string>? Sources { get; }
+
     public ChannelReader<LiveTailRecord> Reader => _queue.Reader;
 
     /// <summary>Records queued and not yet read.</summary>
@@ -52,7 +56,8 @@ public sealed class LiveTailSubscription : IDisposable
         _queue.Writer.TryComplete();
     }
 
-    internal bool Accepts(string sink) => Sink is null || string.Equals(Sink, sink, StringComparison.Ordinal);
+    internal bool Accepts(string sink, string source) =>
+        (Sink is null || string.Equals(Sink, sink, StringComparison.Ordinal)) && (Sources is null || Sources.Contains(source));
 
     // DropOldest: the write always succeeds while the subscription is open, evicting the oldest record when full.
     internal bool TryQueue(LiveTailRecord record) => _queue.Writer.TryWrite(record);

@@ -34,7 +34,8 @@ public sealed class WebSocketSink : IFrameSink
 
     public int Write(ParsedBatch batch, bool accepted, bool rejected)
     {
-        if (!_tail.HasSubscribersFor(_name)) return batch.CountSelected(accepted, rejected);
+        // One source per batch: a batch of a source nobody watches is only counted.
+        if (!_tail.HasSubscribersFor(_name, batch.Connection.Source)) return batch.CountSelected(accepted, rejected);
         var written = 0;
         if (accepted) written += Publish(batch, accepted: true, _framePrefix);
         if (rejected) written += Publish(batch, accepted: false, _quarantinedPrefix);
@@ -65,7 +66,7 @@ public sealed class WebSocketSink : IFrameSink
             var message = new byte[prefix.Length + line.Length - 1];
             prefix.CopyTo(message, 0);
             line[1..].CopyTo(message.AsSpan(prefix.Length));
-            _tail.Publish(_name, message);
+            _tail.Publish(_name, batch.Connection.Source, message);
         }
         _records.Clear();
         return written;

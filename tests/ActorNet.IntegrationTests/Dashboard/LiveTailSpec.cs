@@ -33,7 +33,7 @@ public sealed class LiveTailSpec
         using var metric = new SinkMetricTotal("actornet.sink.dropped", sink);
         using var subscription = tail.Subscribe(capacity: 10);
 
-        for (var n = 1; n <= 25; n++) tail.Publish(sink, Record(n));
+        for (var n = 1; n <= 25; n++) tail.Publish(sink, "sensors", Record(n));
 
         Assert.Equal(10, subscription.Queued);
         Assert.Equal(15, subscription.DroppedCount);
@@ -48,13 +48,13 @@ public sealed class LiveTailSpec
     {
         var tail = new LiveTail();
 
-        Assert.False(tail.HasSubscribersFor("live"));
-        Assert.Equal(0, tail.Publish("live", Record(1)));
+        Assert.False(tail.HasSubscribersFor("live", "sensors"));
+        Assert.Equal(0, tail.Publish("live", "sensors", Record(1)));
         Assert.Equal(0, tail.Dropped);
 
         using var late = tail.Subscribe(capacity: 10);
         Assert.Equal(0, late.Queued);
-        Assert.Equal(1, tail.Publish("live", Record(2)));
+        Assert.Equal(1, tail.Publish("live", "sensors", Record(2)));
         Assert.Equal([2], Drain(late).Select(N));
     }
 
@@ -63,13 +63,13 @@ public sealed class LiveTailSpec
     {
         var tail = new LiveTail();
         var subscription = tail.Subscribe(capacity: 10);
-        tail.Publish("live", Record(1));
+        tail.Publish("live", "sensors", Record(1));
 
         subscription.Dispose();
-        Assert.Equal(0, tail.Publish("live", Record(2)));
+        Assert.Equal(0, tail.Publish("live", "sensors", Record(2)));
 
         Assert.Equal(0, tail.SubscriberCount);
-        Assert.False(tail.HasSubscribersFor("live"));
+        Assert.False(tail.HasSubscribersFor("live", "sensors"));
         Assert.Equal([1], Drain(subscription).Select(N));
         await subscription.Reader.Completion.WaitAsync(TimeSpan.FromSeconds(5));
     }
@@ -81,12 +81,35 @@ public sealed class LiveTailSpec
         using var one = tail.Subscribe(capacity: 10, sink: "one");
         using var all = tail.Subscribe(capacity: 10);
 
-        tail.Publish("one", Record(1));
-        tail.Publish("two", Record(2));
+        tail.Publish("one", "sensors", Record(1));
+        tail.Publish("two", "sensors", Record(2));
 
-        Assert.True(tail.HasSubscribersFor("two"));
+        Assert.True(tail.HasSubscribersFor("two", "sensors"));
         Assert.Equal([1], Drain(one).Select(N));
         Assert.Equal([("one", 1), ("two", 2)], Drain(all).Select(r => (r.Sink, N(r))));
+    }
+
+    [Fact]
+    public void A_subscriber_to_some_sources_sees_only_their_records_and_the_others_are_never_queued_for_it()
+    {
+        var tail = new LiveTail();
+        using var some = tail.Subscribe(capacity: 2, sources: ["sensors", "meters"]);
+        using var all = tail.Subscribe(capacity: 10);
+
+        tail.Publish("live", "sensors", Record(1));
+        // Not wanted by the first: neither queued for it nor counted as its drop although its queue holds two.
+        for (var n = 2; n <= 5; n++) tail.Publish("live", "gateways", Record(n));
+        tail.Publish("live", "meters", Record(6));
+
+        Assert.True(tail.HasSubscribersFor("live", "gateways"));
+        Assert.Equal([1, 6], Drain(some).Select(N));
+        Assert.Equal(0, some.DroppedCount);
+        Assert.Equal([1, 2, 3, 4, 5, 6], Drain(all).Select(N));
+
+        all.Dispose();
+        Assert.False(tail.HasSubscribersFor("live", "gateways"));
+        Assert.True(tail.HasSubscribersFor("live", "meters"));
+        Assert.Equal(0, tail.Publish("live", "gateways", Record(7)));
     }
 
     [Fact]
@@ -98,7 +121,7 @@ public sealed class LiveTailSpec
 
         // A sink name of its own: drops show in the process-wide metric, which other specs read per sink.
         var sink = TestConfig.UniqueSourceName("live");
-        for (var n = 1; n <= 50; n++) tail.Publish(sink, Record(n));
+        for (var n = 1; n <= 50; n++) tail.Publish(sink, "sensors", Record(n));
 
         Assert.Equal(48, slow.DroppedCount);
         Assert.Equal(0, fast.DroppedCount);
@@ -139,6 +162,8 @@ public sealed class LiveTailSpec
         using var sink = new Sinks.WebSocketSink(new Configuration.SinkSettings("live", "websocket", "", 0, TimeSpan.FromSeconds(1)), tail);
         var batch = TestBatch.Of(PayloadFormat.Text, new ConnectionInfo("sensors", 1, "127.0.0.1:5000"), 1, "a", "b", "c");
         using var other = tail.Subscribe(capacity: 10, sink: "another-sink");
+        // Watching the sink, but another source: the batch of "sensors" is not even formatted.
+        using var otherSource = tail.Subscribe(capacity: 10, sources: ["meters"]);
         sink.Write(batch, accepted: true, rejected: false);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -149,5 +174,6 @@ public sealed class LiveTailSpec
         Assert.Equal(3000, written);
         Assert.Equal(0, allocated);
         Assert.Equal(0, other.Queued);
+        Assert.Equal(0, otherSource.Queued);
     }
 }

@@ -90,6 +90,38 @@ public sealed class LiveTailWebSocketSpec
     }
 
     [Fact]
+    public async Task A_source_filter_sends_only_that_sources_records_and_an_unknown_source_is_refused()
+    {
+        using var directory = new TempDirectory();
+        var wanted = TestConfig.UniqueSourceName("tail-wanted");
+        var other = TestConfig.UniqueSourceName("tail-other");
+        var wantedPort = Loopback.FreePort();
+        var otherPort = Loopback.FreePort();
+        await using var host = await DashboardHost.StartAsync(DashboardHost.Config(wanted, wantedPort, directory) + $$"""
+
+            actornet.sources.{{other}} { port = {{otherPort}}, framing { type = delimiter, delimiter = "\n" }, parser = text, sinks = [ live ] }
+            """);
+
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => TailClient.ConnectAsync(host.WebSocket("/ws/tail?source=nowhere")));
+        Assert.Contains("404", refused.Message);
+
+        await using var filtered = await TailClient.ConnectAsync(host.WebSocket($"/ws/tail?source={wanted}"));
+        await using var all = await TailClient.ConnectAsync(host.WebSocket("/ws/tail"));
+        using var otherPeer = await Loopback.ConnectAsync(otherPort);
+        using var wantedPeer = await Loopback.ConnectAsync(wantedPort);
+        await otherPeer.SendAsync("o1\no2\no3\n"u8.ToArray(), SocketFlags.None);
+        // Published by then: had the filter let them through, they would reach it before the record sent next.
+        await all.WaitForAsync(m => TailClient.Kind(m) == "frame" && m.GetProperty("source").GetString() == other, 3, "the other source's records");
+        await wantedPeer.SendAsync("w1\n"u8.ToArray(), SocketFlags.None);
+
+        await filtered.WaitForAsync(m => TailClient.Kind(m) == "frame", 1, "the wanted source's record");
+        var frames = filtered.OfKind("frame");
+        Assert.Equal(["w1"], frames.Select(f => f.GetProperty("payload").GetString()));
+        Assert.Equal(wanted, frames[0].GetProperty("source").GetString());
+        Assert.Equal(0, filtered.OfKind("stats")[^1].GetProperty("dropped").GetInt64());
+    }
+
+    [Fact]
     public async Task The_history_shows_frames_per_second_of_each_source()
     {
         using var directory = new TempDirectory();

@@ -176,6 +176,26 @@ public sealed class TapSpec
         Assert.Contains("no websocket sink named \"file\"", tap.Stderr);
     }
 
+    [Fact]
+    public async Task Exits_1_naming_a_source_that_does_not_exist()
+    {
+        var source = TestConfig.UniqueSourceName("tap-source");
+        using var actornet = await LiveInstance.StartAsync([(source, "text")]);
+
+        using var tap = ActorNetProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString(), "--source", "nowhere");
+
+        Assert.True(await tap.WaitForExitAsync(Bound) == 1, tap.Output);
+        Assert.Contains("no source named \"nowhere\"", tap.Stderr);
+    }
+
+    [Fact]
+    public void Asks_the_server_for_the_sources_wanted()
+    {
+        var uri = TapSession.TailUri(new Uri("http://127.0.0.1:8080/"), "live", new HashSet<string> { "meters", "a b" });
+        Assert.Equal("ws://127.0.0.1:8080/ws/tail?sink=live&source=a%20b&source=meters", uri.AbsoluteUri);
+        Assert.Equal("ws://127.0.0.1:8080/ws/tail?source=meters", TapSession.TailUri(new Uri("http://127.0.0.1:8080/"), null, ["meters"]).AbsoluteUri);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080/", null, "ws://127.0.0.1:8080/ws/tail")]
     [InlineData("https://actornet.example.com/proxy/", "live", "wss://actornet.example.com/proxy/ws/tail?sink=live")]

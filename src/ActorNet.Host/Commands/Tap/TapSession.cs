@@ -37,7 +37,7 @@ public sealed class TapSession
     private TapSession(TapOptions options, TextWriter output, TextWriter error)
     {
         _options = options;
-        _tail = TailUri(options.Url, options.Sink);
+        _tail = TailUri(options.Url, options.Sink, options.Sources);
         // On a terminal a progress line counts the records; they and any warning are printed above it.
         _progress = TerminalProgress.OnStandardError(error, "tap", "records");
         _output = _progress.Above(output);
@@ -49,13 +49,18 @@ public sealed class TapSession
     public static Task<int> RunAsync(TapOptions options, TextWriter output, TextWriter error, CancellationToken token) =>
         new TapSession(options, output, error).RunAsync(token);
 
-    /// <summary><c>ws://</c> (or <c>wss://</c>) <c>HOST/ws/tail</c>, below the given URL's path, with the sink filter.</summary>
-    public static Uri TailUri(Uri url, string? sink)
+    /// <summary>
+    /// <c>ws://</c> (or <c>wss://</c>) <c>HOST/ws/tail</c>, below the given URL's path, with the sink and source
+    /// filters: the server queues only the records wanted, so a tap of one source keeps up in a busy fleet.
+    /// </summary>
+    public static Uri TailUri(Uri url, string? sink, IEnumerable<string>? sources = null)
     {
+        var query = (sink is null ? [] : new[] { "sink=" + Uri.EscapeDataString(sink) })
+            .Concat((sources ?? []).Order(StringComparer.Ordinal).Select(s => "source=" + Uri.EscapeDataString(s)));
         var builder = new UriBuilder(new Uri(url, "ws/tail"))
         {
             Scheme = url.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-            Query = sink is null ? "" : "sink=" + Uri.EscapeDataString(sink),
+            Query = string.Join('&', query),
         };
         return builder.Uri;
     }
@@ -111,7 +116,8 @@ public sealed class TapSession
             return socket.HttpStatusCode switch
             {
                 HttpStatusCode.Unauthorized => $"{_tail} answered 401 Unauthorized: give the admin token with --token (or {StatusCommand.TokenVariable})",
-                HttpStatusCode.NotFound when _options.Sink is not null => $"{_tail} answered 404: ActorNet has no websocket sink named \"{_options.Sink}\"",
+                HttpStatusCode.NotFound when _options.Sink is not null || _options.Sources.Count > 0 =>
+                    $"{_tail} answered 404: ActorNet has no {string.Join(", or no ", NamedFilters())}",
                 HttpStatusCode.NotFound => $"{_tail} answered 404: not an ActorNet with a live tail (is --url right?)",
                 HttpStatusCode.ServiceUnavailable => $"{_tail} answered 503: the live tail serves as many subscribers as it can; close one or try later",
                 0 => $"cannot connect to {_tail}: {Innermost(e).Message}",
@@ -119,6 +125,11 @@ public sealed class TapSession
             };
         }
     }
+
+    /// <summary>What the tap asked the server for by name, as a 404 may refuse it: the sink, then each source.</summary>
+    private IEnumerable<string> NamedFilters() =>
+        (_options.Sink is { } sink ? [$"websocket sink named \"{sink}\""] : Array.Empty<string>())
+        .Concat(_options.Sources.Order(StringComparer.Ordinal).Select(s => $"source named \"{s}\""));
 
     /// <summary>Prints records until the limit or a stop (returns null), or until the tail ends on its own (returns how).</summary>
     /// <param name="stopping">Cancelled by Ctrl-C or SIGTERM: what still arrives is not printed, and the tail's close ends the loop.</param>
