@@ -32,7 +32,7 @@ public sealed class ReadSizePolicySpec
     }
 
     [Fact]
-    public void Reads_that_fill_their_buffer_double_the_size_up_to_the_maximum()
+    public void Reads_that_fill_their_buffer_grow_the_size_eightfold_up_to_the_maximum()
     {
         var sizes = new ReadSizePolicy(min: 1024, max: 64 * 1024);
         var seen = new List<int>();
@@ -43,7 +43,7 @@ public sealed class ReadSizePolicySpec
             seen.Add(sizes.Size);
         }
 
-        Assert.Equal([2048, 4096, 8192, 16384, 32768, 65536, 65536, 65536, 65536, 65536], seen);
+        Assert.Equal([8192, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536], seen);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ReadSizePolicySpec
 
         sizes.Record(received: 700, offered: 700);
 
-        Assert.Equal(2048, sizes.Size);
+        Assert.Equal(8192, sizes.Size);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class ReadSizePolicySpec
                 Assert.True(BitOperations.IsPow2(sizes.Size), $"{sizes.Size} is not a power of two");
                 Assert.InRange(sizes.Size, sizes.Min, sizes.Max);
                 Assert.InRange(sizes.Min, 1, (int)BitOperations.RoundUpToPowerOf2((uint)s.Max));
-                if (received == offered && received > 0) Assert.Equal(Math.Min(sizes.Max, before * 2), sizes.Size);
+                if (received == offered && received > 0) Assert.Equal(Math.Min(sizes.Max, before * ReadSizePolicy.Growth), sizes.Size);
                 else if (received > before / 2) Assert.Equal(before, sizes.Size);
                 else Assert.True(sizes.Size == before || sizes.Size == Math.Max(sizes.Min, before / 2));
             }
