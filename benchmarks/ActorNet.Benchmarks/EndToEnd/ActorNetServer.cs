@@ -203,8 +203,8 @@ public sealed class ActorNetServer : ICountingServer
               {{maxBuffered}}
               sources.{{SourceName}} {
                 type = tcp-listen, host = "127.0.0.1", port = {{port}}, max-connections = 20000
-                # The idle measurement holds quiet peers; they must not be closed while it measures.
-                idle-timeout = off
+                # idle-timeout at its default (5m), longer than the idle measurement holds its quiet peers: the figures
+                # are the default configuration's.
                 {{maxInflight}}
                 framing {{framingBlock}}
                 parser = text, sinks = [ {{SinkName}} ], quarantine = {{SinkName}}

@@ -43,6 +43,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly SourceTls? _tls;
     private readonly PartialFrameClock _frameClock;
     private bool _frameCheckArmed;
+    private IdleClock _idle;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Connection;
     private bool _paused;
     private bool _waitingForRestartBackoff;
@@ -66,6 +67,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         _counters = new ConnectionCounters(state, _sourceTag);
         _recorder = Recorders.For(Context.System, settings);
         _frameClock = new PartialFrameClock(settings.SlowPeers);
+        _idle = new IdleClock(settings.IdleTimeout);
         _tls = TlsContexts.For(Context.System, settings);
     }
 
@@ -298,11 +300,13 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                     StopAfterLastAck(CloseReasons.PeerClosed, "the peer closed the connection");
                     return;
                 }
+                HeardFromPeer();
                 Process(read);
                 ContinueReading();
                 break;
             case ConnectionProtocol.DataAvailable:
                 ReadHandled();
+                HeardFromPeer();
                 _dataAvailable = true;
                 ContinueReading();
                 break;
@@ -319,6 +323,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 ContinueReading();
                 break;
             case ConnectionProtocol.ResumeAfterRestart:
+                HeardFromPeer();
                 _waitingForRestartBackoff = false;
                 ContinueReading();
                 break;
@@ -327,10 +332,14 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 DeliverTruncated();
                 Stop(CloseReasons.ReadError, $"read failed: {failed.Cause.Message}");
                 break;
-            case ReceiveTimeout when _paused:
-                // Silence is ours, not the peer's: we stopped reading while the sinks catch up.
-                break;
-            case ReceiveTimeout:
+            case ConnectionProtocol.IdleCheck:
+                // While paused the silence is ours, not the peer's (we stopped reading while the sinks catch up): the
+                // clock starts again.
+                if (!_idle.Check(Environment.TickCount64, _paused, out var next))
+                {
+                    Timers.StartSingleTimer(nameof(ConnectionProtocol.IdleCheck), ConnectionProtocol.IdleCheck.Instance, next);
+                    break;
+                }
                 DeliverTruncated();
                 Stop(CloseReasons.IdleTimeout, $"idle for {_settings.IdleTimeout}");
                 break;
@@ -339,6 +348,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
                 Stop(CloseReasons.Requested, close.Reason);
                 break;
             case ConnectionProtocol.Write write:
+                // A frame handed in to be written counts as activity, as it always did (reference.conf, idle-timeout).
+                HeardFromPeer();
                 if (_outgoing.TryEnqueue(write.Payload.Span, out var error))
                 {
                     Sender.Tell(new Status.Success(Info.Id));
@@ -422,7 +433,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         }
         _closeKind = kind;
         _closeReason = reason;
-        Context.SetReceiveTimeout(null);
+        Timers.Cancel(nameof(ConnectionProtocol.IdleCheck));
         Timers.Cancel(nameof(ConnectionProtocol.HeartbeatTick));
         Timers.StartSingleTimer(nameof(FinalAckTimeout), FinalAckTimeout.Instance, _settings.AckFinalWait);
         Become(AwaitingCommits);
@@ -482,7 +493,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (!_cutter.HoldsBuffer && !_dataAvailable)
         {
             // Waiting for data rents nothing: an idle peer holds no share of the process budget.
-            _paused = false;
+            Resumed();
             _state.Transport.BeginWaitForData(Self);
             return;
         }
@@ -498,7 +509,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             _paused = true;
             return;
         }
-        _paused = false;
+        Resumed();
         _dataAvailable = false;
         var (buffer, offset, count) = _cutter.PrepareReceive();
         _state.Transport.BeginReceive(buffer, offset, count, Self);
@@ -699,12 +710,26 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         return new FrameBatch(Info, _state.Ledger.NextSeq, DateTime.UtcNow, [], [default], 1, [rejected]);
     }
 
-    // Akka's receive timeout: every message not marked INotInfluenceReceiveTimeout restarts it, a read of any
-    // size among them (a byte inside a partial frame too). What that makes idle-timeout mean is written next to
-    // the key in reference.conf; a message type added here decides whether it counts as hearing from the peer.
+    // idle-timeout: one timer per period (IdleClock), a time stored per sign of life. What counts as hearing from the
+    // peer is written next to the key in reference.conf: a read of any size (a byte inside a partial frame too), data
+    // becoming available, a frame handed in to be written, a restart.
     private void SetIdleTimeout()
     {
-        if (_settings.IdleTimeout is { } idle) Context.SetReceiveTimeout(idle);
+        if (!_idle.Enabled) return;
+        Timers.StartSingleTimer(nameof(ConnectionProtocol.IdleCheck), ConnectionProtocol.IdleCheck.Instance, _idle.Start(Environment.TickCount64));
+    }
+
+    private void HeardFromPeer()
+    {
+        if (_idle.Enabled) _idle.Heard(Environment.TickCount64);
+    }
+
+    /// <summary>Reading again: the time ActorNet did not read is not the peer's silence, so the idle clock starts again.</summary>
+    private void Resumed()
+    {
+        if (!_paused) return;
+        _paused = false;
+        HeardFromPeer();
     }
 
     /// <summary>

@@ -110,6 +110,13 @@ public static class ConnectionProtocol
         private FrameCheck() { }
     }
 
+    /// <summary>Time to check how long the peer has been silent against idle-timeout (<see cref="IdleClock"/>).</summary>
+    internal sealed class IdleCheck : INotInfluenceReceiveTimeout
+    {
+        public static readonly IdleCheck Instance = new();
+        private IdleCheck() { }
+    }
+
     /// <summary>The restart backoff is over: start reading again.</summary>
     internal sealed class ResumeAfterRestart
     {
