@@ -74,11 +74,14 @@ public sealed class KilledRecordingSpec(ITestOutputHelper output)
     /// <summary>Writes "p{peer} {n}" lines until cancelled or the server goes away.</summary>
     private static async Task StreamAsync(int port, int peer, CancellationToken stop)
     {
-        using var socket = await Loopback.ConnectAsync(port);
+        Socket? socket = null;
         var random = new Random(peer);
         var pending = new StringBuilder();
         try
         {
+            // Inside the try: on a loaded machine the other peers may fill the 256 KiB and the kill may come while
+            // this one still connects (CI saw its connect reset).
+            socket = await Loopback.ConnectAsync(port);
             for (var n = 1; !stop.IsCancellationRequested; n++)
             {
                 pending.Append($"p{peer} {n}\n");
@@ -90,6 +93,10 @@ public sealed class KilledRecordingSpec(ITestOutputHelper output)
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             // The kill resets the connection, or the test is over.
+        }
+        finally
+        {
+            socket?.Dispose();
         }
     }
 }

@@ -54,6 +54,10 @@ public sealed class ServerCertificateSpec : IDisposable
         var certificate = Create();
         var next = Path.Combine(_dir, "next");
         TestCertificates.WritePem(_second, next + ".pem", next + ".key");
+        // File.Copy keeps the source's modification time, and the kernel stamps files with a coarse clock: written in
+        // the same tick as the first pair, with a PEM of the same length, the copied certificate would look unchanged
+        // to the stat the rotation check makes (CI saw it once). A real rotation comes seconds or months later.
+        File.SetLastWriteTimeUtc(next + ".pem", File.GetLastWriteTimeUtc(CertificateFile).AddSeconds(1));
 
         // The key of the next certificate, beside the old certificate: does not load.
         File.Copy(next + ".key", KeyFile, overwrite: true);
