@@ -173,7 +173,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>The connection is ready for the peer's bytes (after the handshake, with TLS).</summary>
     private void StartStreaming()
     {
-        SetIdleTimeout();
+        StartIdleClock();
         StartHeartbeat();
         if (_settings.OnConnect is { } login) QueueWrite(login, "on-connect");
         PumpWrites();
@@ -246,7 +246,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
             Become(Handshaking);
             return;
         }
-        SetIdleTimeout();
+        StartIdleClock();
         StartHeartbeat();
         // The failed incarnation's read buffer and queued writes went with it (to the GC, not the pool).
         ReportInflight();
@@ -713,7 +713,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
     // idle-timeout: one timer per period (IdleClock), a time stored per sign of life. What counts as hearing from the
     // peer is written next to the key in reference.conf: a read of any size (a byte inside a partial frame too), data
     // becoming available, a frame handed in to be written, a restart.
-    private void SetIdleTimeout()
+    private void StartIdleClock()
     {
         if (!_idle.Enabled) return;
         Timers.StartSingleTimer(nameof(ConnectionProtocol.IdleCheck), ConnectionProtocol.IdleCheck.Instance, _idle.Start(Environment.TickCount64));

@@ -164,28 +164,18 @@ public sealed class TapSpec
         Assert.Equal(2, Records(tap.Stdout).Length);
     }
 
-    [Fact]
-    public async Task Exits_1_naming_a_sink_that_is_not_a_websocket_sink()
+    [Theory]
+    [InlineData("--sink", "file", "no websocket sink named \"file\"")]
+    [InlineData("--source", "nowhere", "no source named \"nowhere\"")]
+    public async Task Exits_1_naming_a_sink_that_is_not_a_websocket_sink_or_a_source_that_does_not_exist(string option, string name, string said)
     {
-        var source = TestConfig.UniqueSourceName("tap-sink");
+        var source = TestConfig.UniqueSourceName("tap-name");
         using var actornet = await LiveInstance.StartAsync([(source, "text")]);
 
-        using var tap = ActorNetProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString(), "--sink", "file");
+        using var tap = ActorNetProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString(), option, name);
 
         Assert.True(await tap.WaitForExitAsync(Bound) == 1, tap.Output);
-        Assert.Contains("no websocket sink named \"file\"", tap.Stderr);
-    }
-
-    [Fact]
-    public async Task Exits_1_naming_a_source_that_does_not_exist()
-    {
-        var source = TestConfig.UniqueSourceName("tap-source");
-        using var actornet = await LiveInstance.StartAsync([(source, "text")]);
-
-        using var tap = ActorNetProcess.Start(actornet.DirectoryPath, "tap", "--url", actornet.Url.ToString(), "--source", "nowhere");
-
-        Assert.True(await tap.WaitForExitAsync(Bound) == 1, tap.Output);
-        Assert.Contains("no source named \"nowhere\"", tap.Stderr);
+        Assert.Contains(said, tap.Stderr);
     }
 
     [Fact]
