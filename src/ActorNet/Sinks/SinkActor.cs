@@ -45,8 +45,10 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     private readonly SinkStatus _status;
     private readonly Microsoft.Extensions.Logging.ILogger _log = ActorNetLogging.Get(Context.System).Sink;
 
-    // Batches waiting in memory, unacknowledged, oldest first; always newer than everything in the spool.
-    private readonly Queue<SinkBatch> _held = new();
+    // Batches waiting in memory, unacknowledged, oldest first; always newer than everything in the spool. Each with
+    // the frames it counts in the backlog, counted on arrival: once acknowledged (spooled or written) a batch may at
+    // once be reused for another read, so counting it again after that would subtract another batch's frames.
+    private readonly Queue<(SinkBatch Batch, int Frames)> _held = new();
     private long _heldFrames;
 
     // Per connection (and sink slot): the highest seq written but durable only at the next flush / spool sync.
@@ -298,17 +300,19 @@ public sealed class SinkActor : UntypedActor, IWithTimers
     /// <summary>Spooled (and acknowledged) while the spool has room and nothing is held in memory before it.</summary>
     private void AddToBacklog(SinkBatch batch)
     {
-        if (_held.Count == 0 && TrySpool(batch)) return;
-        _held.Enqueue(batch);
-        _heldFrames += CountWritten(batch);
+        var frames = CountWritten(batch);
+        if (_held.Count == 0 && TrySpool(batch, frames)) return;
+        _held.Enqueue((batch, frames));
+        _heldFrames += frames;
     }
 
-    private bool TrySpool(SinkBatch batch, bool ignoreLimit = false)
+    /// <summary>Spools and acknowledges <paramref name="batch"/>, after which the batch must not be read again.</summary>
+    private bool TrySpool(SinkBatch batch, int frames, bool ignoreLimit = false)
     {
         if (_spool is null) return false;
         try
         {
-            if (!_spool.TryAppend(batch.Batch, batch.WriteAccepted, batch.WriteRejected, CountWritten(batch), ignoreLimit))
+            if (!_spool.TryAppend(batch.Batch, batch.WriteAccepted, batch.WriteRejected, frames, ignoreLimit))
                 return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -385,15 +389,16 @@ public sealed class SinkActor : UntypedActor, IWithTimers
             }
         }
 
-        while (_held.TryPeek(out var batch))
+        while (_held.TryPeek(out var held))
         {
+            var batch = held.Batch;
             if (!TryWrite(batch.Batch, batch.WriteAccepted, batch.WriteRejected, out var error))
             {
                 RetryLater(error);
                 return;
             }
             _held.Dequeue();
-            _heldFrames -= CountWritten(batch);
+            _heldFrames -= held.Frames;
             Acknowledge(batch);
         }
 
@@ -429,10 +434,10 @@ public sealed class SinkActor : UntypedActor, IWithTimers
 
     private void MoveHeldIntoSpool()
     {
-        while (_held.TryPeek(out var batch) && TrySpool(batch))
+        while (_held.TryPeek(out var held) && TrySpool(held.Batch, held.Frames))
         {
             _held.Dequeue();
-            _heldFrames -= CountWritten(batch);
+            _heldFrames -= held.Frames;
         }
     }
 
@@ -511,15 +516,15 @@ public sealed class SinkActor : UntypedActor, IWithTimers
         int spooled = 0, lostBatches = 0;
         long lostFrames = 0;
         // Past max-spool-size if need be: at stop, exceeding the limit beats losing what was read.
-        while (_held.TryDequeue(out var batch))
+        while (_held.TryDequeue(out var held))
         {
-            if (TrySpool(batch, ignoreLimit: true))
+            if (TrySpool(held.Batch, held.Frames, ignoreLimit: true))
             {
                 spooled++;
                 continue;
             }
             lostBatches++;
-            lostFrames += CountWritten(batch);
+            lostFrames += held.Frames;
         }
         _heldFrames = 0;
         try
