@@ -17,6 +17,8 @@
   let paused = false;
   let socket = null;
   let history = { sources: [] };
+  // The live tail's source, '' for all: ?source=NAME in the page's address, so that a view can be bookmarked or shared.
+  let tailSource = new URLSearchParams(location.search).get('source') || '';
   const rates = new Map();
 
   class Unauthorized extends Error {}
@@ -95,6 +97,7 @@
   }
 
   function renderSources(sources) {
+    renderTailSources(sources.map(s => s.name));
     syncRows($('sources').tBodies[0], sources, s => s.name, 'data-source', (row, s) => {
       cell(row, 'name', s.name);
       cell(row, 'type', s.type || '');
@@ -302,13 +305,52 @@
   const pending = { frames: [], quarantined: [] };
   let flushScheduled = false;
 
+  // The server filters (/ws/tail?source=NAME): the other sources' records are neither sent nor counted as dropped.
+  function renderTailSources(names) {
+    const select = $('tail-source');
+    // A source a reload removed: the server would refuse its tail, so the page goes back to all sources.
+    if (tailSource && names.length > 0 && !names.includes(tailSource)) setTailSource('');
+    const wanted = [''].concat(names);
+    const shown = Array.from(select.options).map(o => o.value);
+    if (wanted.join('\n') === shown.join('\n')) return;
+    select.textContent = '';
+    for (const name of wanted) {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name || 'all sources';
+      select.appendChild(option);
+    }
+    select.value = tailSource;
+  }
+
+  function setTailSource(name) {
+    if (name === tailSource) return;
+    tailSource = name;
+    $('tail-source').value = name;
+    const url = new URL(location.href);
+    if (name) url.searchParams.set('source', name); else url.searchParams.delete('source');
+    // window.history: `history` here is the rate history.
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    // What is on screen came from the old filter: start the lists again.
+    pending.frames.length = 0;
+    pending.quarantined.length = 0;
+    $('tail-frames').textContent = '';
+    $('tail-quarantined').textContent = '';
+    if (!needToken) connectTail();
+  }
+
+  $('tail-source').addEventListener('change', event => setTailSource(event.target.value));
+
   function connectTail() {
     if (socket) {
       socket.onclose = null;
       socket.close();
     }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = token ? '?token=' + encodeURIComponent(token) : '';
+    const params = new URLSearchParams();
+    if (tailSource) params.set('source', tailSource);
+    if (token) params.set('token', token);
+    const query = params.toString() ? '?' + params.toString() : '';
     const ws = new WebSocket(scheme + '//' + location.host + '/ws/tail' + query);
     socket = ws;
     setBadge('ws-state', 'live tail: connecting', '');
