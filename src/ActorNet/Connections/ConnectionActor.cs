@@ -279,11 +279,7 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_state.Transport.ReadPending) _cutter.Abandon();
         else _cutter.Dispose();
         ActorKinds.Stopped(Self);
-        if (_state.Waiter is { } waiter) _state.Budget.Leave(waiter);
-        _state.Budget.Adjust(-_state.Charged, -_state.InMotion);
-        _state.Charged = 0;
-        _state.InMotion = 0;
-        _state.ReadFloor = 0;
+        _state.StopCounting();
     }
 
     protected override void OnReceive(object message) => Reading(message);

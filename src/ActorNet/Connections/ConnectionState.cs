@@ -73,6 +73,23 @@ internal sealed class ConnectionState
     public long ReadFloor { get; set; }
 
     /// <summary>
+    /// The connection stopped: it leaves the budget's queue and gives back what it counts there, except the bytes of
+    /// the batches its sinks still hold (a peer that sent its last line and closed while a sink was slow or down).
+    /// Those stay counted until the last sink is done with each (<see cref="AckLedger.Orphan"/>): otherwise a stalled
+    /// sink behind peers that connect, send and close would gather their batches beyond max-buffered-bytes.
+    /// </summary>
+    public void StopCounting()
+    {
+        if (Waiter is { } waiter) Budget.Leave(waiter);
+        var withSinks = Ledger.PinnedBytes;
+        Budget.Adjust(-(Charged - withSinks), -(InMotion - withSinks));
+        Ledger.Orphan(Budget);
+        Charged = 0;
+        InMotion = 0;
+        ReadFloor = 0;
+    }
+
+    /// <summary>
     /// Reserves a read of <paramref name="reserve"/> bytes in <see cref="Budget"/> (a connection's first read always
     /// gets its turn); the reservation stands as <see cref="ReadFloor"/> until the read is handled. False: queued,
     /// <see cref="ConnectionProtocol.BudgetAvailable"/> comes when it is first.

@@ -1,3 +1,5 @@
+using ActorNet.Protocol;
+
 namespace ActorNet.Connections;
 
 /// <summary>
@@ -24,7 +26,7 @@ namespace ActorNet.Connections;
 /// The counter is lock-free (<see cref="Interlocked"/>); the queue takes a lock, only while someone waits or
 /// joins it: the fast path of a reservation with nobody waiting is one compare-and-swap.
 /// </summary>
-public sealed class ProcessBudget
+public sealed class ProcessBudget : IHeldBytesBudget
 {
     private readonly Lock _queueLock = new();
     private readonly LinkedList<BudgetWaiter> _queue = new();
@@ -101,6 +103,9 @@ public sealed class ProcessBudget
         if (inMotionChange < 0) Interlocked.Add(ref _inMotion, inMotionChange);
         if (change < 0 || inMotionChange < 0) WakeHead();
     }
+
+    /// <summary>A batch of a connection that stopped before its sinks were done (<see cref="FrameBatch.Orphan"/>) is done now.</summary>
+    void IHeldBytesBudget.ReleaseOrphaned(int bytes) => Adjust(-bytes, -bytes);
 
     /// <summary>The connection stops waiting (it stopped, drains, or is held back by its own limits): the next one may go.</summary>
     internal void Leave(BudgetWaiter waiter)

@@ -101,11 +101,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
         _state.Handle.Dispose();
         ActorKinds.Stopped(Self);
         _counters.Closed(Info.Id);
-        if (Connection.Waiter is { } waiter) Connection.Budget.Leave(waiter);
-        Connection.Budget.Adjust(-Connection.Charged, -Connection.InMotion);
-        Connection.Charged = 0;
-        Connection.InMotion = 0;
-        Connection.ReadFloor = 0;
+        Connection.StopCounting();
     }
 
     private void StartPolling() =>

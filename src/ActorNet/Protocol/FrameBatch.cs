@@ -34,6 +34,12 @@ public sealed class FrameBatch
     private int _sinkMessagesOut = -1;
     private ParsedBatch? _parsed;
 
+    // Set when the owner stopped before every sink was done with this batch (Orphan): the bytes stay counted in the
+    // budget until the last sink's acknowledgement gives them back. An orphan is never reused (nobody releases it).
+    private const int Owned = 0, Orphaned = 1, GivenBack = 2;
+    private IHeldBytesBudget? _orphanBudget;
+    private int _orphanState;
+
     public FrameBatch(ConnectionInfo connection, long firstSeq, DateTime receivedAt, byte[] buffer, FrameSpan[] slices,
         int count, RejectedFrame?[]? rejections, bool pooled = false, bool asciiSeparated = false)
     {
@@ -72,6 +78,8 @@ public sealed class FrameBatch
         AckTo = ActorRefs.Nobody;
         _released = false;
         _sinkMessagesOut = -1;
+        _orphanBudget = null;
+        _orphanState = Owned;
     }
 
     public ConnectionInfo Connection { get; private set; }
@@ -174,6 +182,36 @@ public sealed class FrameBatch
         }
         _released = true;
         RecycleIfDone();
+    }
+
+    /// <summary>
+    /// The owner stops while sinks still hold this batch (a peer that sent its last line and closed, with a sink behind):
+    /// its <see cref="HeldBytes"/>, still counted in <paramref name="budget"/>, are given back by whichever sink finishes
+    /// it last (<see cref="SinkFinished"/>), or here when they all already have. The owner's last touch.
+    /// </summary>
+    internal void Orphan(IHeldBytesBudget budget)
+    {
+        _orphanBudget = budget;
+        // A full fence, as a sink's Interlocked.Or of its bit is: of a last bit set concurrently with this, either the
+        // check below sees it or that sink sees the orphan (Dekker), and the exchange in GiveBack lets only one act.
+        Interlocked.Exchange(ref _orphanState, Orphaned);
+        if (AllSinksFinished) GiveBack();
+    }
+
+    /// <summary>
+    /// A sink set its bit on this batch's parsed batch (<see cref="ParsedBatch.Acknowledge"/>): an orphan every sink
+    /// has finished gives its bytes back. On a batch already reused by a live owner this finds it owned and does nothing.
+    /// </summary>
+    internal void SinkFinished()
+    {
+        if (Volatile.Read(ref _orphanState) == Orphaned && AllSinksFinished) GiveBack();
+    }
+
+    private bool AllSinksFinished => Volatile.Read(ref _parsed) is { } parsed && parsed.AllSlotsAcknowledged;
+
+    private void GiveBack()
+    {
+        if (Interlocked.CompareExchange(ref _orphanState, GivenBack, Orphaned) == Orphaned) _orphanBudget!.ReleaseOrphaned(HeldBytes);
     }
 
     /// <summary>One sink's message came back to the owner (see <see cref="ParsedBatch.Returned"/>).</summary>

@@ -79,6 +79,13 @@ public sealed class ParsedBatch : INotInfluenceReceiveTimeout, IDeadLetterSuppre
     /// <summary>Sink slot <paramref name="slot"/> is done with this batch; the sink then tells it to <see cref="AckTo"/>.</summary>
     internal void Acknowledge(int slot) => Interlocked.Or(ref _acknowledgedSlots, 1L << slot);
 
+    /// <summary>
+    /// Every sink of <see cref="Route"/> set its bit: none will touch the batch again. False before the parser routed
+    /// this use of a pooled batch (its route and bits were cleared when it was recycled).
+    /// </summary>
+    internal bool AllSlotsAcknowledged =>
+        Route is { } route && Volatile.Read(ref _acknowledgedSlots) == (route.Count == 64 ? -1L : (1L << route.Count) - 1);
+
     /// <summary>The slots that acknowledged this batch since the last call; for <see cref="AckTo"/> alone.</summary>
     internal SlotSet TakeAcknowledgedSlots()
     {

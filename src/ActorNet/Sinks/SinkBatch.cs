@@ -33,11 +33,13 @@ internal readonly record struct SinkBatch(ParsedBatch Batch, bool WriteAccepted,
 
     /// <summary>
     /// This sink is done with its part: the batch goes back to the connection as the acknowledgement. The sink's last
-    /// touch of <see cref="Batch"/>.
+    /// touch of <see cref="Batch"/> (<see cref="FrameBatch.SinkFinished"/> is safe on a batch already reused).
     /// </summary>
     public void Acknowledge()
     {
         Batch.Acknowledge(AckSlot);
+        // Gives the bytes of a batch whose connection already closed back to the budget once every sink is done.
+        Batch.Frames.SinkFinished();
         AckTo.Tell(Batch);
     }
 }

@@ -19,7 +19,8 @@ public abstract class ActorNetTestKit : TestKit
 
     protected ConcurrentQueue<SeenRecord> Data { get; } = new();
     protected ConcurrentQueue<SeenRecord> Quarantine { get; } = new();
-    protected int Port { get; } = FreePort();
+    // Below the ephemeral range: a port-0 probe's port may be taken as another test's source port before ActorNet binds it.
+    protected int Port { get; } = Support.Loopback.FreePort();
     protected string SourceName { get; } = "src" + Guid.NewGuid().ToString("N")[..8];
 
     /// <param name="sourceBody">Keys of the source.</param>
@@ -52,10 +53,4 @@ public abstract class ActorNetTestKit : TestKit
         return socket;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

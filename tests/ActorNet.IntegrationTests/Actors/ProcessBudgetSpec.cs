@@ -66,6 +66,49 @@ public sealed class ProcessBudgetSpec : ActorNetTestKit
     private static string Line(int peer, int frame) => $"peer {peer:D2} frame {frame:D5}";
 
     /// <summary>
+    /// Devices that connect, send one line and close, while the sink is stuck: each closed connection leaves its batch
+    /// with the sink. Those batches stay counted until the sink is done with them, so the budget fills and the next
+    /// peers wait to be read; before, each close gave its bytes back at once and the sink gathered every peer's batch,
+    /// whatever max-buffered-bytes said. Once the sink resumes, everything is stored and the budget is back to zero.
+    /// </summary>
+    [Fact]
+    public async Task Batches_of_peers_that_sent_a_line_and_closed_stay_counted_until_the_stuck_sink_is_done_with_them()
+    {
+        const int oneShotPeers = 200;
+        var gate = new SemaphoreSlim(0, 1);
+        var service = StartActorNet($"read-buffer-size = {ReadBuffer} B, max-inflight-bytes = 1 MiB", gate, topLevel: $"max-buffered-bytes = {Budget} B");
+        var source = service.Status.Source(SourceName)!;
+
+        // ~1 KB a line: each batch holds a buffer of at least that, so 200 of them are six times the budget.
+        for (var i = 0; i < oneShotPeers; i++)
+        {
+            using var peer = await ConnectAsync();
+            await peer.SendAsync(Encoding.ASCII.GetBytes(OneShotLine(i) + "\n"));
+        }
+
+        await Eventually.TrueAsync(() => service.Budget.Waiting > 0 && service.Budget.Held >= Budget - 2 * ReadBuffer, Bound,
+            () => $"the budget spent by closed peers' batches and peers waiting; {service.Budget.Held} held, {service.Budget.Waiting} waiting, {source.FramesReceived} lines read");
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            Assert.True(service.Budget.Held <= Budget + 2 * ReadBuffer, $"the budget counts {service.Budget.Held} bytes, more than {Budget + 2 * ReadBuffer}");
+            await Task.Delay(20);
+        }
+        Assert.InRange(source.FramesReceived, 1, oneShotPeers - 1);
+
+        gate.Release();
+        await Eventually.TrueAsync(() => Data.Count == oneShotPeers, Bound * 3,
+            () => $"every peer's line stored; {Data.Count} so far, {service.Budget.Waiting} connections waiting");
+        Assert.Equal(Enumerable.Range(0, oneShotPeers).Select(OneShotLine).Order(StringComparer.Ordinal), Data.Select(r => r.Payload!).Order(StringComparer.Ordinal));
+        Assert.Empty(Quarantine);
+        // Every batch handed over by a closed connection gave its bytes back exactly once.
+        await Eventually.TrueAsync(() => service.Status.ConnectionCount == 0 && service.Budget.Held == 0 && service.Budget.InMotion == 0, Bound,
+            () => $"nothing counted once every line is stored; {service.Budget.Held} held, {service.Budget.InMotion} in motion, {service.Status.ConnectionCount} open");
+    }
+
+    private static string OneShotLine(int peer) => $"device {peer:D3} " + new string('x', 1000);
+
+    /// <summary>
     /// Watches the stalled connections for a second: nothing is acknowledged, so what they hold can only grow, and it
     /// must exceed the budget by no more than one reservation, in the budget and in what the connections report;
     /// reading may only finish the reads already granted.
