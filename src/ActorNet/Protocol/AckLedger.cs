@@ -122,14 +122,12 @@ internal sealed class AckLedger
 
     /// <summary>
     /// The owner stops: every batch the sinks have not all acknowledged is handed to them (<see cref="FrameBatch.Orphan"/>),
-    /// its bytes still counted in <paramref name="budget"/> until the last sink is done. Returns the bytes handed over.
+    /// its bytes (<see cref="PinnedBytes"/>, all of them) still counted in <paramref name="budget"/> until the last sink is done.
     /// </summary>
-    public long Orphan(IHeldBytesBudget budget)
+    public void Orphan(IHeldBytesBudget budget)
     {
-        var handedOver = PinnedBytes;
         while (_unacknowledged.TryDequeue(out var batch)) batch.Orphan(budget);
         PinnedBytes = 0;
-        return handedOver;
     }
 
     /// <summary>The oldest batch, once every slot has acknowledged all of it: its buffer may go back to the pool.</summary>
