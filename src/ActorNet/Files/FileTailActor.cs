@@ -96,8 +96,10 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        // Not Dispose: a read may still be completing into the cutter's buffer.
-        _cutter.Abandon();
+        // A read still under way may complete into the cutter's buffer: that one goes to the collector; otherwise the
+        // buffer goes back to the pool, as a closed connection's does.
+        if (_state.ReadPending) _cutter.Abandon();
+        else _cutter.Dispose();
         _state.Handle.Dispose();
         ActorKinds.Stopped(Self);
         _counters.Closed(Info.Id);
