@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ActorNet.Protocol;
 
 namespace ActorNet.Connections;
@@ -34,6 +35,11 @@ public sealed class ProcessBudget : IHeldBytesBudget
     private long _inMotion;
     private int _waiting;
     private long _pauses;
+
+    // Batches of stopped connections that sinks still hold (FrameBatch.Orphan), until each is given back. A map only so
+    // that a sink or parser that stops for good can give back what it will never finish (ReleaseOrphans); touched once
+    // or twice per orphan, never per frame.
+    private readonly ConcurrentDictionary<FrameBatch, byte> _orphans = new();
 
     /// <param name="limit">actornet.max-buffered-bytes.</param>
     public ProcessBudget(long limit)
@@ -104,8 +110,29 @@ public sealed class ProcessBudget : IHeldBytesBudget
         if (change < 0 || inMotionChange < 0) WakeHead();
     }
 
+    void IHeldBytesBudget.Holds(FrameBatch orphan) => _orphans.TryAdd(orphan, 0);
+
     /// <summary>A batch of a connection that stopped before its sinks were done (<see cref="FrameBatch.Orphan"/>) is done now.</summary>
-    void IHeldBytesBudget.ReleaseOrphaned(int bytes) => Adjust(-bytes, -bytes);
+    void IHeldBytesBudget.ReleaseOrphaned(FrameBatch orphan)
+    {
+        _orphans.TryRemove(orphan, out _);
+        Adjust(-orphan.HeldBytes, -orphan.HeldBytes);
+    }
+
+    /// <summary>Batches of stopped connections still counted because sinks hold them (<see cref="FrameBatch.Orphan"/>).</summary>
+    public int Orphans => _orphans.Count;
+
+    /// <summary>
+    /// A sink or parser stopped for good: the batches it held will never be acknowledged. Orphans cannot tell which
+    /// stage holds them, so all are given back (the others' for the moment their sinks still take); without this, the
+    /// closing connections of its sources would fill the budget for every source. Returns the bytes given back.
+    /// </summary>
+    internal long ReleaseOrphans()
+    {
+        var before = Held;
+        foreach (var orphan in _orphans.Keys) orphan.GiveBackUnfinished();
+        return before - Held;
+    }
 
     /// <summary>The connection stops waiting (it stopped, drains, or is held back by its own limits): the next one may go.</summary>
     internal void Leave(BudgetWaiter waiter)

@@ -156,6 +156,13 @@ internal sealed partial class ActorNetGuardian : UntypedActor, IWithUnboundedSta
         else if (name.StartsWith("source ", StringComparison.Ordinal)) _status.Source(name[7..])?.SetState(SourceStates.Stopped, reason);
         // A reload starts a source again (ActorNetService.WillNotTryAgain); sinks and parsers only a restart.
         _log.StoppedForGood(name, reason, name.StartsWith("source ", StringComparison.Ordinal) ? " or the configuration is reloaded" : "");
+        // What it held of closed connections would stay counted for ever (FrameBatch.Orphan), and fill the budget of
+        // every source as its own sources' connections close.
+        if (name.StartsWith("sink ", StringComparison.Ordinal) || name.StartsWith("parser ", StringComparison.Ordinal))
+        {
+            var released = _budget.ReleaseOrphans();
+            if (released > 0) _log.OrphansReleased(name, released);
+        }
     }
 
     protected override void PostStop()

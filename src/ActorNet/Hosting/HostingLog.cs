@@ -46,4 +46,8 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 515, Level = LogLevel.Error, Message = "Reload: source {Source} could not start and stays stopped until the next reload: {Reason}")]
     public static partial void ReloadedSourceNotStarted(this ILogger log, string source, string reason);
+
+    [LoggerMessage(EventId = 516, Level = LogLevel.Warning,
+        Message = "{Actor} stopped for good: {Bytes} bytes of batches of closed connections no longer count in max-buffered-bytes, since it may have held them and will never acknowledge them")]
+    public static partial void OrphansReleased(this ILogger log, string actor, long bytes);
 }

@@ -192,6 +192,7 @@ public sealed class FrameBatch
     internal void Orphan(IHeldBytesBudget budget)
     {
         _orphanBudget = budget;
+        budget.Holds(this);
         // A full fence, as a sink's Interlocked.Or of its bit is: of a last bit set concurrently with this, either the
         // check below sees it or that sink sees the orphan (Dekker), and the exchange in GiveBack lets only one act.
         Interlocked.Exchange(ref _orphanState, Orphaned);
@@ -207,11 +208,17 @@ public sealed class FrameBatch
         if (Volatile.Read(ref _orphanState) == Orphaned && AllSinksFinished) GiveBack();
     }
 
+    /// <summary>
+    /// An orphan a sink or parser that stopped for good may have held: no acknowledgement may ever come, so its bytes go
+    /// back now (once, as by <see cref="SinkFinished"/>).
+    /// </summary>
+    internal void GiveBackUnfinished() => GiveBack();
+
     private bool AllSinksFinished => Volatile.Read(ref _parsed) is { } parsed && parsed.AllSlotsAcknowledged;
 
     private void GiveBack()
     {
-        if (Interlocked.CompareExchange(ref _orphanState, GivenBack, Orphaned) == Orphaned) _orphanBudget!.ReleaseOrphaned(HeldBytes);
+        if (Interlocked.CompareExchange(ref _orphanState, GivenBack, Orphaned) == Orphaned) _orphanBudget!.ReleaseOrphaned(this);
     }
 
     /// <summary>One sink's message came back to the owner (see <see cref="ParsedBatch.Returned"/>).</summary>

@@ -7,6 +7,9 @@ namespace ActorNet.Protocol;
 /// </summary>
 internal interface IHeldBytesBudget
 {
-    /// <summary>The sinks are done with an orphaned batch of <paramref name="bytes"/>; called once per batch, from a sink's thread.</summary>
-    void ReleaseOrphaned(int bytes);
+    /// <summary><paramref name="orphan"/> is counted until it is given back; told before it can be.</summary>
+    void Holds(FrameBatch orphan);
+
+    /// <summary>The sinks are done with <paramref name="orphan"/>; called once per orphan, from any thread.</summary>
+    void ReleaseOrphaned(FrameBatch orphan);
 }

@@ -56,6 +56,7 @@ public sealed class OrphanedBatchSpec
         Finish(parsed, 1);
         Assert.Equal(0, budget.Held);
         Assert.Equal(0, budget.InMotion);
+        Assert.Equal(0, budget.Orphans);
         // A late call (the sink message that went to the closed connection's dead letters) changes nothing.
         parsed.Frames.SinkFinished();
         Assert.Equal(0, budget.Held);
@@ -111,6 +112,27 @@ public sealed class OrphanedBatchSpec
         Assert.Equal(reused.HeldBytes, budget.Held);
         reused.Orphan(budget);
         Assert.Equal(reused.HeldBytes, budget.Held);
+    }
+
+    [Fact]
+    public void A_stage_stopped_for_good_gives_back_every_orphan_once_and_a_late_sink_changes_nothing()
+    {
+        var waiting = Rent();
+        var unparsed = Rent();
+        var budget = Holding(waiting.HeldBytes + unparsed.HeldBytes);
+        var parsed = waiting.Parsed(PayloadFormat.Text, null, null, TwoSinks);
+        Finish(parsed, 0);
+        waiting.Orphan(budget);
+        unparsed.Orphan(budget);
+        Assert.Equal(2, budget.Orphans);
+
+        Assert.Equal(waiting.HeldBytes + unparsed.HeldBytes, budget.ReleaseOrphans());
+        Assert.Equal(0, budget.Held);
+        Assert.Equal(0, budget.Orphans);
+
+        Finish(parsed, 1);
+        Assert.Equal(0, budget.Held);
+        Assert.Equal(0, budget.ReleaseOrphans());
     }
 
     /// <summary>The owner's stop and the two sinks' last acknowledgements on three threads: the bytes come back once.</summary>
