@@ -57,7 +57,8 @@ public sealed class DashboardHost : IAsyncDisposable
         }
         """;
 
-    public static async Task<DashboardHost> StartAsync(string hocon)
+    /// <param name="reloadWith">The configuration a reload reads (<c>ActorNetService.ReloadAsync</c>), as a file would be read again.</param>
+    public static async Task<DashboardHost> StartAsync(string hocon, Func<string>? reloadWith = null)
     {
         var settings = ActorNetSettings.Parse(hocon);
         var log = new LogCollector();
@@ -73,7 +74,11 @@ public sealed class DashboardHost : IAsyncDisposable
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.WithActorNet(settings, options => options.OnStarted(http.Attach).OnStarted(s => started.TrySetResult(s)));
+            akka.WithActorNet(settings, options =>
+            {
+                options.OnStarted(http.Attach).OnStarted(s => started.TrySetResult(s));
+                if (reloadWith is not null) options.ReloadFrom(() => ActorNetSettings.ParseOverlay(reloadWith()));
+            });
         });
         var host = builder.Build();
         try

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using ActorNet.Hosting.Reload;
 using ActorNet.IntegrationTests.Support;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
@@ -24,16 +25,18 @@ public sealed class DashboardTailFilterSpec
         var picked = TestConfig.UniqueSourceName("browser-picked");
         var other = TestConfig.UniqueSourceName("browser-other");
         int pickedPort = Loopback.FreePort(), otherPort = Loopback.FreePort();
-        await using var host = await DashboardHost.StartAsync($$"""
+        string Config(params string[] sources) => $$"""
             actornet {
               http { enabled = on, host = 127.0.0.1, port = 0 }
               sources {
-                {{picked}} { port = {{pickedPort}}, parser = text, sinks = [ live ], quarantine = live }
-                {{other}} { port = {{otherPort}}, parser = text, sinks = [ live ], quarantine = live }
+                {{string.Join("\n", sources.Select(name =>
+                    $"{name} {{ port = {(name == picked ? pickedPort : otherPort)}, parser = text, sinks = [ live ], quarantine = live }}"))}}
               }
               sinks.live { type = websocket }
             }
-            """);
+            """;
+        var reloaded = Config(picked, other);
+        await using var host = await DashboardHost.StartAsync(reloaded, reloadWith: () => reloaded);
         var live = host.Service.Status.Sink("live")!;
         using var browser = DashboardBrowserSpec.StartChromium();
         var wait = new WebDriverWait(browser, Within) { PollingInterval = TimeSpan.FromMilliseconds(50) };
@@ -78,6 +81,14 @@ public sealed class DashboardTailFilterSpec
             await Eventually.TrueAsync(() => !host.Service.LiveTail.HasSubscribersFor("live", picked) && host.Service.LiveTail.HasSubscribersFor("live", other),
                 Within, () => "the page subscribed to the other source alone");
             Assert.Empty(Payloads(browser));
+
+            // A reload removes the source on screen: the server would refuse its tail, so the page shows all sources.
+            reloaded = Config(picked);
+            Assert.Equal(ReloadOutcome.Applied, (await host.Service.ReloadAsync("test")).Outcome);
+            wait.Until(b => b.FindElement(By.Id("tail-source")).GetDomProperty("value") == "" && !new Uri(b.Url).Query.Contains("source=", StringComparison.Ordinal));
+            Assert.Equal(["", picked], browser.FindElements(By.CssSelector("#tail-source option")).Select(o => o.GetDomAttribute("value") ?? ""));
+            await Eventually.TrueAsync(() => host.Service.LiveTail.SubscriberCount == 1 && host.Service.LiveTail.HasSubscribersFor("live", picked),
+                Within, () => "the page subscribed to every source again");
         }
         catch (Exception e) when (e is WebDriverException or XunitException)
         {
