@@ -129,9 +129,11 @@ public sealed class ProcessBudget : IHeldBytesBudget
     /// </summary>
     internal long ReleaseOrphans()
     {
-        var before = Held;
-        foreach (var orphan in _orphans.Keys) orphan.GiveBackUnfinished();
-        return before - Held;
+        long released = 0;
+        // Connections elsewhere keep changing Held meanwhile: count what this call gave back, orphan by orphan.
+        foreach (var orphan in _orphans.Keys)
+            if (orphan.GiveBackUnfinished()) released += orphan.HeldBytes;
+        return released;
     }
 
     /// <summary>The connection stops waiting (it stopped, drains, or is held back by its own limits): the next one may go.</summary>

@@ -210,15 +210,17 @@ public sealed class FrameBatch
 
     /// <summary>
     /// An orphan a sink or parser that stopped for good may have held: no acknowledgement may ever come, so its bytes go
-    /// back now (once, as by <see cref="SinkFinished"/>).
+    /// back now (once, as by <see cref="SinkFinished"/>). False when they already were.
     /// </summary>
-    internal void GiveBackUnfinished() => GiveBack();
+    internal bool GiveBackUnfinished() => GiveBack();
 
     private bool AllSinksFinished => Volatile.Read(ref _parsed) is { } parsed && parsed.AllSlotsAcknowledged;
 
-    private void GiveBack()
+    private bool GiveBack()
     {
-        if (Interlocked.CompareExchange(ref _orphanState, GivenBack, Orphaned) == Orphaned) _orphanBudget!.ReleaseOrphaned(this);
+        if (Interlocked.CompareExchange(ref _orphanState, GivenBack, Orphaned) != Orphaned) return false;
+        _orphanBudget!.ReleaseOrphaned(this);
+        return true;
     }
 
     /// <summary>One sink's message came back to the owner (see <see cref="ParsedBatch.Returned"/>).</summary>
