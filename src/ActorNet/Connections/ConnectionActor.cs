@@ -273,11 +273,8 @@ internal sealed class ConnectionActor : UntypedActor, IWithTimers
         // it in /api/connections (a second DELETE of it is a 404, not a 202 for a connection already gone).
         _counters.Closed(Info.Id);
         _state.Transport.Dispose();
-        // A receive still under way may complete into the read buffer even after the socket closed: that one goes to
-        // the collector. Otherwise (the peer closed, a read failed, a drain ended, a pause) it goes back to the pool;
-        // abandoning it too cost every closed connection a fresh 64 KiB array somewhere else.
-        if (_state.Transport.ReadPending) _cutter.Abandon();
-        else _cutter.Dispose();
+        // A receive still under way may complete into the read buffer even after the socket closed.
+        _cutter.Close(readUnderWay: _state.Transport.ReadPending);
         ActorKinds.Stopped(Self);
         _state.StopCounting();
     }

@@ -304,6 +304,17 @@ internal sealed class FrameCutter : IDisposable
         _slices = null;
     }
 
+    /// <summary>
+    /// The owner stopped: both buffers go back to the pool (<see cref="Dispose"/>), unless a read may still complete
+    /// into the read buffer (<paramref name="readUnderWay"/>), which then goes to the collector (<see cref="Abandon"/>).
+    /// Abandoning it in every case cost each closed connection a fresh array somewhere else.
+    /// </summary>
+    public void Close(bool readUnderWay)
+    {
+        if (readUnderWay) Abandon();
+        else Dispose();
+    }
+
     public void Dispose()
     {
         ReleaseBuffer();

@@ -96,10 +96,7 @@ internal sealed class FileTailActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        // A read still under way may complete into the cutter's buffer: that one goes to the collector; otherwise the
-        // buffer goes back to the pool, as a closed connection's does.
-        if (_state.ReadPending) _cutter.Abandon();
-        else _cutter.Dispose();
+        _cutter.Close(readUnderWay: _state.ReadPending);
         _state.Handle.Dispose();
         ActorKinds.Stopped(Self);
         _counters.Closed(Info.Id);
